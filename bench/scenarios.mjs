@@ -1,0 +1,80 @@
+// Bench scenarios. Each has a name, the loupe:* measures it reports, optional targets,
+// an optional `prepare` (generates its input once; never committed) and a `run(page)`.
+import { closeSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+
+async function waitReady(page) {
+  await page.waitForSelector('[data-testid="doc-status"][data-state="ready"], [data-testid="doc-status"][data-state="error"]', { timeout: 120_000 });
+  const state = await page.getAttribute('[data-testid="doc-status"]', 'data-state');
+  if (state !== 'ready') throw new Error(`open failed: ${await page.textContent('[data-testid="error"]')}`);
+  // loupe:parse is measured on the frame after the ready document paints.
+  await page.waitForFunction(() => performance.getEntriesByName('loupe:parse').length > 0);
+}
+
+/**
+ * Writes a safetensors file whose data section is a hole in a sparse file: real header,
+ * zero data, so a 3 GB checkpoint takes no time or disk to make.
+ */
+function writeSparseSafetensors(path, tensors) {
+  const header = {};
+  let offset = 0;
+  for (const { name, dtype, shape, bytesPerElement } of tensors) {
+    const length = shape.reduce((a, b) => a * b, 1) * bytesPerElement;
+    header[name] = { dtype, shape, data_offsets: [offset, offset + length] };
+    offset += length;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const head = Buffer.alloc(8);
+  head.writeBigUInt64LE(BigInt(json.length));
+  const fd = openSync(path, 'w');
+  writeSync(fd, head);
+  writeSync(fd, json);
+  ftruncateSync(fd, 8 + json.length + offset);
+  closeSync(fd);
+}
+
+export const SCENARIOS = [
+  {
+    name: 'example (tiny-llama, 3 files)',
+    metrics: ['loupe:parse'],
+    async run(page) {
+      await page.click('[data-testid="open-example"]');
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'safetensors 3 GB, 301 tensors',
+    metrics: ['loupe:parse'],
+    targets: { 'loupe:parse': '< 300 ms', heap: '< 50 MB' },
+    prepare({ outDir }) {
+      const path = join(outDir, 'big-3gb.safetensors');
+      const tensors = [{ name: 'model.embed_tokens.weight', dtype: 'BF16', shape: [128256, 2048], bytesPerElement: 2 }];
+      for (let layer = 0; layer < 30; layer++) {
+        for (const part of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'input_layernorm', 'post_attention_layernorm', 'rotary']) {
+          const shape = part.endsWith('norm') || part === 'rotary' ? [2048] : [2048, 2816];
+          tensors.push({ name: `model.layers.${layer}.${part}.weight`, dtype: 'BF16', shape, bytesPerElement: 2 });
+        }
+      }
+      writeSparseSafetensors(path, tensors);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'safetensors 100,000 tiny tensors',
+    metrics: ['loupe:parse'],
+    prepare({ outDir }) {
+      const path = join(outDir, 'tiny-100k.safetensors');
+      const tensors = Array.from({ length: 100_000 }, (_, i) => ({ name: `blocks.${Math.floor(i / 100)}.param_${i % 100}.weight`, dtype: 'F32', shape: [2, 2], bytesPerElement: 4 }));
+      writeSparseSafetensors(path, tensors);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+];

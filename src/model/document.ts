@@ -1,0 +1,101 @@
+import type { DType } from './dtype';
+
+/**
+ * The one document every format produces and every view consumes.
+ *
+ * It is plain data (structured-cloneable), so it crosses the worker boundary as is.
+ * Sizes are `number`: parsers convert from 64-bit values with a checked conversion
+ * and fail rather than lose precision above 2^53.
+ */
+export interface ModelDocument {
+  /** Where the files came from. */
+  source: DocumentSource;
+  /** Formats recognized in the group, in the order they were found (e.g. `['safetensors', 'config', 'card']`). */
+  formats: FormatId[];
+  /** Every tensor of every weight file, in file order. Always present; empty when the group has no weights. */
+  tensors: TensorInfo[];
+  /** Exact parameter counts from the weights: total elements, and per dtype. */
+  parameters: ParameterCount;
+  /** Per-file facts specific to a format. One entry per weight or sidecar file that was parsed. */
+  files: ParsedFile[];
+  /** Flat key/value facts: safetensors `__metadata__`, ONNX producer and metadata_props. Keys are prefixed by file when several files have them. */
+  metadata: Record<string, string>;
+  /** `config.json`, when the group has one. */
+  config?: ModelConfig;
+  /** The model card (`README.md`), when the group has one. */
+  card?: ModelCard;
+  /** Non-fatal problems. The document still renders; fatal problems are thrown as typed errors instead. */
+  warnings: Diagnostic[];
+}
+
+export type FormatId = 'safetensors' | 'safetensors-index' | 'onnx' | 'pytorch' | 'config' | 'card';
+
+export interface DocumentSource {
+  kind: 'local' | 'hub' | 'example';
+  files: FileRef[];
+  /** Set for Hub documents. `commit` pins everything read to one commit. */
+  repo?: { id: string; revision: string; commit?: string };
+}
+
+/** A file in the group, by its path relative to the dropped folder (or its name when dropped alone). */
+export interface FileRef {
+  path: string;
+  size: number;
+  /** The format its bytes were recognized as; absent when it was not opened. */
+  format?: FormatId;
+}
+
+export interface TensorInfo {
+  name: string;
+  dtype: DType;
+  /** Dimensions; a string is a symbolic dimension (e.g. `batch`). */
+  shape: Dim[];
+  /** Product of the dims (0 for an empty tensor, 1 for a scalar). */
+  elements: number;
+  /** Path of the file (FileRef.path) that holds the data. */
+  file: string;
+  /** Absolute byte offset of the first data byte in `file`. */
+  byteOffset: number;
+  byteLength: number;
+}
+
+export type Dim = number | string;
+
+export interface ParameterCount {
+  total: number;
+  byDtype: Partial<Record<DType, number>>;
+  /** Bytes of tensor data per dtype. */
+  bytesByDtype: Partial<Record<DType, number>>;
+}
+
+/** Facts specific to one parsed file. A discriminated union on `format`. */
+export type ParsedFile =
+  | { format: 'safetensors'; path: string; headerLength: number; tensorCount: number; metadata?: Record<string, string> }
+  | { format: 'safetensors-index'; path: string; totalSize?: number; shards: string[] }
+  | { format: 'config'; path: string }
+  | { format: 'card'; path: string };
+
+/** A `config.json` as AutoConfig reads it: the raw object, plus the facts Loupe derives from it. */
+export interface ModelConfig {
+  path: string;
+  raw: Record<string, unknown>;
+  architectures: string[];
+  modelType?: string;
+}
+
+/** A model card: the YAML front matter as text, and the markdown body. Parsing and linting live in `src/card`. */
+export interface ModelCard {
+  path: string;
+  /** The YAML between the leading `---` fences, unparsed; absent when the card has none. */
+  frontMatter?: string;
+  body: string;
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning' | 'info';
+  /** Stable machine-readable id, e.g. `shard-missing`. */
+  code: string;
+  message: string;
+  file?: string;
+  field?: string;
+}

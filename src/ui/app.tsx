@@ -1,0 +1,211 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { toLoupeError } from '../model/errors';
+import type { FileInput } from '../workers/parse-protocol';
+import { collectDroppedFiles, filesFromInput } from './collect-dropped-files';
+import { loadExample } from './load-example';
+import { useModelDocument, type DocState } from './use-model-document';
+import { useTheme } from './use-theme';
+import { VIEWS, useUrlView, type View } from './use-url-view';
+import { CardView } from './views/card-view';
+import { GraphView } from './views/graph-view';
+import { InferenceView } from './views/inference-view';
+import { OverviewView } from './views/overview-view';
+import { TensorsView } from './views/tensors-view';
+
+const VIEW_LABELS: Record<View, string> = {
+  overview: 'Overview',
+  tensors: 'Tensors',
+  graph: 'Graph',
+  inference: 'Inference',
+  card: 'Card',
+};
+
+export function App() {
+  const { doc, open, cancel } = useModelDocument();
+  const [view, setView] = useUrlView();
+  const [theme, toggleTheme] = useTheme();
+  const [dragging, setDragging] = useState(false);
+  const [exampleError, setExampleError] = useState<string | null>(null);
+  const dragDepth = useRef(0);
+
+  const openFiles = useCallback((files: FileInput[], kind: 'local' | 'example' = 'local') => {
+    setExampleError(null);
+    void open(files, kind);
+  }, [open]);
+
+  const openExample = useCallback(async () => {
+    try {
+      openFiles(await loadExample(), 'example');
+    } catch (error) {
+      setExampleError(toLoupeError(error).message);
+    }
+  }, [openFiles]);
+
+  // A drop anywhere on the page opens the files, folders included.
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+    const onEnter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      dragDepth.current++;
+      setDragging(true);
+    };
+    const onLeave = () => {
+      dragDepth.current = Math.max(0, dragDepth.current - 1);
+      if (dragDepth.current === 0) setDragging(false);
+    };
+    const onOver = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const onDrop = async (e: DragEvent) => {
+      e.preventDefault();
+      dragDepth.current = 0;
+      setDragging(false);
+      if (!e.dataTransfer) return;
+      const files = await collectDroppedFiles(e.dataTransfer);
+      if (files.length > 0) openFiles(files);
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [openFiles]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1 className="brand">
+          <span aria-hidden="true">◎</span> Loupe
+        </h1>
+        <OpenButtons onFiles={openFiles} />
+        <button type="button" className="linkish" data-testid="open-example" onClick={openExample}>
+          Try an example
+        </button>
+        <div className="spacer" />
+        <StatusBadge doc={doc} onCancel={cancel} />
+        <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme">
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button key={v} type="button" role="tab" aria-selected={view === v} data-testid={`tab-${v}`} className={view === v ? 'tab active' : 'tab'} onClick={() => setView(v)}>
+            {VIEW_LABELS[v]}
+          </button>
+        ))}
+      </nav>
+      <main className="content">
+        {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
+        <Body doc={doc} view={view} onExample={openExample} />
+      </main>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <div>Drop files or a folder to open them. Nothing is uploaded.</div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OpenButtons({ onFiles }: { onFiles: (files: FileInput[]) => void }) {
+  const onChange = (event: React.ChangeEvent<HTMLInputElement>) => {
+    const files = filesFromInput(event.target.files);
+    event.target.value = ''; // so that choosing the same file again still opens it
+    if (files.length > 0) onFiles(files);
+  };
+  return (
+    <div className="open-buttons">
+      <label className="button">
+        Open files
+        <input type="file" multiple data-testid="file-input" onChange={onChange} hidden />
+      </label>
+      <label className="button">
+        Open folder
+        <input type="file" data-testid="folder-input" onChange={onChange} hidden {...{ webkitdirectory: '' }} />
+      </label>
+    </div>
+  );
+}
+
+function StatusBadge({ doc, onCancel }: { doc: DocState; onCancel: () => void }) {
+  let text: ReactNode = 'No model open';
+  if (doc.state === 'loading') {
+    const p = doc.progress;
+    text = (
+      <>
+        Opening {doc.label}
+        {p && p.total > 1 && (
+          <progress max={p.total} value={p.done} aria-label="Progress">
+            {p.done}/{p.total}
+          </progress>
+        )}
+        <button type="button" className="linkish" onClick={onCancel}>
+          Cancel
+        </button>
+      </>
+    );
+  } else if (doc.state === 'ready') text = doc.label;
+  else if (doc.state === 'error') text = `Could not open ${doc.label}`;
+  return (
+    <div className={`status status-${doc.state}`} data-testid="doc-status" data-state={doc.state} role="status" aria-live="polite">
+      {text}
+    </div>
+  );
+}
+
+export function ErrorPanel({ message, title = 'Something went wrong' }: { message: string; title?: string }) {
+  return (
+    <div className="error-panel" role="alert" data-testid="error">
+      <strong>{title}</strong>
+      <p>{message}</p>
+    </div>
+  );
+}
+
+function Body({ doc, view, onExample }: { doc: DocState; view: View; onExample: () => void }) {
+  if (doc.state === 'idle') return <Welcome onExample={onExample} />;
+  if (doc.state === 'loading') return <div className="loading" aria-busy="true">Reading {doc.label}…</div>;
+  if (doc.state === 'error') {
+    return (
+      <>
+        <ErrorPanel title={`Could not open ${doc.label}`} message={doc.error.message} />
+        <Welcome onExample={onExample} />
+      </>
+    );
+  }
+  const { document } = doc;
+  switch (view) {
+    case 'overview':
+      return <OverviewView document={document} />;
+    case 'tensors':
+      return <TensorsView document={document} />;
+    case 'graph':
+      return <GraphView document={document} />;
+    case 'inference':
+      return <InferenceView document={document} />;
+    case 'card':
+      return <CardView document={document} />;
+  }
+}
+
+function Welcome({ onExample }: { onExample: () => void }) {
+  return (
+    <section className="welcome">
+      <h2>Look inside a shared model</h2>
+      <p>
+        Drop a <code>.safetensors</code> file, a sharded checkpoint folder with its <code>model.safetensors.index.json</code>, a{' '}
+        <code>config.json</code> or a model card <code>README.md</code> anywhere on this page.
+      </p>
+      <p className="privacy">Everything runs in your browser. Your files never leave this machine.</p>
+      <button type="button" className="primary" onClick={onExample}>
+        Try an example
+      </button>
+    </section>
+  );
+}

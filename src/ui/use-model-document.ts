@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { OpenProgress } from '../formats/open-group';
+import type { ModelDocument } from '../model/document';
+import { CancelledError, toLoupeError, type LoupeError } from '../model/errors';
+import { ParseClient } from '../workers/parse-client';
+import type { FileInput } from '../workers/parse-protocol';
+
+export type DocState =
+  | { state: 'idle' }
+  | { state: 'loading'; label: string; progress?: OpenProgress }
+  | { state: 'ready'; document: ModelDocument; label: string }
+  | { state: 'error'; error: LoupeError; label: string };
+
+const PARSE_START = 'loupe:parse:start';
+
+/**
+ * The document's lifecycle: opening new files cancels the open in flight, progress is reported,
+ * and `loupe:parse` is measured from the files being given to the ready document being painted.
+ */
+export function useModelDocument() {
+  const [doc, setDoc] = useState<DocState>({ state: 'idle' });
+  const clientRef = useRef<ParseClient | null>(null);
+  const inFlight = useRef<AbortController | null>(null);
+
+  const client = useCallback(() => (clientRef.current ??= new ParseClient()), []);
+
+  const open = useCallback(
+    async (files: FileInput[], sourceKind: 'local' | 'example' = 'local') => {
+      inFlight.current?.abort();
+      const controller = new AbortController();
+      inFlight.current = controller;
+      const label = describeFiles(files);
+      performance.clearMarks(PARSE_START);
+      performance.mark(PARSE_START);
+      setDoc({ state: 'loading', label });
+      try {
+        const document = await client().open(files, {
+          sourceKind,
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (!controller.signal.aborted) setDoc({ state: 'loading', label, progress });
+          },
+        });
+        if (!controller.signal.aborted) setDoc({ state: 'ready', document, label });
+      } catch (error) {
+        if (error instanceof CancelledError || controller.signal.aborted) return;
+        setDoc({ state: 'error', error: toLoupeError(error), label });
+      }
+    },
+    [client],
+  );
+
+  const cancel = useCallback(() => {
+    inFlight.current?.abort();
+    inFlight.current = null;
+    setDoc({ state: 'idle' });
+  }, []);
+
+  useEffect(() => {
+    if (doc.state !== 'ready' && doc.state !== 'error') return;
+    // Measure after the browser has painted the result.
+    const frame = requestAnimationFrame(() => {
+      if (performance.getEntriesByName(PARSE_START, 'mark').length === 0) return;
+      if (doc.state === 'ready') performance.measure('loupe:parse', PARSE_START);
+      performance.clearMarks(PARSE_START);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [doc]);
+
+  useEffect(() => () => clientRef.current?.terminate(), []);
+
+  return { doc, open, cancel, client };
+}
+
+function describeFiles(files: FileInput[]): string {
+  if (files.length === 1) return files[0]!.path;
+  const top = files[0]?.path.split('/')[0];
+  if (top && files.every((f) => f.path.startsWith(`${top}/`))) return `${top}/ (${files.length} files)`;
+  return `${files.length} files`;
+}

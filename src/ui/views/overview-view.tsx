@@ -1,0 +1,161 @@
+import { useMemo } from 'react';
+import type { ModelDocument } from '../../model/document';
+import { exact, formatBytes, formatCount, formatShape } from '../format';
+
+/** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
+export function OverviewView({ document }: { document: ModelDocument }) {
+  const { parameters, tensors, warnings, config, card, metadata, source } = document;
+  const largest = useMemo(() => [...tensors].sort((a, b) => b.elements - a.elements).slice(0, 10), [tensors]);
+  const dtypes = Object.entries(parameters.byDtype).sort((a, b) => b[1] - a[1]);
+  const totalBytes = Object.values(parameters.bytesByDtype).reduce((a, b) => a + b, 0);
+  const metadataEntries = Object.entries(metadata);
+
+  return (
+    <div className="overview">
+      {warnings.length > 0 && (
+        <section className="panel warnings" aria-label="Warnings">
+          <h2>Warnings</h2>
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i} data-testid="warning" data-code={w.code} data-severity={w.severity} className={`diag diag-${w.severity}`}>
+                {w.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className="facts">
+        <Fact label="Parameters">
+          <span data-testid="param-count" data-value={parameters.total} title={`${exact.format(parameters.total)} parameters`}>
+            {formatCount(parameters.total)}
+          </span>
+          <small>{exact.format(parameters.total)}</small>
+        </Fact>
+        <Fact label="Tensors">
+          <span data-testid="tensor-count" data-value={tensors.length}>
+            {exact.format(tensors.length)}
+          </span>
+        </Fact>
+        <Fact label="Weights">
+          <span>{formatBytes(totalBytes)}</span>
+        </Fact>
+        <Fact label="Formats">
+          <span data-testid="formats">{document.formats.join(', ')}</span>
+        </Fact>
+        {config && (
+          <Fact label="Architecture">
+            <span data-testid="architecture">{config.architectures.join(', ') || config.modelType || 'unknown'}</span>
+            {config.modelType && <small>model_type: {config.modelType}</small>}
+          </Fact>
+        )}
+      </section>
+
+      <div className="columns">
+        {dtypes.length > 0 && (
+          <section className="panel">
+            <h2>By dtype</h2>
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>dtype</th>
+                  <th className="num">parameters</th>
+                  <th className="num">bytes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dtypes.map(([dtype, count]) => (
+                  <tr key={dtype} data-testid="dtype-row" data-dtype={dtype}>
+                    <td>{dtype}</td>
+                    <td className="num">{exact.format(count)}</td>
+                    <td className="num">{formatBytes(parameters.bytesByDtype[dtype as keyof typeof parameters.bytesByDtype] ?? 0)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+
+        <section className="panel">
+          <h2>Files</h2>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>path</th>
+                <th>format</th>
+                <th className="num">size</th>
+              </tr>
+            </thead>
+            <tbody>
+              {source.files.map((f) => (
+                <tr key={f.path} data-testid="file-row">
+                  <td className="mono">{f.path}</td>
+                  <td>{f.format ?? <span className="muted">not opened</span>}</td>
+                  <td className="num">{formatBytes(f.size)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+
+      {largest.length > 0 && (
+        <section className="panel">
+          <h2>Largest tensors</h2>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>name</th>
+                <th>dtype</th>
+                <th>shape</th>
+                <th className="num">elements</th>
+              </tr>
+            </thead>
+            <tbody>
+              {largest.map((t) => (
+                <tr key={`${t.file}:${t.name}`}>
+                  <td className="mono">{t.name}</td>
+                  <td>{t.dtype}</td>
+                  <td className="mono">{formatShape(t.shape)}</td>
+                  <td className="num">{exact.format(t.elements)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      {metadataEntries.length > 0 && (
+        <section className="panel">
+          <h2>Metadata</h2>
+          <dl className="kv">
+            {metadataEntries.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd className="mono">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+
+      {card && (
+        <section className="panel">
+          <h2>Model card</h2>
+          <p>
+            {card.path}: {card.frontMatter !== undefined ? 'with' : 'without'} metadata, {exact.format(card.body.length)} characters. See the Card tab.
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="fact">
+      <div className="fact-label">{label}</div>
+      <div className="fact-value">{children}</div>
+    </div>
+  );
+}

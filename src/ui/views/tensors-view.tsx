@@ -1,0 +1,132 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import type { ModelDocument, TensorInfo } from '../../model/document';
+import { exact, formatBytes, formatShape } from '../format';
+
+type SortKey = 'index' | 'name' | 'dtype' | 'elements' | 'bytes' | 'offset';
+
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
+  { key: 'name', label: 'name' },
+  { key: 'dtype', label: 'dtype' },
+  { key: 'elements', label: 'shape / elements', numeric: true },
+  { key: 'bytes', label: 'bytes', numeric: true },
+  { key: 'offset', label: 'file @ offset', numeric: true },
+];
+
+const ROW_HEIGHT = 28;
+
+/** Builds the filter: `/regex/flags` is a regular expression, anything else a case-insensitive substring. */
+export function makeNameFilter(query: string): { test: (name: string) => boolean; error?: string } {
+  const trimmed = query.trim();
+  const re = /^\/(.+)\/([a-z]*)$/.exec(trimmed);
+  if (re) {
+    try {
+      const regex = new RegExp(re[1]!, re[2]);
+      return { test: (name) => regex.test(name) };
+    } catch (error) {
+      return { test: () => true, error: (error as Error).message };
+    }
+  }
+  const needle = trimmed.toLowerCase();
+  return { test: (name) => name.toLowerCase().includes(needle) };
+}
+
+function compare(a: TensorInfo, b: TensorInfo, key: SortKey, order: Map<TensorInfo, number>): number {
+  switch (key) {
+    case 'name':
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    case 'dtype':
+      return a.dtype.localeCompare(b.dtype);
+    case 'elements':
+      return a.elements - b.elements;
+    case 'bytes':
+      return a.byteLength - b.byteLength;
+    case 'offset':
+      return a.file === b.file ? a.byteOffset - b.byteOffset : a.file.localeCompare(b.file);
+    case 'index':
+      return order.get(a)! - order.get(b)!;
+  }
+}
+
+/** Every tensor in a virtualized table: only the visible rows are in the DOM, so 100,000 tensors scroll smoothly. */
+export function TensorsView({ document }: { document: ModelDocument }) {
+  const { tensors } = document;
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const filter = useMemo(() => makeNameFilter(deferredQuery), [deferredQuery]);
+  const rows = useMemo(() => {
+    const order = new Map(tensors.map((t, i) => [t, i]));
+    const filtered = tensors.filter((t) => filter.test(t.name));
+    if (sort.key !== 'index' || sort.desc) {
+      filtered.sort((a, b) => (sort.desc ? -1 : 1) * compare(a, b, sort.key, order));
+    }
+    return filtered;
+  }, [tensors, filter, sort]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+
+  const toggleSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: false }));
+
+  if (tensors.length === 0) {
+    return <p className="empty">This document has no tensors. Drop weights (.safetensors) to see them.</p>;
+  }
+
+  return (
+    <div className="tensors">
+      <div className="toolbar">
+        <input
+          type="search"
+          placeholder="Filter by name, or /regex/"
+          aria-label="Filter tensors"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="tensor-filter"
+        />
+        <span className="muted" data-testid="tensor-shown" data-value={rows.length}>
+          {exact.format(rows.length)} of {exact.format(tensors.length)} tensors
+        </span>
+        {filter.error && <span className="inline-error">Invalid regex: {filter.error}</span>}
+      </div>
+      <div className="tensor-table" role="table" aria-rowcount={rows.length} data-testid="tensor-table" data-total={tensors.length}>
+        <div className="tensor-row tensor-head" role="row">
+          {COLUMNS.map((c) => (
+            <button key={c.key} type="button" role="columnheader" className={c.numeric ? 'num' : undefined} onClick={() => toggleSort(c.key)}
+              aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+              {c.label}
+              {sort.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+            </button>
+          ))}
+        </div>
+        <div className="tensor-scroll" ref={scrollRef}>
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const t = rows[item.index]!;
+              return (
+                <div key={item.key} className="tensor-row" role="row" data-testid="tensor-row" data-name={t.name}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+                  <span role="cell" className="mono ellipsis" title={t.name}>{t.name}</span>
+                  <span role="cell">{t.dtype}</span>
+                  <span role="cell" className="num mono" title={`${exact.format(t.elements)} elements`}>
+                    {formatShape(t.shape)} <span className="muted">{exact.format(t.elements)}</span>
+                  </span>
+                  <span role="cell" className="num">{formatBytes(t.byteLength)}</span>
+                  <span role="cell" className="num mono ellipsis" title={`${t.file} bytes ${t.byteOffset}–${t.byteOffset + t.byteLength}`}>
+                    {t.file.split('/').pop()} @ {exact.format(t.byteOffset)}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

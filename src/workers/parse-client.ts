@@ -1,0 +1,137 @@
+import type { OpenProgress } from '../formats/open-group';
+import type { ModelDocument } from '../model/document';
+import { CancelledError, LoupeError } from '../model/errors';
+import { isParseResponse, type FileInput, type ParseRequest } from './parse-protocol';
+
+export type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
+
+interface Pending {
+  resolve: (document: ModelDocument) => void;
+  reject: (error: LoupeError) => void;
+  onProgress?: (progress: OpenProgress) => void;
+}
+
+/**
+ * The main-thread caller of the parse worker. It owns the worker's life: a worker that dies
+ * fails its pending opens with a 'worker' error and is replaced on the next open; a worker
+ * that cannot start at all makes the client run the same pure code on the main thread.
+ */
+export class ParseClient {
+  #factory: WorkerFactory;
+  #worker: Worker | undefined;
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  /** Set once a worker failed to start; from then on, parsing runs on the main thread. */
+  #mainThread = false;
+
+  constructor(factory: WorkerFactory = defaultFactory) {
+    this.#factory = factory;
+  }
+
+  /** Whether parsing has fallen back to the main thread. */
+  get onMainThread(): boolean {
+    return this.#mainThread;
+  }
+
+  open(
+    files: FileInput[],
+    options: { sourceKind?: 'local' | 'example'; signal?: AbortSignal; onProgress?: (p: OpenProgress) => void } = {},
+  ): Promise<ModelDocument> {
+    const { signal, onProgress, sourceKind = 'local' } = options;
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    const worker = this.#mainThread ? undefined : this.#ensureWorker();
+    if (!worker) return this.#openOnMainThread(files, sourceKind, signal, onProgress);
+
+    const id = this.#nextId++;
+    return new Promise<ModelDocument>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, onProgress });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.#pending.has(id)) return;
+          this.#pending.delete(id);
+          this.#post({ type: 'cancel', id });
+          reject(new CancelledError());
+        },
+        { once: true },
+      );
+      this.#post({ type: 'open', id, files, sourceKind });
+    });
+  }
+
+  /** Kills the worker (crash recovery and tests); pending opens fail with a 'worker' error. */
+  terminate(reason = 'The parse worker was stopped.'): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#failAll(new LoupeError('worker', reason));
+  }
+
+  #post(message: ParseRequest): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #ensureWorker(): Worker | undefined {
+    if (this.#worker) return this.#worker;
+    let worker: Worker;
+    try {
+      worker = this.#factory();
+    } catch (error) {
+      console.warn('Loupe: the parse worker could not start; parsing on the main thread.', error);
+      this.#mainThread = true;
+      return undefined;
+    }
+    worker.addEventListener('message', (event: MessageEvent<unknown>) => this.#onMessage(event.data));
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      // An uncaught error or a failed module load: the worker is gone or unusable. Start afresh next time.
+      if (this.#worker === worker) this.#worker = undefined;
+      worker.terminate();
+      this.#failAll(new LoupeError('worker', `The parse worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. Try again; a fresh worker will start.`));
+    });
+    worker.addEventListener('messageerror', () => {
+      this.#failAll(new LoupeError('worker', 'A message from the parse worker could not be read.'));
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #onMessage(data: unknown): void {
+    if (!isParseResponse(data)) {
+      console.error('Loupe: ignored a malformed message from the parse worker', data);
+      return;
+    }
+    const pending = this.#pending.get(data.id);
+    if (!pending) return; // cancelled or superseded
+    switch (data.type) {
+      case 'progress':
+        pending.onProgress?.(data);
+        return;
+      case 'result':
+        this.#pending.delete(data.id);
+        pending.resolve(data.document);
+        return;
+      case 'error':
+        this.#pending.delete(data.id);
+        pending.reject(LoupeError.fromJSON(data.error));
+        return;
+    }
+  }
+
+  #failAll(error: LoupeError): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+
+  async #openOnMainThread(
+    files: FileInput[],
+    sourceKind: 'local' | 'example',
+    signal: AbortSignal | undefined,
+    onProgress: ((p: OpenProgress) => void) | undefined,
+  ): Promise<ModelDocument> {
+    const { parseFiles } = await import('./parse-files');
+    return parseFiles(files, sourceKind, signal ?? new AbortController().signal, onProgress);
+  }
+}

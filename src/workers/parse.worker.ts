@@ -1,0 +1,30 @@
+/// <reference lib="webworker" />
+import { toLoupeError } from '../model/errors';
+import { parseFiles } from './parse-files';
+import { isParseRequest, type ParseResponse } from './parse-protocol';
+
+/** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
+const inFlight = new Map<number, AbortController>();
+
+function post(message: ParseResponse): void {
+  self.postMessage(message);
+}
+
+self.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const request = event.data;
+  if (!isParseRequest(request)) {
+    console.error('parse worker: ignored a malformed request', request);
+    return;
+  }
+  if (request.type === 'cancel') {
+    inFlight.get(request.id)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  inFlight.set(request.id, controller);
+  const { id } = request;
+  parseFiles(request.files, request.sourceKind, controller.signal, (p) => post({ type: 'progress', id, ...p }))
+    .then((document) => post({ type: 'result', id, document }))
+    .catch((error: unknown) => post({ type: 'error', id, error: toLoupeError(error).toJSON() }))
+    .finally(() => inFlight.delete(id));
+});
