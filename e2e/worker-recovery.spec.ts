@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { EXAMPLE_FILES, EXAMPLE_PARAMS, expectState } from './helpers';
+
+test('a parse worker that cannot start gives a readable error, and the next open works', async ({ page }) => {
+  await page.goto('/');
+  // Make the worker's script fail to load, as a broken deploy or a blocked request would.
+  await page.route(/parse\.worker-[^/]*\.js$/, (route) => route.abort('failed'));
+  await page.getByTestId('file-input').setInputFiles(EXAMPLE_FILES);
+  await expectState(page, 'error');
+  await expect(page.getByTestId('error')).toContainText('parse worker');
+
+  await page.unroute(/parse\.worker-[^/]*\.js$/);
+  await page.getByTestId('file-input').setInputFiles(EXAMPLE_FILES);
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', String(EXAMPLE_PARAMS));
+});
+
+test('a second open right after the first shows only the second document', async ({ page }) => {
+  await page.goto('/');
+  // Two opens back to back: only the second one's document may show.
+  await page.getByTestId('file-input').setInputFiles({ name: 'noise.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
+  await page.getByTestId('file-input').setInputFiles(EXAMPLE_FILES);
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', String(EXAMPLE_PARAMS));
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});

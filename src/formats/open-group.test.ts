@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileByteSource } from '../bytes/file-byte-source';
+import { CancelledError, LoupeError } from '../model/errors';
+import { openGroup } from './open-group';
+
+/** Builds a safetensors file: u64 header length, JSON header, zeroed data. */
+function safetensors(tensors: Record<string, { dtype: string; shape: number[] }>, bytesPer = 4): Uint8Array<ArrayBuffer> {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, { dtype, shape }] of Object.entries(tensors)) {
+    const length = shape.reduce((a, b) => a * b, 1) * bytesPer;
+    header[name] = { dtype, shape, data_offsets: [offset, offset + length] };
+    offset += length;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  return out;
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+const source = (name: string, bytes: Uint8Array<ArrayBuffer>) => new FileByteSource(new Blob([bytes]), name);
+
+const shard1 = safetensors({ 'a.weight': { dtype: 'F32', shape: [4, 8] }, 'a.bias': { dtype: 'F32', shape: [4] } });
+const shard2 = safetensors({ 'b.weight': { dtype: 'F32', shape: [2, 3] } });
+const index = text(
+  JSON.stringify({
+    metadata: { total_size: (32 + 4 + 6) * 4 },
+    weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'a.bias': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors' },
+  }),
+);
+
+describe('openGroup', () => {
+  it('opens the bundled example as one document', async () => {
+    const dir = join(import.meta.dirname, '..', '..', 'public', 'examples', 'tiny-llama');
+    const files = ['config.json', 'model.safetensors', 'README.md'].map((f) => source(`tiny-llama/${f}`, new Uint8Array(readFileSync(join(dir, f)))));
+    const doc = await openGroup(files);
+    expect(doc.formats).toEqual(['config', 'safetensors', 'card']);
+    expect(doc.parameters.total).toBe(158_016);
+    expect(doc.parameters.byDtype).toEqual({ BF16: 158_016 });
+    expect(doc.tensors).toHaveLength(21);
+    expect(doc.config?.architectures).toEqual(['LlamaForCausalLM']);
+    expect(doc.card?.frontMatter).toContain('license: apache-2.0');
+    expect(doc.metadata.format).toBe('pt');
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('merges the shards of a sharded checkpoint, whatever the files are called', async () => {
+    const doc = await openGroup([
+      source('ckpt/model.safetensors.index.json', index),
+      source('ckpt/model-00001-of-00002.safetensors', shard1),
+      source('ckpt/model-00002-of-00002.safetensors', shard2),
+    ]);
+    expect(doc.parameters.total).toBe(42);
+    expect(doc.tensors.map((t) => t.name)).toEqual(['a.weight', 'a.bias', 'b.weight']);
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('warns about a missing shard by name, and still shows the shards present', async () => {
+    const doc = await openGroup([source('ckpt/model.safetensors.index.json', index), source('ckpt/model-00001-of-00002.safetensors', shard1)]);
+    expect(doc.parameters.total).toBe(36);
+    expect(doc.warnings).toHaveLength(1);
+    expect(doc.warnings[0]).toMatchObject({ code: 'shard-missing', file: 'ckpt/model-00002-of-00002.safetensors' });
+    expect(doc.warnings[0]!.message).toContain('model-00002-of-00002.safetensors');
+  });
+
+  it('tells formats apart by bytes, not names', async () => {
+    const doc = await openGroup([source('weights.bin', shard2)]);
+    expect(doc.formats).toEqual(['safetensors']);
+    await expect(openGroup([source('fake.safetensors', text('hello'))])).rejects.toThrow(/Loupe cannot open fake\.safetensors/);
+  });
+
+  it('rejects an unknown or empty file with a message saying what Loupe opens', async () => {
+    const noise = await openGroup([source('noise.bin', Uint8Array.from({ length: 100 }, (_, i) => (i * 37) % 256))]).catch((e: unknown) => e);
+    expect(noise).toBeInstanceOf(LoupeError);
+    expect((noise as LoupeError).code).toBe('unsupported');
+    expect((noise as LoupeError).message).toMatch(/noise\.bin.*Loupe opens safetensors/);
+    await expect(openGroup([source('empty.bin', new Uint8Array(0))])).rejects.toThrow(/empty\.bin: the file is empty/);
+  });
+
+  it('skips unknown files in a group with an info diagnostic', async () => {
+    const doc = await openGroup([source('m/model.safetensors', shard2), source('m/tokenizer.json', text('{"version":"1.0"}')), source('m/.gitattributes', text('*.bin lfs'))]);
+    expect(doc.formats).toEqual(['safetensors']);
+    expect(doc.warnings.map((w) => [w.code, w.file])).toEqual([
+      ['file-skipped', 'm/tokenizer.json'],
+      ['file-skipped', 'm/.gitattributes'],
+    ]);
+  });
+
+  it('is cancelled by its signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(openGroup([source('m.safetensors', shard2)], { signal: controller.signal })).rejects.toThrow(CancelledError);
+  });
+
+  it('reports progress per file', async () => {
+    const seen: string[] = [];
+    await openGroup([source('a.safetensors', shard1), source('b.safetensors', shard2)], { onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.file}`) });
+    expect(seen).toEqual(['1/2 a.safetensors', '2/2 b.safetensors']);
+  });
+});
