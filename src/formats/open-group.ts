@@ -2,6 +2,9 @@ import type { ByteSource } from '../model/byte-source';
 import type { Diagnostic, DocumentSource, FileRef, FormatId, ModelDocument, ParsedFile, TensorInfo } from '../model/document';
 import { CancelledError, FormatError, LoupeError, toLoupeError } from '../model/errors';
 import { cardFormat, decodeText } from './card/card-format';
+import { deriveConfigFacts } from './config/derive-config-facts';
+import { estimateParameters } from './config/estimate-parameters';
+import { explainCountDifference } from './config/explain-count-difference';
 import { parseConfig, isModelConfig } from './config/parse-config';
 import { SNIFF_BYTES } from './format-module';
 import { countParameters } from './count-parameters';
@@ -127,11 +130,20 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     tick(source.name);
   }
 
+  const parameters = countParameters(tensors);
+  if (config) {
+    config.facts = deriveConfigFacts(config.raw, warnings);
+    config.estimate = estimateParameters(config.raw);
+    if (config.estimate.estimate && tensors.length > 0 && !warnings.some((w) => w.code === 'shard-missing')) {
+      config.countDifference = explainCountDifference(config.estimate.estimate, config.facts, parameters.total, tensors);
+    }
+  }
+
   return {
     source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, files: fileRefs },
     formats,
     tensors,
-    parameters: countParameters(tensors),
+    parameters,
     files,
     metadata,
     config,

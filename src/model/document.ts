@@ -1,3 +1,4 @@
+import type { ConfigFacts, ParameterEstimateResult } from './config-facts';
 import type { DType } from './dtype';
 
 /**
@@ -81,6 +82,12 @@ export interface ModelConfig {
   raw: Record<string, unknown>;
   architectures: string[];
   modelType?: string;
+  /** Sizes read from the config (from `text_config` for multimodal configs); set by the registry. */
+  facts?: ConfigFacts;
+  /** The parameter count the config implies, for families Loupe can describe exactly; else the reason there is none. */
+  estimate?: ParameterEstimateResult;
+  /** Why the weights' count differs from the estimate (tied embeddings, buffers, packing); empty when they agree or no weights were given. */
+  countDifference?: string[];
 }
 
 /** A model card: the YAML front matter as text, and the markdown body. Parsing and linting live in `src/card`. */
