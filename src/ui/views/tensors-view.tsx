@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { ModelDocument, TensorInfo } from '../../model/document';
-import { exact, formatBytes, formatShape } from '../format';
+import { buildModuleTree, modulesAtDepth, treeDepth } from '../../graph/module-tree';
+import { exact, formatBytes, formatCount, formatShape } from '../format';
+import { makeNameFilter } from '../name-filter';
 
 type SortKey = 'index' | 'name' | 'dtype' | 'elements' | 'bytes' | 'offset';
 
@@ -14,22 +16,6 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
 ];
 
 const ROW_HEIGHT = 28;
-
-/** Builds the filter: `/regex/flags` is a regular expression, anything else a case-insensitive substring. */
-export function makeNameFilter(query: string): { test: (name: string) => boolean; error?: string } {
-  const trimmed = query.trim();
-  const re = /^\/(.+)\/([a-z]*)$/.exec(trimmed);
-  if (re) {
-    try {
-      const regex = new RegExp(re[1]!, re[2]);
-      return { test: (name) => regex.test(name) };
-    } catch (error) {
-      return { test: () => true, error: (error as Error).message };
-    }
-  }
-  const needle = trimmed.toLowerCase();
-  return { test: (name) => name.toLowerCase().includes(needle) };
-}
 
 function compare(a: TensorInfo, b: TensorInfo, key: SortKey, order: Map<TensorInfo, number>): number {
   switch (key) {
@@ -73,6 +59,11 @@ export function TensorsView({ document }: { document: ModelDocument }) {
     overscan: 12,
   });
 
+  const tree = useMemo(() => buildModuleTree(tensors), [tensors]);
+  const maxDepth = useMemo(() => Math.max(1, treeDepth(tree) - 1), [tree]);
+  const [groupDepth, setGroupDepth] = useState(0);
+  const modules = useMemo(() => (groupDepth > 0 ? modulesAtDepth(tree, Math.min(groupDepth, maxDepth)) : []), [tree, groupDepth, maxDepth]);
+
   const toggleSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: false }));
 
   if (tensors.length === 0) {
@@ -94,7 +85,49 @@ export function TensorsView({ document }: { document: ModelDocument }) {
           {exact.format(rows.length)} of {exact.format(tensors.length)} tensors
         </span>
         {filter.error && <span className="inline-error">Invalid regex: {filter.error}</span>}
+        <label className="muted">
+          Group by module{' '}
+          <select value={groupDepth} onChange={(e) => setGroupDepth(Number(e.target.value))} data-testid="group-depth">
+            <option value={0}>off</option>
+            {Array.from({ length: maxDepth }, (_, i) => (
+              <option key={i + 1} value={i + 1}>
+                depth {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
+      {modules.length > 0 && (
+        <div className="module-list panel" data-testid="module-list">
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>module</th>
+                <th className="num">tensors</th>
+                <th className="num">parameters</th>
+                <th>share</th>
+              </tr>
+            </thead>
+            <tbody>
+              {modules.map((m) => (
+                <tr key={m.path} data-testid="module-row" data-path={m.path} data-parameters={m.parameters}>
+                  <td className="mono">
+                    <button type="button" className="linkish mono" title="Show only this module's tensors"
+                      onClick={() => setQuery(m.isTensor ? m.path : `/^${m.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\./`)}>
+                      {m.path}
+                    </button>
+                  </td>
+                  <td className="num">{exact.format(m.tensorCount)}</td>
+                  <td className="num" title={exact.format(m.parameters)}>{formatCount(m.parameters)}</td>
+                  <td>
+                    <span className="share-bar" style={{ width: `${tree.parameters ? (100 * m.parameters) / tree.parameters : 0}%` }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <div className="tensor-table" role="table" aria-rowcount={rows.length} data-testid="tensor-table" data-total={tensors.length}>
         <div className="tensor-row tensor-head" role="row">
           {COLUMNS.map((c) => (
