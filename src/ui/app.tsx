@@ -3,7 +3,7 @@ import { toLoupeError } from '../model/errors';
 import type { FileInput } from '../workers/parse-protocol';
 import { collectDroppedFiles, filesFromInput } from './collect-dropped-files';
 import { loadExample } from './load-example';
-import { useModelDocument, type DocState } from './use-model-document';
+import { useModelDocument, type ComputeStats, type DocState } from './use-model-document';
 import { useTheme } from './use-theme';
 import { VIEWS, useUrlView, type View } from './use-url-view';
 import { CardView } from './views/card-view';
@@ -21,7 +21,7 @@ const VIEW_LABELS: Record<View, string> = {
 };
 
 export function App() {
-  const { doc, open, cancel } = useModelDocument();
+  const { doc, open, cancel, computeStats } = useModelDocument();
   const [view, setView] = useUrlView();
   const [theme, toggleTheme] = useTheme();
   const [dragging, setDragging] = useState(false);
@@ -102,7 +102,7 @@ export function App() {
       </nav>
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
-        <Body doc={doc} view={view} onExample={openExample} />
+        <Body doc={doc} view={view} onExample={openExample} computeStats={computeStats} />
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
@@ -168,7 +168,7 @@ export function ErrorPanel({ message, title = 'Something went wrong' }: { messag
   );
 }
 
-function Body({ doc, view, onExample }: { doc: DocState; view: View; onExample: () => void }) {
+function Body({ doc, view, onExample, computeStats }: { doc: DocState; view: View; onExample: () => void; computeStats: ComputeStats }) {
   if (doc.state === 'idle') return <Welcome onExample={onExample} />;
   if (doc.state === 'loading') return <div className="loading" aria-busy="true">Reading {doc.label}…</div>;
   if (doc.state === 'error') {
@@ -184,7 +184,7 @@ function Body({ doc, view, onExample }: { doc: DocState; view: View; onExample: 
     case 'overview':
       return <OverviewView document={document} />;
     case 'tensors':
-      return <TensorsView document={document} />;
+      return <TensorsView document={document} computeStats={computeStats} />;
     case 'graph':
       return <GraphView document={document} />;
     case 'inference':

@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OpenProgress } from '../formats/open-group';
-import type { ModelDocument } from '../model/document';
-import { CancelledError, toLoupeError, type LoupeError } from '../model/errors';
+import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { ModelDocument, TensorInfo } from '../model/document';
+import { CancelledError, LoupeError, toLoupeError } from '../model/errors';
 import { ParseClient } from '../workers/parse-client';
 import type { FileInput } from '../workers/parse-protocol';
 
 export type DocState =
   | { state: 'idle' }
   | { state: 'loading'; label: string; progress?: OpenProgress }
-  | { state: 'ready'; document: ModelDocument; label: string }
+  | { state: 'ready'; document: ModelDocument; label: string; files: FileInput[] }
   | { state: 'error'; error: LoupeError; label: string };
+
+export type ComputeStats = (tensor: TensorInfo, options: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<TensorStats>;
 
 const PARSE_START = 'loupe:parse:start';
 
@@ -41,7 +44,7 @@ export function useModelDocument() {
             if (!controller.signal.aborted) setDoc({ state: 'loading', label, progress });
           },
         });
-        if (!controller.signal.aborted) setDoc({ state: 'ready', document, label });
+        if (!controller.signal.aborted) setDoc({ state: 'ready', document, label, files });
       } catch (error) {
         if (error instanceof CancelledError || controller.signal.aborted) return;
         setDoc({ state: 'error', error: toLoupeError(error), label });
@@ -69,7 +72,17 @@ export function useModelDocument() {
 
   useEffect(() => () => clientRef.current?.terminate(), []);
 
-  return { doc, open, cancel, client };
+  /** Statistics of one tensor of the ready document, computed in the worker. */
+  const computeStats: ComputeStats = useCallback(
+    (tensor, options) => {
+      const file = doc.state === 'ready' ? doc.files.find((f) => f.path === tensor.file) : undefined;
+      if (!file) return Promise.reject(new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file }));
+      return client().stats(file, tensor, { signal: options.signal, onProgress: (p) => options.onProgress(p.done, p.total) });
+    },
+    [doc, client],
+  );
+
+  return { doc, open, cancel, computeStats };
 }
 
 function describeFiles(files: FileInput[]): string {

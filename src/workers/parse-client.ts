@@ -1,5 +1,6 @@
 import type { OpenProgress } from '../formats/open-group';
-import type { ModelDocument } from '../model/document';
+import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
 import { isParseResponse, type FileInput, type ParseRequest } from './parse-protocol';
 
@@ -8,10 +9,12 @@ export type WorkerFactory = () => Worker;
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
 interface Pending {
-  resolve: (document: ModelDocument) => void;
+  resolve: (value: ModelDocument | TensorStats) => void;
   reject: (error: LoupeError) => void;
   onProgress?: (progress: OpenProgress) => void;
 }
+
+type ProgressOptions = { signal?: AbortSignal; onProgress?: (p: OpenProgress) => void };
 
 /**
  * The main-thread caller of the parse worker. It owns the worker's life: a worker that dies
@@ -35,17 +38,25 @@ export class ParseClient {
     return this.#mainThread;
   }
 
-  open(
-    files: FileInput[],
-    options: { sourceKind?: 'local' | 'example'; signal?: AbortSignal; onProgress?: (p: OpenProgress) => void } = {},
-  ): Promise<ModelDocument> {
+  open(files: FileInput[], options: ProgressOptions & { sourceKind?: 'local' | 'example' } = {}): Promise<ModelDocument> {
     const { signal, onProgress, sourceKind = 'local' } = options;
-    if (signal?.aborted) return Promise.reject(new CancelledError());
-    const worker = this.#mainThread ? undefined : this.#ensureWorker();
-    if (!worker) return this.#openOnMainThread(files, sourceKind, signal, onProgress);
+    if (this.#mainThread || !this.#ensureWorker()) return this.#openOnMainThread(files, sourceKind, signal, onProgress);
+    return this.#request((id) => ({ type: 'open', id, files, sourceKind }), options) as Promise<ModelDocument>;
+  }
 
+  /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
+  async stats(file: FileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { computeFileStats } = await import('./parse-files');
+      return computeFileStats(file, tensor, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
+    }
+    return this.#request((id) => ({ type: 'stats', id, file, tensor }), options) as Promise<TensorStats>;
+  }
+
+  #request(make: (id: number) => ParseRequest, { signal, onProgress }: ProgressOptions): Promise<ModelDocument | TensorStats> {
+    if (signal?.aborted) return Promise.reject(new CancelledError());
     const id = this.#nextId++;
-    return new Promise<ModelDocument>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onProgress });
       signal?.addEventListener(
         'abort',
@@ -57,7 +68,7 @@ export class ParseClient {
         },
         { once: true },
       );
-      this.#post({ type: 'open', id, files, sourceKind });
+      this.#post(make(id));
     });
   }
 
@@ -111,6 +122,10 @@ export class ParseClient {
       case 'result':
         this.#pending.delete(data.id);
         pending.resolve(data.document);
+        return;
+      case 'stats-result':
+        this.#pending.delete(data.id);
+        pending.resolve(data.stats);
         return;
       case 'error':
         this.#pending.delete(data.id);

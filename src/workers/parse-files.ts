@@ -1,6 +1,7 @@
 import { FileByteSource } from '../bytes/file-byte-source';
 import { openGroup, type OpenProgress } from '../formats/open-group';
-import type { ModelDocument } from '../model/document';
+import { computeTensorStats, type TensorStats } from '../formats/safetensors/tensor-stats';
+import type { ModelDocument, TensorInfo } from '../model/document';
 import type { FileInput } from './parse-protocol';
 
 /**
@@ -15,4 +16,14 @@ export function parseFiles(
 ): Promise<ModelDocument> {
   const sources = files.map((f) => new FileByteSource(f.blob, f.path));
   return openGroup(sources, { signal, onProgress, source: { kind: sourceKind } });
+}
+
+/** Statistics of one tensor, streaming only its bytes from the file that holds it. */
+export function computeFileStats(
+  file: FileInput,
+  tensor: TensorInfo,
+  signal: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<TensorStats> {
+  return computeTensorStats(new FileByteSource(file.blob, file.path), tensor, { signal, onProgress });
 }

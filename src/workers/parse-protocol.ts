@@ -1,4 +1,5 @@
-import type { ModelDocument } from '../model/document';
+import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
 
 /**
@@ -14,11 +15,13 @@ export interface FileInput {
 
 export type ParseRequest =
   | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
+  | { type: 'stats'; id: number; file: FileInput; tensor: TensorInfo }
   | { type: 'cancel'; id: number };
 
 export type ParseResponse =
   | { type: 'progress'; id: number; done: number; total: number; file: string }
   | { type: 'result'; id: number; document: ModelDocument }
+  | { type: 'stats-result'; id: number; stats: TensorStats }
   | { type: 'error'; id: number; error: SerializedError };
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
@@ -34,11 +37,26 @@ function isId(value: unknown): value is number {
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'cancel') return true;
+  if (value.type === 'stats') return isFileInput(value.file) && isTensorInfo(value.tensor);
   return (
     value.type === 'open' &&
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
     Array.isArray(value.files) &&
-    value.files.every((f: unknown) => isRecord(f) && typeof f.path === 'string' && f.blob instanceof Blob)
+    value.files.every(isFileInput)
+  );
+}
+
+function isFileInput(value: unknown): value is FileInput {
+  return isRecord(value) && typeof value.path === 'string' && value.blob instanceof Blob;
+}
+
+function isTensorInfo(value: unknown): value is TensorInfo {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    typeof value.dtype === 'string' &&
+    Array.isArray(value.shape) &&
+    [value.elements, value.byteOffset, value.byteLength].every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)
   );
 }
 
@@ -53,6 +71,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string';
     case 'result':
       return isRecord(value.document) && Array.isArray(value.document.tensors) && Array.isArray(value.document.formats);
+    case 'stats-result':
+      return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
     case 'error':
       return isSerializedError(value.error);
     default:

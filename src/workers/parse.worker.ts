@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { parseFiles } from './parse-files';
+import { computeFileStats, parseFiles } from './parse-files';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
 /** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
@@ -23,8 +23,14 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const controller = new AbortController();
   inFlight.set(request.id, controller);
   const { id } = request;
-  parseFiles(request.files, request.sourceKind, controller.signal, (p) => post({ type: 'progress', id, ...p }))
-    .then((document) => post({ type: 'result', id, document }))
+  const work: Promise<ParseResponse> =
+    request.type === 'open'
+      ? parseFiles(request.files, request.sourceKind, controller.signal, (p) => post({ type: 'progress', id, ...p })).then((document) => ({ type: 'result', id, document }))
+      : computeFileStats(request.file, request.tensor, controller.signal, (done, total) => post({ type: 'progress', id, done, total, file: request.file.path })).then(
+          (stats) => ({ type: 'stats-result', id, stats }),
+        );
+  work
+    .then(post)
     .catch((error: unknown) => post({ type: 'error', id, error: toLoupeError(error).toJSON() }))
     .finally(() => inFlight.delete(id));
 });

@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import type { ModelDocument } from '../../model/document';
 import { exact, formatBytes, formatCount, formatShape } from '../format';
+import { ConfigPanel } from './config-panel';
+import { MemoryPanel } from './memory-panel';
 
 /** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
 export function OverviewView({ document }: { document: ModelDocument }) {
@@ -97,6 +99,13 @@ export function OverviewView({ document }: { document: ModelDocument }) {
             </tbody>
           </table>
         </section>
+      </div>
+
+      <div className="columns">
+        {config && <ConfigPanel config={config} parameters={parameters} hasWeights={tensors.length > 0} />}
+        {(tensors.length > 0 || config?.estimate?.estimate) && (
+          <MemoryPanel parameters={tensors.length > 0 ? parameters.total : (config?.estimate?.estimate?.total ?? 0)} facts={config?.facts} />
+        )}
       </div>
 
       {largest.length > 0 && (

@@ -4,6 +4,8 @@ import type { ModelDocument, TensorInfo } from '../../model/document';
 import { buildModuleTree, modulesAtDepth, treeDepth } from '../../graph/module-tree';
 import { exact, formatBytes, formatCount, formatShape } from '../format';
 import { makeNameFilter } from '../name-filter';
+import type { ComputeStats } from '../use-model-document';
+import { TensorStatsPanel } from './tensor-stats-panel';
 
 type SortKey = 'index' | 'name' | 'dtype' | 'elements' | 'bytes' | 'offset';
 
@@ -35,12 +37,13 @@ function compare(a: TensorInfo, b: TensorInfo, key: SortKey, order: Map<TensorIn
 }
 
 /** Every tensor in a virtualized table: only the visible rows are in the DOM, so 100,000 tensors scroll smoothly. */
-export function TensorsView({ document }: { document: ModelDocument }) {
+export function TensorsView({ document, computeStats }: { document: ModelDocument; computeStats: ComputeStats }) {
   const { tensors } = document;
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [selected, setSelected] = useState<TensorInfo | null>(null);
 
   const filter = useMemo(() => makeNameFilter(deferredQuery), [deferredQuery]);
   const rows = useMemo(() => {
@@ -52,6 +55,8 @@ export function TensorsView({ document }: { document: ModelDocument }) {
     return filtered;
   }, [tensors, filter, sort]);
 
+  // TanStack Virtual's API is not memoizable by the React Compiler; this component opts out, as its docs advise.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -128,6 +133,7 @@ export function TensorsView({ document }: { document: ModelDocument }) {
           </table>
         </div>
       )}
+      <div className="tensors-body">
       <div className="tensor-table" role="table" aria-rowcount={rows.length} data-testid="tensor-table" data-total={tensors.length}>
         <div className="tensor-row tensor-head" role="row">
           {COLUMNS.map((c) => (
@@ -143,7 +149,8 @@ export function TensorsView({ document }: { document: ModelDocument }) {
             {virtualizer.getVirtualItems().map((item) => {
               const t = rows[item.index]!;
               return (
-                <div key={item.key} className="tensor-row" role="row" data-testid="tensor-row" data-name={t.name}
+                <div key={item.key} className={t === selected ? 'tensor-row selected' : 'tensor-row'} role="row" data-testid="tensor-row" data-name={t.name}
+                  tabIndex={0} onClick={() => setSelected(t)} onKeyDown={(e) => e.key === 'Enter' && setSelected(t)}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
                   <span role="cell" className="mono ellipsis" title={t.name}>{t.name}</span>
                   <span role="cell">{t.dtype}</span>
@@ -159,6 +166,8 @@ export function TensorsView({ document }: { document: ModelDocument }) {
             })}
           </div>
         </div>
+      </div>
+      {selected && <TensorStatsPanel key={`${selected.file}:${selected.name}`} tensor={selected} computeStats={computeStats} onClose={() => setSelected(null)} />}
       </div>
     </div>
   );

@@ -1,0 +1,129 @@
+import { useEffect, useRef, useState } from 'react';
+import type { TensorStats } from '../../formats/safetensors/tensor-stats';
+import type { TensorInfo } from '../../model/document';
+import { CancelledError, toLoupeError } from '../../model/errors';
+import { exact, formatBytes, formatShape } from '../format';
+import type { ComputeStats } from '../use-model-document';
+
+type StatsState =
+  | { state: 'idle' }
+  | { state: 'running'; done: number; total: number }
+  | { state: 'done'; stats: TensorStats }
+  | { state: 'error'; message: string };
+
+/** One tensor's facts, and its statistics on demand (streamed in the worker, with progress and cancel). */
+export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: TensorInfo; computeStats: ComputeStats; onClose: () => void }) {
+  const [status, setStatus] = useState<StatsState>({ state: 'idle' });
+  const controller = useRef<AbortController | null>(null);
+
+  // The parent keys this panel by tensor, so a new tensor starts afresh; leaving cancels the work.
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const run = async () => {
+    controller.current?.abort();
+    const c = new AbortController();
+    controller.current = c;
+    setStatus({ state: 'running', done: 0, total: tensor.byteLength });
+    try {
+      const stats = await computeStats(tensor, { signal: c.signal, onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }) });
+      if (!c.signal.aborted) setStatus({ state: 'done', stats });
+    } catch (error) {
+      if (error instanceof CancelledError) setStatus({ state: 'idle' });
+      else if (!c.signal.aborted) setStatus({ state: 'error', message: toLoupeError(error).message });
+    }
+  };
+  const cancel = () => {
+    controller.current?.abort();
+    setStatus({ state: 'idle' });
+  };
+
+  return (
+    <aside className="side-panel panel" data-testid="tensor-panel" aria-label={`Tensor ${tensor.name}`}>
+      <header className="side-head">
+        <h2 className="mono">{tensor.name}</h2>
+        <button type="button" className="icon" onClick={onClose} aria-label="Close">
+          ×
+        </button>
+      </header>
+      <dl className="kv">
+        <div><dt>dtype</dt><dd>{tensor.dtype}</dd></div>
+        <div><dt>shape</dt><dd className="mono">{formatShape(tensor.shape)}</dd></div>
+        <div><dt>elements</dt><dd>{exact.format(tensor.elements)}</dd></div>
+        <div><dt>bytes</dt><dd>{formatBytes(tensor.byteLength)}</dd></div>
+        <div><dt>file</dt><dd className="mono">{tensor.file}</dd></div>
+        <div><dt>byte range</dt><dd className="mono">{exact.format(tensor.byteOffset)} – {exact.format(tensor.byteOffset + tensor.byteLength)}</dd></div>
+      </dl>
+      {status.state === 'idle' && (
+        <button type="button" className="primary" data-testid="compute-stats" onClick={run}>
+          Compute statistics
+        </button>
+      )}
+      {status.state === 'running' && (
+        <div className="stats-progress">
+          <progress max={status.total || 1} value={status.done} data-testid="stats-progress" />
+          <button type="button" onClick={cancel} data-testid="cancel-stats">
+            Cancel
+          </button>
+        </div>
+      )}
+      {status.state === 'error' && (
+        <div className="error-panel" role="alert" data-testid="error">
+          {status.message}
+        </div>
+      )}
+      {status.state === 'done' && <StatsTable stats={status.stats} />}
+    </aside>
+  );
+}
+
+function num(value: number): string {
+  if (Number.isNaN(value)) return '–';
+  return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(4) : value.toPrecision(6);
+}
+
+function StatsTable({ stats }: { stats: TensorStats }) {
+  const rows: [string, string][] = [
+    ['min', num(stats.min)],
+    ['max', num(stats.max)],
+    ['mean', num(stats.mean)],
+    ['std', num(stats.std)],
+    ['zeros', exact.format(stats.zeros)],
+    ['NaN', exact.format(stats.nans)],
+    ['±Inf', exact.format(stats.infs)],
+  ];
+  return (
+    <div data-testid="tensor-stats" data-min={stats.min} data-max={stats.max} data-mean={stats.mean} data-zeros={stats.zeros} data-nans={stats.nans}>
+      <dl className="kv stats">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd className="mono">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <Histogram histogram={stats.histogram} />
+    </div>
+  );
+}
+
+/** The histogram as a picture: one bar per bin, heights on a square-root scale so small bins stay visible. */
+function Histogram({ histogram }: { histogram: TensorStats['histogram'] }) {
+  const width = 320;
+  const height = 120;
+  const peak = Math.max(1, ...histogram.counts);
+  const barWidth = width / Math.max(1, histogram.counts.length);
+  return (
+    <figure className="histogram">
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Histogram of values" data-testid="histogram">
+        {histogram.counts.map((count, i) => {
+          const h = count === 0 ? 0 : Math.max(1, Math.sqrt(count / peak) * (height - 2));
+          return <rect key={i} x={i * barWidth} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill="var(--accent)"><title>{exact.format(count)}</title></rect>;
+        })}
+      </svg>
+      <figcaption className="muted mono">
+        <span>{num(histogram.min)}</span>
+        <span>{num(histogram.max)}</span>
+      </figcaption>
+    </figure>
+  );
+}
