@@ -102,3 +102,13 @@ describe('openGroup', () => {
     expect(seen).toEqual(['1/2 a.safetensors', '2/2 b.safetensors']);
   });
 });
+
+describe('openGroup at scale', () => {
+  it('opens 100,000 tensors (no argument-spreading stack overflow)', async () => {
+    const tensors: Record<string, { dtype: string; shape: number[] }> = {};
+    for (let i = 0; i < 100_000; i++) tensors[`blocks.${Math.floor(i / 100)}.p${i % 100}`] = { dtype: 'F32', shape: [1] };
+    const doc = await openGroup([source('many.safetensors', safetensors(tensors))]);
+    expect(doc.tensors).toHaveLength(100_000);
+    expect(doc.parameters.total).toBe(100_000);
+  });
+});

@@ -91,7 +91,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     switch (item.kind) {
       case 'safetensors': {
         const header = await safetensorsFormat.parse(source, signal);
-        tensors.push(...header.tensors);
+        for (const tensor of header.tensors) tensors.push(tensor); // not push(...): 100,000 arguments overflow the stack
         files.push({ format: 'safetensors', path: source.name, headerLength: header.headerLength, tensorCount: header.tensors.length, metadata: header.metadata });
         for (const [key, value] of Object.entries(header.metadata ?? {})) {
           metadata[weightFiles.length > 1 ? `${source.name}: ${key}` : key] = value;

@@ -57,7 +57,7 @@ export function modulesAtDepth(root: ModuleNode, depth: number): ModuleNode[] {
     for (const node of level) {
       // A tensor shallower than the depth stays visible as itself.
       if (node.children.length === 0 && node !== root) next.push(node);
-      else next.push(...node.children);
+      else for (const child of node.children) next.push(child);
     }
     level = next;
   }
