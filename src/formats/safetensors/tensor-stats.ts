@@ -1,0 +1,169 @@
+import type { ByteSource } from '../../model/byte-source';
+import type { TensorInfo } from '../../model/document';
+import { DTYPES } from '../../model/dtype';
+import { CancelledError, FormatError } from '../../model/errors';
+import { decodeToFloat64, packedGroup, valuesPerElement } from './decode-elements';
+
+/** Bytes read per step unless told otherwise: large enough to amortize a read, small enough to stay responsive. */
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_BINS = 64;
+/** Most histogram bins a caller may ask for. */
+export const MAX_BINS = 4096;
+
+/**
+ * Summary statistics of one tensor's values. Complex tensors count their real and imaginary parts
+ * as separate values. min, max, mean, std and the histogram cover finite values only; they are
+ * NaN when there are none.
+ */
+export interface TensorStats {
+  /** Values examined: the element count, or twice it for complex dtypes. */
+  count: number;
+  /** Finite values among them. */
+  finite: number;
+  /** Values that are exactly zero (either sign). */
+  zeros: number;
+  nans: number;
+  /** Infinite values, of either sign. */
+  infs: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Population standard deviation (divides by `finite`, not `finite - 1`). */
+  std: number;
+  /**
+   * Equal-width bins from `min` to `max`; the last bin includes `max`. When every finite value is
+   * the same, they all fall in bin 0.
+   */
+  histogram: { min: number; max: number; counts: number[] };
+}
+
+/** Options for computeTensorStats. */
+export interface TensorStatsOptions {
+  signal?: AbortSignal;
+  /** Called after each chunk with bytes processed so far and the total over all passes. */
+  onProgress?: (done: number, total: number) => void;
+  /** Bytes per read; rounded down to whole elements (whole packed groups for sub-byte types). */
+  chunkBytes?: number;
+  /** Histogram bins, 1 to MAX_BINS. */
+  bins?: number;
+}
+
+/**
+ * Computes statistics of one tensor by streaming only its byte range, a chunk at a time.
+ *
+ * Two passes: the first reads everything for min, max, mean and std (Welford's update, plus a compensated sum for the mean), the second
+ * reads it again to fill the histogram, whose bins need the range first. Reading twice keeps memory
+ * at one chunk for any tensor size; a tensor that fits in one chunk is read once. Cancellation is
+ * checked between chunks and throws CancelledError.
+ */
+export async function computeTensorStats(source: ByteSource, tensor: TensorInfo, options: TensorStatsOptions = {}): Promise<TensorStats> {
+  const { signal, onProgress } = options;
+  const bins = options.bins ?? DEFAULT_BINS;
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new RangeError(`bins must be an integer from 1 to ${MAX_BINS}`);
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  if (!(chunkBytes >= 1)) throw new RangeError('chunkBytes must be at least 1');
+  if (signal?.aborted) throw new CancelledError();
+
+  const { dtype, elements } = tensor;
+  const field = `tensors[${JSON.stringify(tensor.name)}]`;
+  const bits = DTYPES[dtype].bits;
+  if (bits === 0) throw new FormatError(tensor.file, `${field}.dtype`, `${dtype} values are not numbers`);
+  const needed = Math.ceil((elements * bits) / 8);
+  if (tensor.byteLength < needed) {
+    throw new FormatError(tensor.file, field, `${tensor.byteLength} bytes is too short for ${elements} ${dtype} elements (${needed} bytes)`);
+  }
+
+  const group = packedGroup(dtype);
+  const groupsPerChunk = Math.max(1, Math.floor(chunkBytes / group.bytes));
+  const chunkLength = groupsPerChunk * group.bytes;
+  const chunkElements = groupsPerChunk * group.elements;
+  const perElement = valuesPerElement(dtype);
+  const values = new Float64Array(Math.min(chunkElements, elements) * perElement);
+  const onePass = needed <= chunkLength;
+  const total = onePass ? needed : 2 * needed;
+  let done = 0;
+
+  /** Reads the tensor chunk by chunk, handing each decoded chunk's value count to `visit`. */
+  const stream = async (visit: (length: number) => void): Promise<void> => {
+    for (let offset = 0, element = 0; element < elements; offset += chunkLength, element += chunkElements) {
+      if (signal?.aborted) throw new CancelledError();
+      const length = Math.min(chunkLength, needed - offset);
+      const count = Math.min(chunkElements, elements - element);
+      const bytes = await source.read(tensor.byteOffset + offset, length, signal);
+      decodeToFloat64(dtype, bytes, count, values);
+      visit(count * perElement);
+      done += length;
+      onProgress?.(done, total);
+    }
+  };
+
+  let finite = 0;
+  let zeros = 0;
+  let nans = 0;
+  let infs = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let mean = 0;
+  let m2 = 0;
+  // A compensated (Neumaier) sum gives the reported mean to full precision; Welford's running
+  // mean is kept for m2, and stands in if the sum overflows.
+  let sum = 0;
+  let compensation = 0;
+  await stream((length) => {
+    for (let i = 0; i < length; i++) {
+      const v = values[i]!;
+      if (v !== v) {
+        nans++;
+        continue;
+      }
+      if (v === Infinity || v === -Infinity) {
+        infs++;
+        continue;
+      }
+      if (v === 0) zeros++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      finite++;
+      const delta = v - mean;
+      mean += delta / finite;
+      m2 += delta * (v - mean);
+      const next = sum + v;
+      compensation += Math.abs(sum) >= Math.abs(v) ? sum - next + v : v - next + sum;
+      sum = next;
+    }
+  });
+
+  const counts = new Float64Array(bins);
+  if (finite > 0) {
+    // Halved so that max - min cannot overflow to Infinity for extreme doubles.
+    const halfMin = min / 2;
+    const scale = max > min ? bins / (max / 2 - halfMin) : 0;
+    const fill = (length: number): void => {
+      for (let i = 0; i < length; i++) {
+        const v = values[i]!;
+        if (!Number.isFinite(v)) continue;
+        const raw = Math.floor((v / 2 - halfMin) * scale);
+        const bin = raw >= bins ? bins - 1 : raw < 0 ? 0 : raw;
+        counts[bin] = counts[bin]! + 1;
+      }
+    };
+    if (onePass) fill(elements * perElement);
+    else await stream(fill);
+  }
+
+  const none = finite === 0;
+  const compensatedSum = sum + compensation;
+  const exactMean = Number.isFinite(compensatedSum) ? compensatedSum / finite : mean;
+  return {
+    count: elements * perElement,
+    finite,
+    zeros,
+    nans,
+    infs,
+    min: none ? NaN : min,
+    max: none ? NaN : max,
+    mean: none ? NaN : exactMean,
+    std: none ? NaN : Math.sqrt(Math.max(0, m2 / finite)),
+    histogram: { min: none ? NaN : min, max: none ? NaN : max, counts: Array.from(counts) },
+  };
+}
