@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OpenProgress } from '../formats/open-group';
-import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError, toLoupeError } from '../model/errors';
 import { ParseClient } from '../workers/parse-client';

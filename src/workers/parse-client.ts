@@ -1,5 +1,5 @@
 import type { OpenProgress } from '../formats/open-group';
-import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
 import { isParseResponse, type FileInput, type ParseRequest } from './parse-protocol';

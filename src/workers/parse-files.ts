@@ -1,6 +1,6 @@
 import { FileByteSource } from '../bytes/file-byte-source';
 import { openGroup, type OpenProgress } from '../formats/open-group';
-import { computeTensorStats, type TensorStats } from '../formats/safetensors/tensor-stats';
+import { computeTensorStats, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { FileInput } from './parse-protocol';
 

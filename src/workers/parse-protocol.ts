@@ -1,4 +1,4 @@
-import type { TensorStats } from '../formats/safetensors/tensor-stats';
+import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
 

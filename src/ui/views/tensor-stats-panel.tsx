@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TensorStats } from '../../formats/safetensors/tensor-stats';
+import type { TensorStats } from '../../formats/tensors/tensor-stats';
 import type { TensorInfo } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import { exact, formatBytes, formatShape } from '../format';

@@ -4,8 +4,8 @@ import type { ByteSource } from '../../model/byte-source';
 import type { TensorInfo } from '../../model/document';
 import type { DType } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
-import { buildSafetensors } from './build-safetensors';
-import { parseSafetensors } from './parse-safetensors';
+import { buildSafetensors } from '../safetensors/build-safetensors';
+import { parseSafetensors } from '../safetensors/parse-safetensors';
 import { computeTensorStats } from './tensor-stats';
 
 /** A source over `data` placed after `prefix` unrelated bytes, recording every read. */
