@@ -112,3 +112,37 @@ describe('openGroup at scale', () => {
     expect(doc.parameters.total).toBe(100_000);
   });
 });
+
+describe('openGroup with ONNX', () => {
+  const models = join(import.meta.dirname, '..', '..', 'e2e', 'models');
+  const read = (rel: string, name = rel) => source(name, new Uint8Array(readFileSync(join(models, rel))));
+
+  it('opens an exported transformer with its graph and initializers', async () => {
+    const doc = await openGroup([read('tiny-transformer/model.onnx', 'model.onnx')]);
+    expect(doc.formats).toEqual(['onnx']);
+    expect(doc.graphs?.[0]?.nodes.length).toBeGreaterThan(100);
+    expect(doc.graphs?.[0]?.inputs.map((i) => i.name)).toEqual(['input_ids']);
+    expect(doc.graphs?.[0]?.nodes.some((n) => n.namespace.startsWith('layers.0/attn'))).toBe(true);
+    // 68,800 initializer elements + 167 in Constant attributes, as python3-onnx counts them.
+    // (The exporter deduplicates identical LayerNorm weights behind Identity nodes, so this is below
+    // PyTorch's 69,312 parameters.)
+    expect(doc.parameters.total).toBe(68_967);
+    expect(doc.metadata.producer).toContain('pytorch');
+  });
+
+  it('locates initializers in the external data file dropped with the model', async () => {
+    const doc = await openGroup([read('external-data/model.onnx', 'm/model.onnx'), read('external-data/model.onnx.data', 'm/model.onnx.data')]);
+    expect(doc.formats).toEqual(['onnx', 'onnx-data']);
+    expect(doc.parameters.total).toBe(1348);
+    expect(doc.tensors.every((t) => t.file === 'm/model.onnx.data' && !t.unreadable)).toBe(true);
+    expect(doc.warnings).toEqual([]);
+    expect(doc.source.files.find((f) => f.path === 'm/model.onnx.data')?.format).toBe('onnx-data');
+  });
+
+  it('warns when the external data file is missing, and still opens the graph', async () => {
+    const doc = await openGroup([read('external-data/model.onnx', 'model.onnx')]);
+    expect(doc.graphs?.[0]?.nodes.length).toBeGreaterThan(0);
+    expect(doc.warnings.map((w) => w.code)).toEqual(['external-data-missing']);
+    expect(doc.tensors.every((t) => t.unreadable)).toBe(true);
+  });
+});

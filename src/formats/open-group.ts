@@ -1,5 +1,6 @@
 import type { ByteSource } from '../model/byte-source';
 import type { Diagnostic, DocumentSource, FileRef, FormatId, ModelDocument, ParsedFile, TensorInfo } from '../model/document';
+import type { Graph, OnnxFunction } from '../model/graph';
 import { CancelledError, FormatError, LoupeError, toLoupeError } from '../model/errors';
 import { cardFormat, decodeText } from './card/card-format';
 import { deriveConfigFacts } from './config/derive-config-facts';
@@ -7,6 +8,8 @@ import { estimateParameters } from './config/estimate-parameters';
 import { explainCountDifference } from './config/explain-count-difference';
 import { parseConfig, isModelConfig } from './config/parse-config';
 import { SNIFF_BYTES } from './format-module';
+import { assembleOnnx } from './onnx/assemble-onnx';
+import { onnxFormat } from './onnx/onnx-format';
 import { countParameters } from './count-parameters';
 import { safetensorsFormat } from './safetensors/safetensors-format';
 import { isSafetensorsIndex, parseSafetensorsIndex } from './safetensors/parse-safetensors-index';
@@ -19,7 +22,7 @@ export const MAX_GROUP_FILES = 10_000;
 /** What the user is told Loupe can open when nothing in the drop is recognized. */
 export const OPENABLE =
   'Loupe opens safetensors weights (.safetensors, sharded with model.safetensors.index.json), ' +
-  'a Hugging Face config.json, and a model card (README.md).';
+  'ONNX models (.onnx, with their external data files), a Hugging Face config.json, and a model card (README.md).';
 
 export interface OpenProgress {
   done: number;
@@ -36,6 +39,7 @@ export interface OpenGroupOptions {
 type Classified =
   | { kind: 'safetensors'; source: ByteSource }
   | { kind: 'safetensors-index'; source: ByteSource }
+  | { kind: 'onnx'; source: ByteSource }
   | { kind: 'config'; source: ByteSource }
   | { kind: 'card'; source: ByteSource }
   | { kind: 'unknown'; source: ByteSource; reason: string };
@@ -78,11 +82,10 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   const total = recognized.length;
   const tick = (file: string) => onProgress?.({ done: ++done, total, file });
 
-  for (const item of classified) {
-    if (item.kind === 'unknown') {
-      warnings.push({ severity: 'info', code: 'file-skipped', file: item.source.name, message: `${item.source.name} was not opened: ${item.reason}.` });
-    }
-  }
+  const dataFiles = new Set<string>();
+  const graphs: Graph[] = [];
+  const functions: OnnxFunction[] = [];
+  const dropped = sources.map((s) => ({ path: s.name, size: s.size }));
 
   for (const item of recognized) {
     if (signal?.aborted) throw new CancelledError();
@@ -116,6 +119,19 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
         }
         break;
       }
+      case 'onnx': {
+        const model = await onnxFormat.parse(source, signal);
+        const assembled = assembleOnnx(model, source.name, dropped);
+        for (const tensor of assembled.tensors) tensors.push(tensor);
+        for (const path of assembled.dataFiles) dataFiles.add(path);
+        warnings.push(...assembled.warnings);
+        files.push(assembled.file);
+        graphs.push(model.graph);
+        functions.push(...model.functions);
+        const onnxCount = recognized.filter((c) => c.kind === 'onnx').length;
+        for (const [key, value] of Object.entries(assembled.metadata)) metadata[onnxCount > 1 ? `${source.name}: ${key}` : key] = value;
+        break;
+      }
       case 'config': {
         config = await parseConfig(source, signal);
         files.push({ format: 'config', path: source.name });
@@ -129,6 +145,17 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     }
     tick(source.name);
   }
+
+  for (const item of classified) {
+    if (item.kind !== 'unknown') continue;
+    if (dataFiles.has(item.source.name)) {
+      const ref = fileRefs.find((f) => f.path === item.source.name);
+      if (ref) ref.format = 'onnx-data';
+      continue;
+    }
+    warnings.push({ severity: 'info', code: 'file-skipped', file: item.source.name, message: `${item.source.name} was not opened: ${item.reason}.` });
+  }
+  if (dataFiles.size > 0 && !formats.includes('onnx-data')) formats.push('onnx-data');
 
   const parameters = countParameters(tensors);
   if (config) {
@@ -144,6 +171,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     formats,
     tensors,
     parameters,
+    ...(graphs.length > 0 ? { graphs, functions } : {}),
     files,
     metadata,
     config,
@@ -156,6 +184,7 @@ async function classify(source: ByteSource, signal?: AbortSignal): Promise<Class
   if (source.size === 0) return { kind: 'unknown', source, reason: 'the file is empty (0 bytes)' };
   const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), signal);
   if (safetensorsFormat.sniff(head, source)) return { kind: 'safetensors', source };
+  if (onnxFormat.sniff(head, source)) return { kind: 'onnx', source };
   if (looksLikeJson(head)) {
     if (source.size > MAX_JSON_SIDECAR_BYTES) return { kind: 'unknown', source, reason: 'a JSON file too large to be a config or an index' };
     const json = await readJson(source, signal);

@@ -1,5 +1,6 @@
 import type { ConfigFacts, ParameterEstimateResult } from './config-facts';
 import type { DType } from './dtype';
+import type { Graph, OnnxFunction, OpsetImport } from './graph';
 
 /**
  * The one document every format produces and every view consumes.
@@ -15,6 +16,10 @@ export interface ModelDocument {
   formats: FormatId[];
   /** Every tensor of every weight file, in file order. Always present; empty when the group has no weights. */
   tensors: TensorInfo[];
+  /** Computation graphs: the ONNX main graph (subgraphs sit under their nodes). Absent for weights-only formats. */
+  graphs?: Graph[];
+  /** ONNX model-local functions (FunctionProto). */
+  functions?: OnnxFunction[];
   /** Exact parameter counts from the weights: total elements, and per dtype. */
   parameters: ParameterCount;
   /** Per-file facts specific to a format. One entry per weight or sidecar file that was parsed. */
@@ -29,7 +34,7 @@ export interface ModelDocument {
   warnings: Diagnostic[];
 }
 
-export type FormatId = 'safetensors' | 'safetensors-index' | 'onnx' | 'pytorch' | 'config' | 'card';
+export type FormatId = 'safetensors' | 'safetensors-index' | 'onnx' | 'onnx-data' | 'pytorch' | 'config' | 'card';
 
 export interface DocumentSource {
   kind: 'local' | 'hub' | 'example';
@@ -58,6 +63,10 @@ export interface TensorInfo {
   /** Absolute byte offset of the first data byte in `file`. */
   byteOffset: number;
   byteLength: number;
+  /** Set when the values cannot be read back, and why (e.g. an external data file that was not given). */
+  unreadable?: string;
+  /** Where the tensor comes from, when that is not simply "a weight": e.g. `Constant node /model/Constant_3`. */
+  origin?: string;
 }
 
 export type Dim = number | string;
@@ -73,6 +82,21 @@ export interface ParameterCount {
 export type ParsedFile =
   | { format: 'safetensors'; path: string; headerLength: number; tensorCount: number; metadata?: Record<string, string> }
   | { format: 'safetensors-index'; path: string; totalSize?: number; shards: string[] }
+  | {
+      format: 'onnx';
+      path: string;
+      irVersion: number;
+      opsets: OpsetImport[];
+      producerName: string;
+      producerVersion: string;
+      domain: string;
+      modelVersion: number | string;
+      docString: string;
+      metadataProps: Record<string, string>;
+      nodeCount: number;
+      subgraphCount: number;
+      functionCount: number;
+    }
   | { format: 'config'; path: string }
   | { format: 'card'; path: string };
 

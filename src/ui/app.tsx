@@ -199,8 +199,9 @@ function Welcome({ onExample }: { onExample: () => void }) {
     <section className="welcome">
       <h2>Look inside a shared model</h2>
       <p>
-        Drop a <code>.safetensors</code> file, a sharded checkpoint folder with its <code>model.safetensors.index.json</code>, a{' '}
-        <code>config.json</code> or a model card <code>README.md</code> anywhere on this page.
+        Drop a <code>.safetensors</code> file, a sharded checkpoint folder with its <code>model.safetensors.index.json</code>, an{' '}
+        <code>.onnx</code> model with its external data, a <code>config.json</code> or a model card <code>README.md</code> anywhere on this
+        page.
       </p>
       <p className="privacy">Everything runs in your browser. Your files never leave this machine.</p>
       <button type="button" className="primary" onClick={onExample}>

@@ -3,6 +3,7 @@ import type { ModelDocument } from '../../model/document';
 import { exact, formatBytes, formatCount, formatShape } from '../format';
 import { ConfigPanel } from './config-panel';
 import { MemoryPanel } from './memory-panel';
+import { OnnxPanel } from './onnx-panel';
 
 /** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
 export function OverviewView({ document }: { document: ModelDocument }) {
@@ -100,6 +101,8 @@ export function OverviewView({ document }: { document: ModelDocument }) {
           </table>
         </section>
       </div>
+
+      <OnnxPanel document={document} />
 
       <div className="columns">
         {config && <ConfigPanel config={config} parameters={parameters} hasWeights={tensors.length > 0} />}

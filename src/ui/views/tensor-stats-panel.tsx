@@ -53,7 +53,9 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
         <div><dt>file</dt><dd className="mono">{tensor.file}</dd></div>
         <div><dt>byte range</dt><dd className="mono">{exact.format(tensor.byteOffset)} – {exact.format(tensor.byteOffset + tensor.byteLength)}</dd></div>
       </dl>
-      {status.state === 'idle' && (
+      {tensor.origin && <p className="muted">From {tensor.origin}.</p>}
+      {tensor.unreadable && <p className="muted" data-testid="stats-unavailable">Statistics are not available: {tensor.unreadable}.</p>}
+      {status.state === 'idle' && !tensor.unreadable && (
         <button type="button" className="primary" data-testid="compute-stats" onClick={run}>
           Compute statistics
         </button>

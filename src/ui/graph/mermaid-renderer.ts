@@ -1,0 +1,62 @@
+import type { Mermaid } from 'mermaid';
+
+/**
+ * Mermaid, loaded lazily the first time a diagram is drawn (it is large; the first page load
+ * does not need it), always in strict security mode. Mermaid keeps global state and is not
+ * reentrant, so renders are queued one at a time.
+ */
+let loaded: Promise<Mermaid> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+let configuredTheme: string | undefined;
+let counter = 0;
+
+/** Mermaid's own limits, raised a little: Loupe never asks for more than 150 boxes per view. */
+const MAX_EDGES = 2000;
+const MAX_TEXT_SIZE = 200_000;
+
+function loadMermaid(): Promise<Mermaid> {
+  loaded ??= import('mermaid').then((m) => m.default);
+  return loaded;
+}
+
+function configure(mermaid: Mermaid, theme: 'light' | 'dark'): void {
+  if (configuredTheme === theme) return;
+  mermaid.initialize({
+    startOnLoad: false,
+    // strict: no click callbacks, labels sanitized; `%%{init}%%` directives cannot lower it
+    // because securityLevel is in secure (site-only) config keys.
+    securityLevel: 'strict',
+    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'maxEdges'],
+    theme: theme === 'dark' ? 'dark' : 'default',
+    maxEdges: MAX_EDGES,
+    maxTextSize: MAX_TEXT_SIZE,
+    flowchart: { htmlLabels: false, curve: 'basis', useMaxWidth: false },
+    fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
+  });
+  configuredTheme = theme;
+}
+
+export interface RenderResult {
+  svg: string;
+  ms: number;
+}
+
+/** Renders mermaid text to an SVG string. `signal` drops a render the user navigated away from before it starts. */
+export function renderMermaid(text: string, theme: 'light' | 'dark', signal?: AbortSignal): Promise<RenderResult> {
+  const job = queue.then(async () => {
+    if (signal?.aborted) throw new DOMException('Render cancelled', 'AbortError');
+    const mermaid = await loadMermaid();
+    configure(mermaid, theme);
+    const start = performance.now();
+    const { svg } = await mermaid.render(`loupe-mermaid-${++counter}`, text);
+    return { svg, ms: performance.now() - start };
+  });
+  queue = job.catch(() => undefined);
+  return job;
+}
+
+/** Checks mermaid text without drawing it (used for card diagrams before they are shown). */
+export async function parseMermaid(text: string): Promise<boolean> {
+  const mermaid = await loadMermaid();
+  return (await mermaid.parse(text, { suppressErrors: true })) !== false;
+}
