@@ -59,7 +59,12 @@ try {
     const prepared = (await scenario.prepare?.(context)) ?? {};
     const samples = [];
     process.stderr.write(`${scenario.name}: `);
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < RUNS && scenario.measure; run++) {
+      // A reference measured in this Node process, on the same input (e.g. a full protobuf decode).
+      samples.push(await scenario.measure(prepared));
+      process.stderr.write('.');
+    }
+    for (let run = 0; run < RUNS && scenario.run; run++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       try {
         await page.goto(baseURL);
@@ -79,7 +84,10 @@ try {
     for (const metric of scenario.metrics) {
       rows.push({ scenario: scenario.name, metric, value: median(samples.map((s) => s[metric])), unit: 'ms', target: scenario.targets?.[metric] });
     }
-    rows.push({ scenario: scenario.name, metric: 'heap growth', value: median(samples.map((s) => s.heap)), unit: 'MB', target: scenario.targets?.heap });
+    for (const metric of scenario.memoryMetrics ?? ['heap']) {
+      const label = metric === 'heap' ? 'heap growth' : metric;
+      rows.push({ scenario: scenario.name, metric: label, value: median(samples.map((s) => s[metric])), unit: 'MB', target: scenario.targets?.[metric] });
+    }
     await prepared.cleanup?.();
   }
 } finally {

@@ -1,7 +1,17 @@
 // Bench scenarios. Each has a name, the loupe:* measures it reports, optional targets,
 // an optional `prepare` (generates its input once; never committed) and a `run(page)`.
-import { closeSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { runnerImport } from 'vite';
+
+/** JS heap plus ArrayBuffers (where a whole-file read lands), in bytes. */
+const heapAndBuffers = (m) => m.heapUsed + m.arrayBuffers;
+
+/** The ONNX generators are TypeScript (they reuse the tests' protobuf writer); Vite loads them. */
+async function onnxModels() {
+  const { module } = await runnerImport(join(import.meta.dirname, 'onnx-models.ts'));
+  return module;
+}
 
 async function waitReady(page) {
   await page.waitForSelector('[data-testid="doc-status"][data-state="ready"], [data-testid="doc-status"][data-state="error"]', { timeout: 120_000 });
@@ -75,6 +85,79 @@ export const SCENARIOS = [
     async run(page, { path }) {
       await page.setInputFiles('[data-testid="file-input"]', path);
       await waitReady(page);
+    },
+  },
+  {
+    name: 'onnx 1 GB inline weights',
+    metrics: ['loupe:parse'],
+    targets: { 'loupe:parse': '< 1 s', heap: '< 100 MB' },
+    async prepare({ outDir }) {
+      const path = join(outDir, 'inline-1gb.onnx');
+      (await onnxModels()).writeInlineWeightsModel(path, 1);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'onnx 20,000-node graph',
+    metrics: ['loupe:parse'],
+    targets: { 'loupe:parse': '< 500 ms' },
+    async prepare({ outDir }) {
+      const path = join(outDir, 'graph-20k.onnx');
+      (await onnxModels()).writeWideGraphModel(path, 40, 500);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'reference: onnx-proto full decode of the 1 GB model (Node)',
+    metrics: ['decode'],
+    memoryMetrics: ['memory'],
+    async prepare({ outDir }) {
+      const path = join(outDir, 'inline-1gb-ref.onnx');
+      (await onnxModels()).writeInlineWeightsModel(path, 1);
+      const { onnx } = (await import('onnx-proto')).default ?? (await import('onnx-proto'));
+      return { path, onnx, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async measure({ path, onnx }) {
+      globalThis.gc?.();
+      const before = process.memoryUsage();
+      const start = performance.now();
+      const model = onnx.ModelProto.decode(readFileSync(path));
+      const decode = performance.now() - start;
+      const after = process.memoryUsage();
+      if (model.graph.initializer.length === 0) throw new Error('decode found no initializers');
+      return { decode, memory: heapAndBuffers(after) - heapAndBuffers(before) };
+    },
+  },
+  {
+    name: 'loupe parseOnnx of the 1 GB model (Node, file-backed)',
+    metrics: ['decode'],
+    memoryMetrics: ['memory'],
+    async prepare({ outDir }) {
+      const path = join(outDir, 'inline-1gb-loupe.onnx');
+      (await onnxModels()).writeInlineWeightsModel(path, 1);
+      const { module: parse } = await runnerImport(join(import.meta.dirname, '..', 'src', 'formats', 'onnx', 'parse-onnx.ts'));
+      const { module: files } = await runnerImport(join(import.meta.dirname, '..', 'src', 'formats', 'onnx', 'node-file-source.ts'));
+      return { path, parse, files, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async measure({ path, parse, files }) {
+      globalThis.gc?.();
+      const before = process.memoryUsage();
+      const start = performance.now();
+      const source = new files.NodeFileSource(path);
+      const model = await parse.parseOnnx(source);
+      const decode = performance.now() - start;
+      const after = process.memoryUsage();
+      await source.close();
+      if (model.initializers.length === 0) throw new Error('parse found no initializers');
+      return { decode, memory: heapAndBuffers(after) - heapAndBuffers(before) };
     },
   },
 ];
