@@ -109,8 +109,8 @@ export function writeWideGraphModel(path: string, layers: number, perLayer: numb
   for (let layer = 0; layer < layers; layer++) {
     const layerInput = previous;
     for (let k = 0; k < perLayer; k++) {
-      const scope = scopes[k % scopes.length];
-      const op = ops[(k * 7) % ops.length];
+      const scope = scopes[k % scopes.length]!;
+      const op = ops[(k * 7) % ops.length]!;
       const output = `t${n}`;
       // A residual edge back to the layer input every 16 nodes keeps the graph from being a plain chain.
       const inputs = k % 16 === 15 ? [previous, layerInput] : [previous];
