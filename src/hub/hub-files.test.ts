@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { describeHubFiles, guessFileKind, isPickleFile, pickHubFiles } from './hub-files';
+import type { HubFile } from './resolve-repo';
+
+const files = (...paths: string[]): HubFile[] => paths.map((path) => ({ path, size: 1 }));
+const paths = (list: HubFile[] | undefined) => (list ?? []).map((f) => f.path);
+
+describe('guessFileKind', () => {
+  it.each([
+    ['model.safetensors', 'safetensors'],
+    ['unet/diffusion_pytorch_model.safetensors', 'safetensors'],
+    ['model.safetensors.index.json', 'safetensors-index'],
+    ['config.json', 'config'],
+    ['text_encoder/config.json', 'config'],
+    ['generation_config.json', 'generation-config'],
+    ['README.md', 'card'],
+    ['onnx/model.onnx', 'onnx'],
+    ['onnx/model.onnx_data', 'onnx-data'],
+    ['model.onnx.data', 'onnx-data'],
+    ['pytorch_model.bin', 'pickle'],
+    ['original/consolidated.00.pth', 'pickle'],
+    ['model.pt', 'pickle'],
+    ['sd.ckpt', 'pickle'],
+    ['data.pkl', 'pickle'],
+    ['model-q4_k_m.gguf', 'gguf'],
+    ['tokenizer.json', 'tokenizer'],
+    ['tokenizer_config.json', 'tokenizer'],
+    ['original/tokenizer.model', 'tokenizer'],
+    ['merges.txt', 'tokenizer'],
+    ['.gitattributes', 'other'],
+    ['LICENSE', 'other'],
+  ])('%s → %s', (path, kind) => expect(guessFileKind(path)).toBe(kind));
+
+  it('flags pickle files', () => {
+    expect(['a.bin', 'a.pt', 'a.pth', 'a.ckpt', 'a.pkl', 'A.BIN'].every(isPickleFile)).toBe(true);
+    expect(['a.safetensors', 'a.onnx', 'a.binx', 'bin'].some(isPickleFile)).toBe(false);
+  });
+});
+
+describe('pickHubFiles', () => {
+  it('picks the root sidecars and every shard', () => {
+    const pick = pickHubFiles(
+      files(
+        '.gitattributes', 'README.md', 'config.json', 'generation_config.json', 'model-00002-of-00002.safetensors',
+        'model-00001-of-00002.safetensors', 'model.safetensors.index.json', 'original/consolidated.00.pth', 'onnx/model.onnx', 'sub/config.json',
+      ),
+    );
+    expect(pick.config?.path).toBe('config.json');
+    expect(pick.card?.path).toBe('README.md');
+    expect(pick.generationConfig?.path).toBe('generation_config.json');
+    expect(pick.index?.path).toBe('model.safetensors.index.json');
+    expect(paths(pick.weights)).toEqual(['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+  });
+
+  it('prefers model.safetensors.index.json among several indexes', () => {
+    expect(pickHubFiles(files('a.safetensors.index.json', 'model.safetensors.index.json')).index?.path).toBe('model.safetensors.index.json');
+    expect(pickHubFiles(files('z.safetensors.index.json', 'b.safetensors.index.json')).index?.path).toBe('b.safetensors.index.json');
+  });
+
+  it('leaves out variants of a file that is there', () => {
+    expect(paths(pickHubFiles(files('model.safetensors', 'model.fp16.safetensors', 'adapter.safetensors')).weights)).toEqual(['adapter.safetensors', 'model.safetensors']);
+  });
+
+  it('falls back to the folders when the root has no weights (diffusers)', () => {
+    const pick = pickHubFiles(files('model_index.json', 'unet/diffusion_pytorch_model.safetensors', 'unet/diffusion_pytorch_model.fp16.safetensors', 'vae/diffusion_pytorch_model.safetensors'));
+    expect(paths(pick.weights)).toEqual(['unet/diffusion_pytorch_model.safetensors', 'vae/diffusion_pytorch_model.safetensors']);
+    expect(pick.config).toBeUndefined();
+  });
+
+  it('picks nothing from a pickle-only repo', () => {
+    const pick = pickHubFiles(files('pytorch_model.bin', '.gitattributes'));
+    expect(pick.weights).toEqual([]);
+    expect(pick.config ?? pick.card ?? pick.index).toBeUndefined();
+  });
+});
+
+describe('describeHubFiles', () => {
+  it('describes every file for the file tree', () => {
+    const rows = describeHubFiles([{ path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 } }, { path: 'pytorch_model.bin', size: 10 }], ['model.safetensors']);
+    expect(rows).toEqual([
+      { path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 }, kind: 'safetensors', pickle: false, opened: true },
+      { path: 'pytorch_model.bin', size: 10, kind: 'pickle', pickle: true, opened: false },
+    ]);
+  });
+});

@@ -1,0 +1,112 @@
+import type { HubFile } from './resolve-repo';
+
+/** What a repo file probably is, guessed from its name (nothing is read). */
+export type HubFileKind =
+  | 'safetensors'
+  | 'safetensors-index'
+  | 'config'
+  | 'generation-config'
+  | 'card'
+  | 'onnx'
+  /** ONNX external data (`*.onnx_data`, `*.onnx.data`). */
+  | 'onnx-data'
+  /** PyTorch or other pickle: `*.bin`, `*.pt`, `*.pth`, `*.ckpt`, `*.pkl`, `*.pickle`. */
+  | 'pickle'
+  | 'gguf'
+  | 'tokenizer'
+  | 'other';
+
+/** A repo file for the file tree: the listing's facts, a guess at its format, and whether Loupe opened it. */
+export interface HubFileEntry extends HubFile {
+  kind: HubFileKind;
+  /** Pickle can run code when loaded: the UI should say so. Loupe never opens these. */
+  pickle: boolean;
+  /** Whether openHubRepo read it (its header, for weights). */
+  opened: boolean;
+}
+
+/** The files openHubRepo reads by default. */
+export interface HubFilePick {
+  config?: HubFile;
+  card?: HubFile;
+  generationConfig?: HubFile;
+  /** The safetensors index, when the weights are sharded. */
+  index?: HubFile;
+  /** Safetensors files. With an index, openHubRepo narrows these to the shards it names. */
+  weights: HubFile[];
+}
+
+const PICKLE = /\.(bin|pt|pth|ckpt|pkl|pickle)$/i;
+const TOKENIZER = /^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model)$/i;
+
+/** Guesses a file's format from its name. */
+export function guessFileKind(path: string): HubFileKind {
+  const name = basename(path);
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.safetensors.index.json')) return 'safetensors-index';
+  if (lower.endsWith('.safetensors')) return 'safetensors';
+  if (name === 'config.json') return 'config';
+  if (name === 'generation_config.json') return 'generation-config';
+  if (lower === 'readme.md') return 'card';
+  if (lower.endsWith('.onnx')) return 'onnx';
+  if (lower.endsWith('.onnx_data') || lower.endsWith('.onnx.data')) return 'onnx-data';
+  if (PICKLE.test(lower)) return 'pickle';
+  if (lower.endsWith('.gguf')) return 'gguf';
+  if (TOKENIZER.test(name)) return 'tokenizer';
+  return 'other';
+}
+
+/** Whether loading the file means unpickling it (which can run arbitrary code). */
+export function isPickleFile(path: string): boolean {
+  return PICKLE.test(path);
+}
+
+/**
+ * Chooses what to read: `config.json`, `README.md`, `generation_config.json` and the safetensors
+ * index at the repo root, and the safetensors weights. Weights are the root's `*.safetensors`;
+ * a repo with none at the root (diffusers pipelines) gives those of its folders. Variants of a
+ * file that is also there (`model.fp16.safetensors` beside `model.safetensors`) are left out,
+ * as are ONNX, pickle and every other file: they are listed, not opened.
+ */
+export function pickHubFiles(files: HubFile[]): HubFilePick {
+  const root = files.filter((f) => !f.path.includes('/'));
+  const find = (test: (name: string) => boolean) => root.find((f) => test(f.path));
+  const indexes = root.filter((f) => f.path.endsWith('.safetensors.index.json')).sort((a, b) => compare(a.path, b.path));
+  const index = indexes.find((f) => f.path === 'model.safetensors.index.json') ?? indexes[0];
+
+  let weights = root.filter((f) => f.path.endsWith('.safetensors'));
+  if (weights.length === 0) weights = files.filter((f) => f.path.endsWith('.safetensors'));
+  const paths = new Set(weights.map((f) => f.path));
+  weights = weights.filter((f) => !isVariantOf(f.path, paths)).sort((a, b) => compare(a.path, b.path));
+
+  const pick: HubFilePick = { weights };
+  const config = find((n) => n === 'config.json');
+  const card = find((n) => n.toLowerCase() === 'readme.md');
+  const generationConfig = find((n) => n === 'generation_config.json');
+  if (config) pick.config = config;
+  if (card) pick.card = card;
+  if (generationConfig) pick.generationConfig = generationConfig;
+  if (index) pick.index = index;
+  return pick;
+}
+
+/** The file tree's rows: every file, with its guessed kind, pickle flag and whether it was opened. */
+export function describeHubFiles(files: HubFile[], opened: Iterable<string> = []): HubFileEntry[] {
+  const openedSet = new Set(opened);
+  return files.map((file) => ({ ...file, kind: guessFileKind(file.path), pickle: isPickleFile(file.path), opened: openedSet.has(file.path) }));
+}
+
+/** `dir/name.variant.safetensors` when `dir/name.safetensors` is also present. */
+function isVariantOf(path: string, paths: Set<string>): boolean {
+  const match = /^(.*)\.[^./]+\.safetensors$/.exec(path);
+  return match !== null && paths.has(`${match[1]}.safetensors`);
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? path : path.slice(slash + 1);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,171 @@
+import { decodeText } from '../formats/card/card-format';
+import { openGroup } from '../formats/open-group';
+import { parseSafetensorsIndex } from '../formats/safetensors/parse-safetensors-index';
+import type { Diagnostic, ModelDocument } from '../model/document';
+import { CancelledError, LoupeError } from '../model/errors';
+import { HubFileSource } from './hub-file-source';
+import { describeHubFiles, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
+import { hubConnection, resolveRepo, type HubCallOptions, type HubFile, type ResolvedRepo } from './resolve-repo';
+import { runPool } from './run-pool';
+
+/** Shard headers read at once, by default. */
+export const DEFAULT_CONCURRENCY = 6;
+/** Sidecars (config, card, index) larger than this are not read ahead whole. */
+const MAX_PREFETCH_WHOLE = 64 * 1024 * 1024;
+
+export interface HubOpenProgress {
+  /** `reading`: fetching headers and sidecars (the slow part); `parsing`: building the document. */
+  phase: 'resolving' | 'reading' | 'parsing';
+  done: number;
+  total: number;
+  file?: string;
+}
+
+export interface OpenHubRepoOptions extends HubCallOptions {
+  /** `ORG/NAME`. Ignored when `resolved` is given. */
+  repo: string;
+  revision?: string;
+  /** A repo already resolved (e.g. cached by React Query): skips the info and listing calls. */
+  resolved?: ResolvedRepo;
+  /** Read exactly these paths instead of the default pick. */
+  paths?: string[];
+  /** Shard headers read in parallel; default DEFAULT_CONCURRENCY. */
+  concurrency?: number;
+  onProgress?: (progress: HubOpenProgress) => void;
+}
+
+export interface HubOpenResult {
+  document: ModelDocument;
+  /** The pinned repo and its full listing. */
+  repo: ResolvedRepo;
+  /** Every file, for the file tree: guessed kind, pickle flag, whether it was opened. */
+  files: HubFileEntry[];
+  /** `generation_config.json`, parsed, when the repo has a valid one. */
+  generationConfig?: Record<string, unknown>;
+}
+
+/**
+ * Opens a Hub model without downloading its weights: resolves the revision to a commit, lists
+ * the files, reads config.json, README.md, generation_config.json and the safetensors index
+ * whole, and of every safetensors shard only its header (by Range, `concurrency` at a time),
+ * then builds the document with openGroup. Pure async, cancellable with `signal`.
+ * Rejects with HubError (see its kinds), a format error, or CancelledError.
+ */
+export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenResult> {
+  const { signal, onProgress } = options;
+  const connection = hubConnection(options);
+  onProgress?.({ phase: 'resolving', done: 0, total: 1 });
+  const resolved = options.resolved ?? (await resolveRepo({ ...options, revision: options.revision }));
+  onProgress?.({ phase: 'resolving', done: 1, total: 1 });
+  if (signal?.aborted) throw new CancelledError();
+
+  const byPath = new Map(resolved.files.map((f) => [f.path, f]));
+  const source = (file: HubFile) =>
+    new HubFileSource({ ...connection, endpoint: resolved.endpoint, repo: resolved.repo, commit: resolved.commit, path: file.path, size: file.size });
+
+  let sidecars: HubFile[];
+  let weights: HubFile[];
+  let generationConfigFile: HubFile | undefined;
+  let indexFile: HubFile | undefined;
+  if (options.paths) {
+    const chosen = options.paths.map((path) => {
+      const file = byPath.get(path);
+      if (!file) throw new LoupeError('unsupported', `${path} is not a file of ${resolved.repo} at ${resolved.revision}.`, { file: path });
+      return file;
+    });
+    weights = chosen.filter((f) => f.path.endsWith('.safetensors'));
+    generationConfigFile = chosen.find((f) => f.path.endsWith('generation_config.json'));
+    sidecars = chosen.filter((f) => !f.path.endsWith('.safetensors') && f !== generationConfigFile);
+  } else {
+    const pick = pickHubFiles(resolved.files);
+    weights = pick.weights;
+    generationConfigFile = pick.generationConfig;
+    indexFile = pick.index;
+    sidecars = [pick.index, pick.config, pick.card].filter((f): f is HubFile => f !== undefined);
+  }
+  if (weights.length === 0 && sidecars.length === 0) throw nothingToOpen(resolved);
+
+  const sources = new Map<string, HubFileSource>();
+  const sourceFor = (file: HubFile) => {
+    let s = sources.get(file.path);
+    if (!s) sources.set(file.path, (s = source(file)));
+    return s;
+  };
+  let done = 0;
+  let total = sidecars.length + (generationConfigFile ? 1 : 0) + weights.length;
+  const tick = (file: string) => onProgress?.({ phase: 'reading', done: ++done, total, file });
+
+  // 1. Sidecars whole, in parallel: the index decides which shards to read.
+  const whole = [...sidecars, ...(generationConfigFile ? [generationConfigFile] : [])];
+  await runPool(whole, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, poolSignal) => {
+    if (file.size <= MAX_PREFETCH_WHOLE) await sourceFor(file).prefetchWhole(poolSignal);
+    tick(file.path);
+  }, signal);
+
+  const warnings: Diagnostic[] = [];
+  if (indexFile) {
+    try {
+      const index = await parseSafetensorsIndex(sourceFor(indexFile), signal);
+      const dir = indexFile.path.includes('/') ? indexFile.path.slice(0, indexFile.path.lastIndexOf('/') + 1) : '';
+      // The shards the index names that exist; missing ones are reported by openGroup.
+      const named = index.shards.map((s) => byPath.get(dir + s)).filter((f): f is HubFile => f !== undefined);
+      if (named.length > 0) {
+        total -= weights.length - named.length;
+        weights = named;
+      }
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      // A broken index: open the weights found by name; openGroup reports the index's problem.
+    }
+  }
+
+  // 2. Every shard's header, `concurrency` at a time; never a byte of tensor data.
+  await runPool(weights, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, poolSignal) => {
+    await sourceFor(file).prefetchSafetensorsHeader(poolSignal);
+    tick(file.path);
+  }, signal);
+
+  let generationConfig: Record<string, unknown> | undefined;
+  if (generationConfigFile) {
+    generationConfig = await readGenerationConfig(sourceFor(generationConfigFile), warnings, signal);
+  }
+
+  const groupSources = [...weights, ...sidecars].map(sourceFor);
+  const document = await openGroup(groupSources, {
+    signal,
+    onProgress: (p) => onProgress?.({ phase: 'parsing', done: p.done, total: p.total, file: p.file }),
+    source: { kind: 'hub', repo: { id: resolved.repo, revision: resolved.revision, commit: resolved.commit } },
+  });
+  document.warnings.push(...warnings);
+  const opened = [...sources.keys()];
+  return { document, repo: resolved, files: describeHubFiles(resolved.files, opened), generationConfig };
+}
+
+async function readGenerationConfig(source: HubFileSource, warnings: Diagnostic[], signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+  try {
+    const value: unknown = JSON.parse(decodeText(await source.read(0, source.size, signal), source.name));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} is not a JSON object; it was ignored.` });
+  } catch (error) {
+    if (error instanceof LoupeError && (error.code === 'cancelled' || error.code === 'io')) throw error;
+    warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} is not valid JSON; it was ignored.` });
+  }
+  return undefined;
+}
+
+function nothingToOpen(resolved: ResolvedRepo): LoupeError {
+  const pickles = resolved.files.filter((f) => isPickleFile(f.path)).map((f) => f.path);
+  const onnx = resolved.files.filter((f) => f.path.endsWith('.onnx')).map((f) => f.path);
+  const has = [
+    pickles.length ? `pickle weights (${list(pickles)}), which Loupe does not open because loading pickle can run code` : '',
+    onnx.length ? `ONNX files (${list(onnx)}), which can be opened one by one from the file list` : '',
+  ].filter(Boolean);
+  return new LoupeError(
+    'unsupported',
+    `${resolved.repo} has no safetensors weights, config.json or README.md to open${has.length ? `; it has ${has.join(', and ')}` : ''}.`,
+  );
+}
+
+function list(paths: string[]): string {
+  return paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+}
