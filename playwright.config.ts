@@ -20,6 +20,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 const PORT = 4173;
+/** The Hub test server's port; its CDN origin listens on the next one. */
+export const HUB_PORT = 5180;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -46,10 +48,19 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The local Hub (and its CDN origin) that the Hub tests open repos from: e2e/hub-server.
+      command: `node e2e/hub-server/cli.mjs --host 127.0.0.1 --port ${HUB_PORT} --cdn-port ${HUB_PORT + 1}`,
+      url: `http://127.0.0.1:${HUB_PORT}/__control/stats`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+  ],
 });

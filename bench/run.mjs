@@ -69,12 +69,12 @@ try {
       try {
         await page.goto(baseURL);
         const before = await memory(page);
-        await scenario.run(page, prepared);
+        const extra = (await scenario.run(page, prepared)) ?? {};
         const after = await memory(page);
         const measures = await page.evaluate(() =>
           Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('loupe:')).map((m) => [m.name, m.duration])),
         );
-        samples.push({ ...measures, heap: after - before });
+        samples.push({ ...measures, ...extra, heap: after - before });
         process.stderr.write('.');
       } finally {
         await page.close();

@@ -160,4 +160,24 @@ export const SCENARIOS = [
       return { decode, memory: heapAndBuffers(after) - heapAndBuffers(before) };
     },
   },
+  {
+    name: 'hub: 70B-shaped repo, 30 shards (local test Hub)',
+    metrics: ['loupe:hub:open'],
+    memoryMetrics: ['heap', 'transferred'],
+    targets: { 'loupe:hub:open': '< 1.5 s', transferred: '< 4 MiB' },
+    async prepare() {
+      const { startHubServer } = await import('../e2e/hub-server/server.mjs');
+      const { TEST_REPOS } = await import('../e2e/hub-server/repos.mjs');
+      const server = await startHubServer({ port: 0, cdnPort: 0, host: '127.0.0.1' });
+      return { server, repo: TEST_REPOS.virtual70b, cleanup: () => server.close() };
+    },
+    async run(page, { server, repo }) {
+      server.reset();
+      await page.goto(`${page.url()}?endpoint=${encodeURIComponent(server.endpoint)}&repo=${encodeURIComponent(repo)}`);
+      await page.waitForSelector('[data-testid="doc-status"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('loupe:hub:open').length > 0);
+      const s = server.stats();
+      return { transferred: s.hub.bytes + s.cdn.bytes };
+    },
+  },
 ];

@@ -22,6 +22,12 @@ export interface SerializedError {
   message: string;
   file?: string;
   field?: string;
+  /** Set by HubError: what happened (gated, rate-limited…), so retry decisions survive the worker boundary. */
+  kind?: string;
+  status?: number;
+  url?: string;
+  requestId?: string;
+  retryAfterMs?: number;
 }
 
 export class LoupeError extends Error {

@@ -1,9 +1,15 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { toLoupeError } from '../model/errors';
 import type { FileInput } from '../workers/parse-protocol';
 import { collectDroppedFiles, filesFromInput } from './collect-dropped-files';
 import { loadExample } from './load-example';
-import { useModelDocument, type ComputeStats, type DocState } from './use-model-document';
+import { HubSettings } from './hub-settings';
+import { RepoInput } from './repo-input';
+import { useHubDocument } from './use-hub-document';
+import { useHubParams } from './use-hub-params';
+import { useHubToken } from './use-hub-token';
+import { statsFor, useModelDocument, type ComputeStats, type DocState } from './use-model-document';
+import { RepoPanel } from './views/repo-panel';
 import { useTheme } from './use-theme';
 import { VIEWS, useUrlView, type View } from './use-url-view';
 import { CardView } from './views/card-view';
@@ -21,17 +27,30 @@ const VIEW_LABELS: Record<View, string> = {
 };
 
 export function App() {
-  const { doc, open, cancel, computeStats } = useModelDocument();
+  const { doc: localDoc, open, cancel: cancelLocal } = useModelDocument();
+  const [hubParams, setHubParams, endpoint, setEndpoint] = useHubParams();
+  const hubToken = useHubToken();
+  const hubDoc = useHubDocument(hubParams, endpoint, hubToken.token, hubToken.version);
+  // A repo in the URL is what the user looks at; opening local files leaves it.
+  const doc: DocState = hubDoc ?? localDoc;
+  const computeStats = useMemo(() => statsFor(doc), [doc]);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [view, setView] = useUrlView();
   const [theme, toggleTheme] = useTheme();
   const [dragging, setDragging] = useState(false);
   const [exampleError, setExampleError] = useState<string | null>(null);
   const dragDepth = useRef(0);
 
-  const openFiles = useCallback((files: FileInput[], kind: 'local' | 'example' = 'local') => {
-    setExampleError(null);
-    void open(files, kind);
-  }, [open]);
+  const openFiles = useCallback(
+    (files: FileInput[], kind: 'local' | 'example' = 'local') => {
+      setExampleError(null);
+      if (hubParams) setHubParams(null);
+      void open(files, kind);
+    },
+    [open, hubParams, setHubParams],
+  );
+  const cancel = hubParams ? () => setHubParams(null) : cancelLocal;
+  const inspect = (file: string | undefined) => hubParams && setHubParams({ ...hubParams, file });
 
   const openExample = useCallback(async () => {
     try {
@@ -87,12 +106,26 @@ export function App() {
         <button type="button" className="linkish" data-testid="open-example" onClick={openExample}>
           Try an example
         </button>
+        <RepoInput key={hubParams?.repo ?? ''} endpoint={endpoint} current={hubParams} onOpen={setHubParams} />
         <div className="spacer" />
         <StatusBadge doc={doc} onCancel={cancel} />
+        <button type="button" className="icon" onClick={() => setSettingsOpen((o) => !o)} aria-label="Hub settings" title="Hub endpoint and token" data-testid="open-settings">
+          ⚙
+        </button>
         <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme">
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
+      {settingsOpen && (
+        <HubSettings
+          endpoint={endpoint}
+          onEndpoint={setEndpoint}
+          token={hubToken.token}
+          remembered={hubToken.remembered}
+          onToken={hubToken.setToken}
+          onClose={() => setSettingsOpen(false)}
+        />
+      )}
       <nav className="tabs" role="tablist" aria-label="Views">
         {VIEWS.map((v) => (
           <button key={v} type="button" role="tab" aria-selected={view === v} data-testid={`tab-${v}`} className={view === v ? 'tab active' : 'tab'} onClick={() => setView(v)}>
@@ -102,6 +135,7 @@ export function App() {
       </nav>
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
+        {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
         <Body doc={doc} view={view} onExample={openExample} computeStats={computeStats} />
       </main>
       {dragging && (
@@ -188,7 +222,7 @@ function Body({ doc, view, onExample, computeStats }: { doc: DocState; view: Vie
     case 'graph':
       return <GraphView document={document} />;
     case 'inference':
-      return <InferenceView document={document} />;
+      return <InferenceView document={document} files={doc.files} />;
     case 'card':
       return <CardView document={document} />;
   }

@@ -3,18 +3,29 @@ import type { OpenProgress } from '../formats/open-group';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError, toLoupeError } from '../model/errors';
-import { ParseClient } from '../workers/parse-client';
-import type { FileInput } from '../workers/parse-protocol';
+import type { HubFileEntry } from '../hub/hub-files';
+import type { FileInput, HubFileInput } from '../workers/parse-protocol';
+import { getParseClient } from './parse-client-instance';
 
 export type DocState =
   | { state: 'idle' }
   | { state: 'loading'; label: string; progress?: OpenProgress }
-  | { state: 'ready'; document: ModelDocument; label: string; files: FileInput[] }
+  | { state: 'ready'; document: ModelDocument; label: string; files: FileInput[]; hub?: HubContext }
   | { state: 'error'; error: LoupeError; label: string };
+
+/** A Hub document's pinned repo: where its files are read from, by Range. */
+export interface HubContext {
+  endpoint: string;
+  repo: string;
+  revision: string;
+  commit: string;
+  token?: string;
+  files: HubFileEntry[];
+}
 
 export type ComputeStats = (tensor: TensorInfo, options: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<TensorStats>;
 
-const PARSE_START = 'loupe:parse:start';
+export const PARSE_START = 'loupe:parse:start';
 
 /**
  * The document's lifecycle: opening new files cancels the open in flight, progress is reported,
@@ -22,10 +33,8 @@ const PARSE_START = 'loupe:parse:start';
  */
 export function useModelDocument() {
   const [doc, setDoc] = useState<DocState>({ state: 'idle' });
-  const clientRef = useRef<ParseClient | null>(null);
   const inFlight = useRef<AbortController | null>(null);
-
-  const client = useCallback(() => (clientRef.current ??= new ParseClient()), []);
+  const client = getParseClient;
 
   const open = useCallback(
     async (files: FileInput[], sourceKind: 'local' | 'example' = 'local') => {
@@ -70,19 +79,7 @@ export function useModelDocument() {
     return () => cancelAnimationFrame(frame);
   }, [doc]);
 
-  useEffect(() => () => clientRef.current?.terminate(), []);
-
-  /** Statistics of one tensor of the ready document, computed in the worker. */
-  const computeStats: ComputeStats = useCallback(
-    (tensor, options) => {
-      const file = doc.state === 'ready' ? doc.files.find((f) => f.path === tensor.file) : undefined;
-      if (!file) return Promise.reject(new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file }));
-      return client().stats(file, tensor, { signal: options.signal, onProgress: (p) => options.onProgress(p.done, p.total) });
-    },
-    [doc, client],
-  );
-
-  return { doc, open, cancel, computeStats };
+  return { doc, open, cancel };
 }
 
 function describeFiles(files: FileInput[]): string {
@@ -90,4 +87,19 @@ function describeFiles(files: FileInput[]): string {
   const top = files[0]?.path.split('/')[0];
   if (top && files.every((f) => f.path.startsWith(`${top}/`))) return `${top}/ (${files.length} files)`;
   return `${files.length} files`;
+}
+
+/** Statistics of one tensor of a ready document, computed in the worker from that tensor's bytes (a Blob slice or an HTTP Range). */
+export function statsFor(doc: DocState): ComputeStats {
+  return (tensor, options) => {
+    if (doc.state !== 'ready') return Promise.reject(new LoupeError('io', 'No document is open.'));
+    let file: FileInput | HubFileInput | undefined = doc.files.find((f) => f.path === tensor.file);
+    if (!file && doc.hub) {
+      const entry = doc.hub.files.find((f) => f.path === tensor.file);
+      const { endpoint, repo, commit, token } = doc.hub;
+      if (entry) file = { path: entry.path, size: entry.lfs?.size ?? entry.size, endpoint, repo, commit, token };
+    }
+    if (!file) return Promise.reject(new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file }));
+    return getParseClient().stats(file, tensor, { signal: options.signal, onProgress: (p) => options.onProgress(p.done, p.total) });
+  };
 }

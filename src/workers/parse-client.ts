@@ -2,14 +2,19 @@ import type { OpenProgress } from '../formats/open-group';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
-import { isParseResponse, type FileInput, type ParseRequest } from './parse-protocol';
+import { HubError, type HubErrorKind } from '../hub/hub-error';
+import type { HubOpenResult } from '../hub/open-hub-repo';
+import type { SerializedError } from '../model/errors';
+import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest } from './parse-protocol';
 
 export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
+type Result = ModelDocument | TensorStats | HubOpenResult;
+
 interface Pending {
-  resolve: (value: ModelDocument | TensorStats) => void;
+  resolve: (value: Result) => void;
   reject: (error: LoupeError) => void;
   onProgress?: (progress: OpenProgress) => void;
 }
@@ -44,8 +49,17 @@ export class ParseClient {
     return this.#request((id) => ({ type: 'open', id, files, sourceKind }), options) as Promise<ModelDocument>;
   }
 
+  /** Opens a Hub repo in the worker. Rejects with HubError (kinds survive the worker boundary), so react-query can retry the transient ones. */
+  async openHub(request: HubOpenRequest, options: ProgressOptions = {}): Promise<HubOpenResult> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { openHub } = await import('./parse-files');
+      return openHub(request, options.signal ?? new AbortController().signal, options.onProgress);
+    }
+    return this.#request((id) => ({ type: 'open-hub', id, request }), options) as Promise<HubOpenResult>;
+  }
+
   /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
-  async stats(file: FileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
+  async stats(file: FileInput | HubFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
     if (this.#mainThread || !this.#ensureWorker()) {
       const { computeFileStats } = await import('./parse-files');
       return computeFileStats(file, tensor, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
@@ -53,7 +67,7 @@ export class ParseClient {
     return this.#request((id) => ({ type: 'stats', id, file, tensor }), options) as Promise<TensorStats>;
   }
 
-  #request(make: (id: number) => ParseRequest, { signal, onProgress }: ProgressOptions): Promise<ModelDocument | TensorStats> {
+  #request(make: (id: number) => ParseRequest, { signal, onProgress }: ProgressOptions): Promise<Result> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -127,9 +141,13 @@ export class ParseClient {
         this.#pending.delete(data.id);
         pending.resolve(data.stats);
         return;
+      case 'hub-result':
+        this.#pending.delete(data.id);
+        pending.resolve(data.result);
+        return;
       case 'error':
         this.#pending.delete(data.id);
-        pending.reject(LoupeError.fromJSON(data.error));
+        pending.reject(rehydrate(data.error));
         return;
     }
   }
@@ -149,4 +167,18 @@ export class ParseClient {
     const { parseFiles } = await import('./parse-files');
     return parseFiles(files, sourceKind, signal ?? new AbortController().signal, onProgress);
   }
+}
+
+/** Rebuilds the typed error a worker sent, HubError included, so `transient` and retry delays still hold. */
+function rehydrate(error: SerializedError): LoupeError {
+  if (error.kind !== undefined) {
+    return new HubError(error.kind as HubErrorKind, error.message, {
+      status: error.status,
+      url: error.url,
+      requestId: error.requestId,
+      retryAfterMs: error.retryAfterMs,
+      file: error.file,
+    });
+  }
+  return LoupeError.fromJSON(error);
 }

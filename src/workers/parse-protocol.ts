@@ -1,6 +1,7 @@
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
+import type { HubOpenResult } from '../hub/open-hub-repo';
 
 /**
  * Messages between the page and the parse worker: one tagged union each way,
@@ -13,15 +14,38 @@ export interface FileInput {
   blob: Blob;
 }
 
+/** What the worker needs to open a Hub repo. The token stays in memory and goes to the endpoint's host only. */
+export interface HubOpenRequest {
+  endpoint: string;
+  repo: string;
+  revision?: string;
+  token?: string;
+  /** Open exactly these files instead of Loupe's default pick. */
+  paths?: string[];
+  online?: boolean;
+}
+
+/** A Hub file pinned to a commit, for reading one tensor's bytes by Range. */
+export interface HubFileInput {
+  path: string;
+  endpoint: string;
+  repo: string;
+  commit: string;
+  size: number;
+  token?: string;
+}
+
 export type ParseRequest =
   | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
-  | { type: 'stats'; id: number; file: FileInput; tensor: TensorInfo }
+  | { type: 'open-hub'; id: number; request: HubOpenRequest }
+  | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
   | { type: 'cancel'; id: number };
 
 export type ParseResponse =
   | { type: 'progress'; id: number; done: number; total: number; file: string }
   | { type: 'result'; id: number; document: ModelDocument }
   | { type: 'stats-result'; id: number; stats: TensorStats }
+  | { type: 'hub-result'; id: number; result: HubOpenResult }
   | { type: 'error'; id: number; error: SerializedError };
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
@@ -37,7 +61,8 @@ function isId(value: unknown): value is number {
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'cancel') return true;
-  if (value.type === 'stats') return isFileInput(value.file) && isTensorInfo(value.tensor);
+  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
+  if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   return (
     value.type === 'open' &&
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
@@ -48,6 +73,28 @@ export function isParseRequest(value: unknown): value is ParseRequest {
 
 function isFileInput(value: unknown): value is FileInput {
   return isRecord(value) && typeof value.path === 'string' && value.blob instanceof Blob;
+}
+
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+function isHubOpenRequest(value: unknown): value is HubOpenRequest {
+  return (
+    isRecord(value) &&
+    typeof value.endpoint === 'string' &&
+    typeof value.repo === 'string' &&
+    optionalString(value.revision) &&
+    optionalString(value.token) &&
+    (value.paths === undefined || (Array.isArray(value.paths) && value.paths.every((p) => typeof p === 'string')))
+  );
+}
+
+export function isHubFileInput(value: unknown): value is HubFileInput {
+  return (
+    isRecord(value) &&
+    ['path', 'endpoint', 'repo', 'commit'].every((k) => typeof value[k] === 'string') &&
+    typeof value.size === 'number' &&
+    optionalString(value.token)
+  );
 }
 
 function isTensorInfo(value: unknown): value is TensorInfo {
@@ -61,7 +108,13 @@ function isTensorInfo(value: unknown): value is TensorInfo {
 }
 
 export function isSerializedError(value: unknown): value is SerializedError {
-  return isRecord(value) && typeof value.message === 'string' && ERROR_CODES.includes(value.code as ErrorCode);
+  return (
+    isRecord(value) &&
+    typeof value.message === 'string' &&
+    ERROR_CODES.includes(value.code as ErrorCode) &&
+    optionalString(value.kind) &&
+    (value.retryAfterMs === undefined || typeof value.retryAfterMs === 'number')
+  );
 }
 
 export function isParseResponse(value: unknown): value is ParseResponse {
@@ -73,6 +126,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return isRecord(value.document) && Array.isArray(value.document.tensors) && Array.isArray(value.document.formats);
     case 'stats-result':
       return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
+    case 'hub-result':
+      return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
     case 'error':
       return isSerializedError(value.error);
     default:

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { computeFileStats, parseFiles } from './parse-files';
+import { computeFileStats, openHub, parseFiles } from './parse-files';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
 /** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
@@ -23,12 +23,21 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const controller = new AbortController();
   inFlight.set(request.id, controller);
   const { id } = request;
-  const work: Promise<ParseResponse> =
-    request.type === 'open'
-      ? parseFiles(request.files, request.sourceKind, controller.signal, (p) => post({ type: 'progress', id, ...p })).then((document) => ({ type: 'result', id, document }))
-      : computeFileStats(request.file, request.tensor, controller.signal, (done, total) => post({ type: 'progress', id, done, total, file: request.file.path })).then(
-          (stats) => ({ type: 'stats-result', id, stats }),
-        );
+  const progress = (p: { done: number; total: number; file: string }) => post({ type: 'progress', id, ...p });
+  let work: Promise<ParseResponse>;
+  switch (request.type) {
+    case 'open':
+      work = parseFiles(request.files, request.sourceKind, controller.signal, progress).then((document) => ({ type: 'result', id, document }));
+      break;
+    case 'open-hub':
+      work = openHub(request.request, controller.signal, progress).then((result) => ({ type: 'hub-result', id, result }));
+      break;
+    case 'stats':
+      work = computeFileStats(request.file, request.tensor, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(
+        (stats) => ({ type: 'stats-result', id, stats }),
+      );
+      break;
+  }
   work
     .then(post)
     .catch((error: unknown) => post({ type: 'error', id, error: toLoupeError(error).toJSON() }))
