@@ -10,6 +10,8 @@ import { parseConfig, isModelConfig } from './config/parse-config';
 import { SNIFF_BYTES } from './format-module';
 import { assembleOnnx } from './onnx/assemble-onnx';
 import { onnxFormat } from './onnx/onnx-format';
+import { pytorchFormat } from './pytorch/pytorch-format';
+import { worseVerdict } from './pytorch/scan-imports';
 import { countParameters } from './count-parameters';
 import { safetensorsFormat } from './safetensors/safetensors-format';
 import { isSafetensorsIndex, parseSafetensorsIndex } from './safetensors/parse-safetensors-index';
@@ -22,7 +24,8 @@ export const MAX_GROUP_FILES = 10_000;
 /** What the user is told Loupe can open when nothing in the drop is recognized. */
 export const OPENABLE =
   'Loupe opens safetensors weights (.safetensors, sharded with model.safetensors.index.json), ' +
-  'ONNX models (.onnx, with their external data files), a Hugging Face config.json, and a model card (README.md).';
+  'ONNX models (.onnx, with their external data files), PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed), ' +
+  'a Hugging Face config.json, and a model card (README.md).';
 
 export interface OpenProgress {
   done: number;
@@ -40,6 +43,7 @@ type Classified =
   | { kind: 'safetensors'; source: ByteSource }
   | { kind: 'safetensors-index'; source: ByteSource }
   | { kind: 'onnx'; source: ByteSource }
+  | { kind: 'pytorch'; source: ByteSource }
   | { kind: 'config'; source: ByteSource }
   | { kind: 'card'; source: ByteSource }
   | { kind: 'unknown'; source: ByteSource; reason: string };
@@ -77,7 +81,8 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   let config: ModelDocument['config'];
   let card: ModelDocument['card'];
 
-  const weightFiles = recognized.filter((c) => c.kind === 'safetensors');
+  const weightFiles = recognized.filter((c) => c.kind === 'safetensors' || c.kind === 'pytorch');
+  let pickle: ModelDocument['pickle'];
   let done = 0;
   const total = recognized.length;
   const tick = (file: string) => onProgress?.({ done: ++done, total, file });
@@ -104,6 +109,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
       case 'safetensors-index': {
         const index = await parseSafetensorsIndex(source, signal);
         files.push({ format: 'safetensors-index', path: source.name, totalSize: index.totalSize, shards: index.shards });
+        // An index may list safetensors shards or pytorch_model-*.bin shards: both count as present.
         const present = new Set(weightFiles.map((w) => w.source.name));
         for (const shard of index.shards) {
           const path = joinPath(dirname(source.name), shard);
@@ -130,6 +136,23 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
         functions.push(...model.functions);
         const onnxCount = recognized.filter((c) => c.kind === 'onnx').length;
         for (const [key, value] of Object.entries(assembled.metadata)) metadata[onnxCount > 1 ? `${source.name}: ${key}` : key] = value;
+        break;
+      }
+      case 'pytorch': {
+        const parsed = await pytorchFormat.parse(source, signal);
+        for (const tensor of parsed.tensors) tensors.push(tensor);
+        warnings.push(...parsed.warnings);
+        files.push({ format: 'pytorch', path: source.name, report: parsed.report });
+        pickle = { verdict: worseVerdict(pickle?.verdict ?? 'safe', parsed.report.verdict), reports: [...(pickle?.reports ?? []), parsed.report] };
+        if (parsed.report.verdict === 'unsafe') {
+          const culprits = parsed.report.imports.filter((i) => i.badge === 'unsafe').map((i) => `${i.module}.${i.name}`);
+          warnings.push({
+            severity: 'error',
+            code: 'pickle-unsafe',
+            file: source.name,
+            message: `${source.name} is unsafe: it would run ${culprits.join(', ') || 'code'} when loaded with torch.load. Loupe never executes it; do not load it in Python.`,
+          });
+        }
         break;
       }
       case 'config': {
@@ -172,6 +195,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     tensors,
     parameters,
     ...(graphs.length > 0 ? { graphs, functions } : {}),
+    ...(pickle ? { pickle } : {}),
     files,
     metadata,
     config,
@@ -185,6 +209,8 @@ async function classify(source: ByteSource, signal?: AbortSignal): Promise<Class
   const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), signal);
   if (safetensorsFormat.sniff(head, source)) return { kind: 'safetensors', source };
   if (onnxFormat.sniff(head, source)) return { kind: 'onnx', source };
+  // After safetensors: a pickle never passes the safetensors sniff, so a pickle named .safetensors lands here.
+  if (pytorchFormat.sniff(head, source)) return { kind: 'pytorch', source };
   if (looksLikeJson(head)) {
     if (source.size > MAX_JSON_SIDECAR_BYTES) return { kind: 'unknown', source, reason: 'a JSON file too large to be a config or an index' };
     const json = await readJson(source, signal);

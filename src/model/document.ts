@@ -1,6 +1,7 @@
 import type { ConfigFacts, ParameterEstimateResult } from './config-facts';
 import type { DType } from './dtype';
 import type { Graph, OnnxFunction, OpsetImport } from './graph';
+import type { PickleReport, PickleVerdict } from './pickle';
 
 /**
  * The one document every format produces and every view consumes.
@@ -30,6 +31,8 @@ export interface ModelDocument {
   config?: ModelConfig;
   /** The model card (`README.md`), when the group has one. */
   card?: ModelCard;
+  /** PyTorch pickle checkpoints: the worst verdict over every pickle file, and each file's scan. */
+  pickle?: { verdict: PickleVerdict; reports: PickleReport[] };
   /** Non-fatal problems. The document still renders; fatal problems are thrown as typed errors instead. */
   warnings: Diagnostic[];
 }
@@ -97,6 +100,7 @@ export type ParsedFile =
       subgraphCount: number;
       functionCount: number;
     }
+  | { format: 'pytorch'; path: string; report: PickleReport }
   | { format: 'config'; path: string }
   | { format: 'card'; path: string };
 

@@ -216,7 +216,7 @@ function Body({ doc, view, onExample, computeStats }: { doc: DocState; view: Vie
   const { document } = doc;
   switch (view) {
     case 'overview':
-      return <OverviewView document={document} />;
+      return <OverviewView document={document} files={doc.files} />;
     case 'tensors':
       return <TensorsView document={document} computeStats={computeStats} />;
     case 'graph':

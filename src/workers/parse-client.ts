@@ -11,7 +11,7 @@ export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
-type Result = ModelDocument | TensorStats | HubOpenResult;
+type Result = ModelDocument | TensorStats | HubOpenResult | { blob: Blob; name: string };
 
 interface Pending {
   resolve: (value: Result) => void;
@@ -56,6 +56,15 @@ export class ParseClient {
       return openHub(request, options.signal ?? new AbortController().signal, options.onProgress);
     }
     return this.#request((id) => ({ type: 'open-hub', id, request }), options) as Promise<HubOpenResult>;
+  }
+
+  /** Converts a safe PyTorch checkpoint to a safetensors Blob, in the worker. */
+  async convert(file: FileInput, options: ProgressOptions = {}): Promise<{ blob: Blob; name: string }> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { convertFile } = await import('./parse-files');
+      return convertFile(file, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
+    }
+    return this.#request((id) => ({ type: 'convert', id, file }), options) as Promise<{ blob: Blob; name: string }>;
   }
 
   /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
@@ -144,6 +153,10 @@ export class ParseClient {
       case 'hub-result':
         this.#pending.delete(data.id);
         pending.resolve(data.result);
+        return;
+      case 'convert-result':
+        this.#pending.delete(data.id);
+        pending.resolve({ blob: data.blob, name: data.name });
         return;
       case 'error':
         this.#pending.delete(data.id);

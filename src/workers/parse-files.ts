@@ -6,6 +6,11 @@ import type { FileInput, HubFileInput, HubOpenRequest } from './parse-protocol';
 import { hubByteSource } from '../hub/hub-file-source';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
 import type { ByteSource } from '../model/byte-source';
+import { LoupeError } from '../model/errors';
+import type { PytorchTensorInfo } from '../model/pickle';
+import { conversionBlocker, convertToSafetensors, safetensorsName, safetensorsPlan } from '../formats/pytorch/convert-to-safetensors';
+import { pytorchFormat } from '../formats/pytorch/pytorch-format';
+import { readTensorBytes } from '../formats/pytorch/read-tensor-bytes';
 
 /**
  * The parse workload itself, pure of any worker plumbing: the worker entry calls it,
@@ -42,5 +47,37 @@ export function computeFileStats(
   signal: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<TensorStats> {
-  return computeTensorStats(byteSourceFor(file), tensor, { signal, onProgress });
+  const source = byteSourceFor(file);
+  const layout = (tensor as Partial<PytorchTensorInfo>).torch;
+  if (layout && !layout.contiguous) {
+    // A strided view: gather its elements into row order first (bounded by readTensorBytes), then stream those.
+    return readTensorBytes(source, tensor as PytorchTensorInfo, signal).then((bytes) =>
+      computeTensorStats(new FileByteSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.path), { ...tensor, byteOffset: 0, byteLength: bytes.length }, { signal, onProgress }),
+    );
+  }
+  return computeTensorStats(source, tensor, { signal, onProgress });
+}
+
+/**
+ * Converts a PyTorch checkpoint to safetensors, streaming tensor by tensor. The file is scanned
+ * again here, and only a `safe` verdict is converted, whatever the caller believed.
+ */
+export async function convertFile(file: FileInput, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<{ blob: Blob; name: string }> {
+  const source = new FileByteSource(file.blob, file.path);
+  const parsed = await pytorchFormat.parse(source, signal);
+  const blocker = conversionBlocker(parsed);
+  if (blocker) throw new LoupeError('unsupported', `${file.path} is not converted: ${blocker}.`, { file: file.path });
+  const total = safetensorsPlan(parsed.tensors).byteLength;
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let done = 0;
+  let reported = 0;
+  for await (const chunk of convertToSafetensors(source, parsed.tensors, signal)) {
+    chunks.push(chunk as Uint8Array<ArrayBuffer>);
+    done += chunk.length;
+    if (done - reported >= 1 << 22 || done === total) {
+      reported = done;
+      onProgress?.(done, total);
+    }
+  }
+  return { blob: new Blob(chunks, { type: 'application/octet-stream' }), name: safetensorsName(file.path.split('/').pop() ?? file.path) };
 }

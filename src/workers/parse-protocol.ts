@@ -39,6 +39,7 @@ export type ParseRequest =
   | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
   | { type: 'open-hub'; id: number; request: HubOpenRequest }
   | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
+  | { type: 'convert'; id: number; file: FileInput }
   | { type: 'cancel'; id: number };
 
 export type ParseResponse =
@@ -46,6 +47,7 @@ export type ParseResponse =
   | { type: 'result'; id: number; document: ModelDocument }
   | { type: 'stats-result'; id: number; stats: TensorStats }
   | { type: 'hub-result'; id: number; result: HubOpenResult }
+  | { type: 'convert-result'; id: number; blob: Blob; name: string }
   | { type: 'error'; id: number; error: SerializedError };
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
@@ -63,6 +65,7 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   if (value.type === 'cancel') return true;
   if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
+  if (value.type === 'convert') return isFileInput(value.file);
   return (
     value.type === 'open' &&
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
@@ -128,6 +131,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
     case 'hub-result':
       return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
+    case 'convert-result':
+      return value.blob instanceof Blob && typeof value.name === 'string';
     case 'error':
       return isSerializedError(value.error);
     default:

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { computeFileStats, openHub, parseFiles } from './parse-files';
+import { computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
 /** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
@@ -31,6 +31,14 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'open-hub':
       work = openHub(request.request, controller.signal, progress).then((result) => ({ type: 'hub-result', id, result }));
+      break;
+    case 'convert':
+      work = convertFile(request.file, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(({ blob, name }) => ({
+        type: 'convert-result',
+        id,
+        blob,
+        name,
+      }));
       break;
     case 'stats':
       work = computeFileStats(request.file, request.tensor, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(

@@ -4,9 +4,11 @@ import { exact, formatBytes, formatCount, formatShape } from '../format';
 import { ConfigPanel } from './config-panel';
 import { MemoryPanel } from './memory-panel';
 import { OnnxPanel } from './onnx-panel';
+import { PicklePanel } from './pickle-panel';
+import type { FileInput } from '../../workers/parse-protocol';
 
 /** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
-export function OverviewView({ document }: { document: ModelDocument }) {
+export function OverviewView({ document, files }: { document: ModelDocument; files: FileInput[] }) {
   const { parameters, tensors, warnings, config, card, metadata, source } = document;
   const largest = useMemo(() => [...tensors].sort((a, b) => b.elements - a.elements).slice(0, 10), [tensors]);
   const dtypes = Object.entries(parameters.byDtype).sort((a, b) => b[1] - a[1]);
@@ -102,6 +104,7 @@ export function OverviewView({ document }: { document: ModelDocument }) {
         </section>
       </div>
 
+      <PicklePanel document={document} files={files} />
       <OnnxPanel document={document} />
 
       <div className="columns">
