@@ -113,3 +113,12 @@ describe('categories', () => {
     expect(legendFor('light', ['shape', 'conv']).map((e) => e.category)).toEqual(['conv', 'shape']);
   });
 });
+
+describe('plainMermaidText (edge labels)', () => {
+  it('keeps only safe characters, mapping brackets and ellipses', async () => {
+    const { plainMermaidText } = await import('./to-mermaid');
+    expect(plainMermaidText('F32[batch, 3] …')).toBe('F32(batch, 3) ...');
+    expect(plainMermaidText('x"|click;javascript:alert(1)#')).toBe('x__click,javascript alert(1)_');
+    expect(plainMermaidText('%%{init}%%')).toBe('__(init)__');
+  });
+});

@@ -13,7 +13,7 @@ import { RepoPanel } from './views/repo-panel';
 import { useTheme } from './use-theme';
 import { VIEWS, useUrlView, type View } from './use-url-view';
 import { CardView } from './views/card-view';
-import { GraphView } from './views/graph-view';
+import { GraphView, READY_MARK } from './views/graph-view';
 import { InferenceView } from './views/inference-view';
 import { OverviewView } from './views/overview-view';
 import { TensorsView } from './views/tensors-view';
@@ -35,6 +35,16 @@ export function App() {
   const doc: DocState = hubDoc ?? localDoc;
   const computeStats = useMemo(() => statsFor(doc), [doc]);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [focusTensor, setFocusTensor] = useState<string | undefined>();
+
+  // Each ready document restarts the graph's first-paint measure (loupe:graph:first).
+  const readyDocument = doc.state === 'ready' ? doc.document : undefined;
+  useEffect(() => {
+    if (!readyDocument) return;
+    performance.clearMarks(READY_MARK);
+    performance.clearMeasures('loupe:graph:first');
+    performance.mark(READY_MARK);
+  }, [readyDocument]);
   const [view, setView] = useUrlView();
   const [theme, toggleTheme] = useTheme();
   const [dragging, setDragging] = useState(false);
@@ -136,7 +146,18 @@ export function App() {
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
         {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
-        <Body doc={doc} view={view} onExample={openExample} computeStats={computeStats} />
+        <Body
+          doc={doc}
+          view={view}
+          theme={theme}
+          onExample={openExample}
+          computeStats={computeStats}
+          focusTensor={focusTensor}
+          onShowTensor={(name) => {
+            setFocusTensor(name);
+            setView('tensors');
+          }}
+        />
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
@@ -202,7 +223,17 @@ export function ErrorPanel({ message, title = 'Something went wrong' }: { messag
   );
 }
 
-function Body({ doc, view, onExample, computeStats }: { doc: DocState; view: View; onExample: () => void; computeStats: ComputeStats }) {
+interface BodyProps {
+  doc: DocState;
+  view: View;
+  theme: 'light' | 'dark';
+  onExample: () => void;
+  computeStats: ComputeStats;
+  focusTensor?: string;
+  onShowTensor: (name: string) => void;
+}
+
+function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTensor }: BodyProps) {
   if (doc.state === 'idle') return <Welcome onExample={onExample} />;
   if (doc.state === 'loading') return <div className="loading" aria-busy="true">Reading {doc.label}…</div>;
   if (doc.state === 'error') {
@@ -218,9 +249,9 @@ function Body({ doc, view, onExample, computeStats }: { doc: DocState; view: Vie
     case 'overview':
       return <OverviewView document={document} files={doc.files} />;
     case 'tensors':
-      return <TensorsView document={document} computeStats={computeStats} />;
+      return <TensorsView key={focusTensor} document={document} computeStats={computeStats} focus={focusTensor} />;
     case 'graph':
-      return <GraphView document={document} />;
+      return <GraphView document={document} theme={theme} onShowTensor={onShowTensor} />;
     case 'inference':
       return <InferenceView document={document} files={doc.files} />;
     case 'card':

@@ -1,14 +1,395 @@
-import type { ModelDocument } from '../../model/document';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { architectureDiagram } from '../../graph/architecture-diagram';
+import { buildScopeTree, type ScopeTree } from '../../graph/build-scope-tree';
+import { buildView, defaultExpanded } from '../../graph/build-view';
+import { buildModuleTree } from '../../graph/module-tree';
+import { moduleTreeDiagram } from '../../graph/module-tree-diagram';
+import { searchGraph } from '../../graph/search-graph';
+import { toMermaid } from '../../graph/to-mermaid';
+import type { ModelDocument, ParsedFile, TensorInfo } from '../../model/document';
+import type { Graph } from '../../model/graph';
+import { exportMermaid, exportPng, exportSvg } from '../graph/export-diagram';
+import { MermaidView, type BoxAttributes } from '../graph/mermaid-view';
+import { NodePanel } from '../graph/node-panel';
 
-/** The computation graph. Safetensors checkpoints have none; ONNX graphs are drawn here. */
-export function GraphView({ document }: { document: ModelDocument }) {
+export const READY_MARK = 'loupe:ready';
+const EXPAND_START = 'loupe:graph:expand:start';
+
+type Theme = 'light' | 'dark';
+
+/** The graph of the document: the ONNX graph by scope, else the module tree, else the architecture from config.json. */
+export function GraphView({ document, theme, onShowTensor }: { document: ModelDocument; theme: Theme; onShowTensor: (name: string) => void }) {
+  const graph = document.graphs?.[0];
+  if (graph) return <OnnxGraphView document={document} graph={graph} theme={theme} onShowTensor={onShowTensor} />;
+  if (document.tensors.length > 0) return <ModuleTreeView document={document} theme={theme} />;
+  const diagram = document.config?.facts ? architectureDiagram(document.config.facts, { theme }) : undefined;
+  if (diagram) return <StaticDiagram text={diagram.text} title={diagram.title} theme={theme} />;
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0}>
       <p className="empty">
-        {document.formats.includes('onnx')
-          ? 'This ONNX model has a graph; drawing it is not available in this version yet.'
-          : 'This model has no computation graph: safetensors files hold weights only. Open an ONNX model to see a graph.'}
+        No graph to draw: open an ONNX model for its computation graph, weights for their module tree, or a config.json of a known architecture.
       </p>
+    </div>
+  );
+}
+
+/** Measures loupe:graph:first once per document, from the ready document to the first painted diagram. */
+function markFirstPaint(): void {
+  if (performance.getEntriesByName('loupe:graph:first', 'measure').length > 0) return;
+  if (performance.getEntriesByName(READY_MARK, 'mark').length === 0) return;
+  performance.measure('loupe:graph:first', READY_MARK);
+}
+
+function markExpandPaint(): void {
+  if (performance.getEntriesByName(EXPAND_START, 'mark').length === 0) return;
+  performance.measure('loupe:graph:expand', EXPAND_START);
+  performance.clearMarks(EXPAND_START);
+}
+
+function startExpand(): void {
+  performance.clearMarks(EXPAND_START);
+  performance.mark(EXPAND_START);
+}
+
+interface Frame {
+  graph: Graph;
+  label: string;
+}
+
+function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { document: ModelDocument; graph: Graph; theme: Theme; onShowTensor: (name: string) => void }) {
+  // Subgraphs (If/Loop/Scan bodies) are entered like scopes: a stack of graphs.
+  const [stack, setStack] = useState<Frame[]>([{ graph: mainGraph, label: 'main graph' }]);
+  const frame = stack[stack.length - 1]!;
+  const initializers = useMemo(() => new Map<string, TensorInfo>(document.tensors.map((t) => [t.name, t])), [document.tensors]);
+  const tree = useMemo(() => buildScopeTree(frame.graph, initializers), [frame.graph, initializers]);
+  const nodeCount = document.files.find((f): f is Extract<ParsedFile, { format: 'onnx' }> => f.format === 'onnx')?.nodeCount ?? mainGraph.nodes.length;
+  return (
+    <ScopeGraph
+      key={stack.length}
+      tree={tree}
+      theme={theme}
+      nodeCount={nodeCount}
+      stack={stack}
+      onStack={setStack}
+      initializers={initializers}
+      onShowTensor={onShowTensor}
+      name={document.files[0]?.path.split('/').pop()?.replace(/\.[^.]+$/, '') ?? 'graph'}
+    />
+  );
+}
+
+function ScopeGraph({
+  tree,
+  theme,
+  nodeCount,
+  stack,
+  onStack,
+  initializers,
+  onShowTensor,
+  name,
+}: {
+  tree: ScopeTree;
+  theme: Theme;
+  nodeCount: number;
+  stack: Frame[];
+  onStack: (stack: Frame[]) => void;
+  initializers: Map<string, TensorInfo>;
+  onShowTensor: (name: string) => void;
+  name: string;
+}) {
+  const [scopeId, setScopeId] = useState('');
+  const [expanded, setExpanded] = useState<Set<string>>(() => defaultExpanded(tree, ''));
+  const [instances, setInstances] = useState<Map<string, number>>(new Map());
+  const [sectionId, setSectionId] = useState<string | undefined>();
+  const [focusNodeId, setFocusNodeId] = useState<string | undefined>();
+  const [selected, setSelected] = useState<string | undefined>();
+  const [query, setQuery] = useState('');
+  const [showResults, setShowResults] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const svgRef = useRef<string | null>(null);
+
+  const view = useMemo(() => buildView(tree, scopeId, { expanded, instances, sectionId, focusNodeId }), [tree, scopeId, expanded, instances, sectionId, focusNodeId]);
+  const diagram = useMemo(() => toMermaid(view, { theme, highlight: view.focusBoxId }), [view, theme]);
+  const boxes = useMemo(() => {
+    const byBox = new Map(view.boxes.map((b) => [b.id, b]));
+    const out = new Map<string, BoxAttributes>();
+    for (const [mermaidId, boxId] of diagram.idToBox) {
+      const box = byBox.get(boxId);
+      if (box) out.set(mermaidId, { boxId, kind: box.kind, nodeId: box.nodeId });
+    }
+    return out;
+  }, [view, diagram]);
+  const search = useMemo(() => (query.trim() ? searchGraph(tree, query.trim(), { limit: 50 }) : undefined), [tree, query]);
+
+  const goTo = useCallback((next: string, options: { focus?: string } = {}) => {
+    startExpand();
+    setScopeId(next);
+    setExpanded(defaultExpanded(tree, next));
+    setInstances(new Map());
+    setSectionId(undefined);
+    setFocusNodeId(options.focus);
+  }, [tree]);
+
+  const onBoxClick = useCallback(
+    (mermaidId: string) => {
+      const boxId = diagram.idToBox.get(mermaidId);
+      const box = view.boxes.find((b) => b.id === boxId);
+      if (!box) return;
+      if (box.kind === 'op' && box.nodeId !== undefined) {
+        setSelected(box.nodeId);
+        return;
+      }
+      const toggle = box.scopeId ?? box.foldId;
+      if ((box.kind === 'scope' || box.kind === 'fold') && toggle) {
+        startExpand();
+        setExpanded((old) => {
+          const next = new Set(old);
+          if (next.has(toggle)) next.delete(toggle);
+          else next.add(toggle);
+          return next;
+        });
+        return;
+      }
+      if (box.kind === 'stub' && box.sectionId) {
+        startExpand();
+        setSectionId(box.sectionId);
+      }
+    },
+    [diagram, view],
+  );
+
+  // Keyboard: `/` focuses search, Esc goes back up.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+      if (event.key === '/' && !typing) {
+        event.preventDefault();
+        searchRef.current?.focus();
+      } else if (event.key === 'Escape') {
+        if (typing) (event.target as HTMLElement).blur();
+        else if (selected) setSelected(undefined);
+        else if (view.breadcrumb.length > 1) goTo(view.breadcrumb[view.breadcrumb.length - 2]!.scopeId);
+        else if (stack.length > 1) onStack(stack.slice(0, -1));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected, view.breadcrumb, goTo, stack, onStack]);
+
+  const openHit = (index: number) => {
+    const hit = search?.hits[index];
+    if (!hit) return;
+    goTo(hit.scopeId, { focus: hit.nodeId });
+    setSelected(hit.nodeId);
+    setShowResults(false);
+  };
+
+  const selectedNode = selected !== undefined ? tree.graph.nodes[tree.nodeIndexById.get(selected) ?? -1] : undefined;
+  const fileName = `${name}-${scopeId.replaceAll('/', '_') || 'top'}`;
+
+  return (
+    <div className="graph-view" data-testid="graph" data-node-count={nodeCount} data-rendered-count={view.renderedCount} data-scope={scopeId}>
+      <div className="toolbar graph-toolbar">
+        <nav className="breadcrumb" aria-label="Scope" data-testid="breadcrumb">
+          {stack.map((f, i) => (
+            <span key={`g${i}`}>
+              <button type="button" className="linkish" onClick={() => onStack(stack.slice(0, i + 1))} disabled={i === stack.length - 1}>
+                {f.label}
+              </button>
+              {' › '}
+            </span>
+          ))}
+          {view.breadcrumb.map((b, i) => (
+            <span key={b.scopeId || 'root'}>
+              {i > 0 && ' › '}
+              <button type="button" className="linkish" onClick={() => goTo(b.scopeId)} disabled={b.scopeId === scopeId}>
+                {b.label || 'top'}
+              </button>
+            </span>
+          ))}
+        </nav>
+        <div className="graph-search">
+          <input
+            ref={searchRef}
+            type="search"
+            placeholder="Search nodes: name, op type or /regex/  (press /)"
+            aria-label="Search nodes"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setShowResults(true);
+            }}
+            onFocus={() => setShowResults(true)}
+            onKeyDown={(e) => e.key === 'Enter' && openHit(0)}
+            data-testid="graph-search"
+          />
+          {search && showResults && (
+            <div className="search-results" data-testid="search-results">
+              {search.error ? (
+                <div className="inline-error">{search.error}</div>
+              ) : search.hits.length === 0 ? (
+                <div className="muted">No node matches.</div>
+              ) : (
+                <>
+                  {search.hits.slice(0, 12).map((hit, i) => (
+                    <button type="button" key={hit.nodeId} className="search-hit" data-testid="search-hit" data-node-id={hit.nodeId} onClick={() => openHit(i)}>
+                      <span className="mono">{hit.opType}</span> <span className="muted ellipsis">{hit.name || hit.nodeId}</span>
+                    </button>
+                  ))}
+                  {search.total > 12 && <div className="muted">{search.total - 12} more; refine the search.</div>}
+                </>
+              )}
+            </div>
+          )}
+        </div>
+        <span className="muted" data-testid="graph-counts">
+          {view.renderedCount} boxes drawn of {nodeCount.toLocaleString('en-US')} nodes
+        </span>
+        <div className="row">
+          <button type="button" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} data-testid="export-svg">
+            SVG
+          </button>
+          <button type="button" onClick={() => svgRef.current && void exportPng(svgRef.current, fileName)} data-testid="export-png">
+            PNG
+          </button>
+          <button type="button" onClick={() => exportMermaid(diagram.text, fileName)} data-testid="export-mermaid">
+            Mermaid
+          </button>
+        </div>
+      </div>
+      {view.sections.length > 1 && (
+        <div className="sections" role="tablist" aria-label="Sections">
+          {view.sections.map((s) => (
+            <button key={s.id} type="button" role="tab" aria-selected={s.id === view.sectionId} className={s.id === view.sectionId ? 'tab active' : 'tab'} onClick={() => { startExpand(); setSectionId(s.id); }}>
+              {s.label}
+            </button>
+          ))}
+        </div>
+      )}
+      {view.instanceOf && (
+        <div className="instances">
+          {view.instanceOf.label}: instance {view.instanceOf.position + 1} of {view.instanceOf.count}{' '}
+          <select
+            aria-label="Instance"
+            value={view.instanceOf.position}
+            onChange={(e) => goTo(view.instanceOf!.instanceScopeIds[Number(e.target.value)]!)}
+          >
+            {view.instanceOf.instanceScopeIds.map((id, i) => (
+              <option key={id} value={i}>
+                {id.split('/').pop()}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {view.notices.length > 0 && (
+        <ul className="notices muted">
+          {view.notices.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
+      <div className="graph-body">
+        <MermaidView
+          text={diagram.text}
+          theme={theme}
+          boxes={boxes}
+          onBoxClick={onBoxClick}
+          svgRef={svgRef}
+          onPainted={() => {
+            markFirstPaint();
+            markExpandPaint();
+          }}
+        />
+        {selectedNode && (
+          <NodePanel
+            key={selectedNode.id}
+            node={selectedNode}
+            tree={tree}
+            initializers={initializers}
+            onClose={() => setSelected(undefined)}
+            onShowTensor={onShowTensor}
+            onEnterSubgraph={(graph, label) => onStack([...stack, { graph, label }])}
+          />
+        )}
+      </div>
+      <Legend entries={diagram.legend} />
+      <p className="muted hint">Click a scope to expand it in place, a node to see its details. Scroll to zoom, drag to pan. Esc goes back up.</p>
+    </div>
+  );
+}
+
+function Legend({ entries }: { entries: { category: string; label: string; colors: { fill: string; stroke: string; color: string } }[] }) {
+  if (entries.length === 0) return null;
+  return (
+    <div className="legend" data-testid="graph-legend">
+      {entries.map((e) => (
+        <span key={e.category} className="legend-item">
+          <span className="swatch" style={{ background: e.colors.fill, borderColor: e.colors.stroke }} />
+          {e.label}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A checkpoint without a graph: its module tree, one level at a time, repeated layers folded. */
+function ModuleTreeView({ document, theme }: { document: ModelDocument; theme: Theme }) {
+  const root = useMemo(() => buildModuleTree(document.tensors), [document.tensors]);
+  const [path, setPath] = useState('');
+  const diagram = useMemo(() => moduleTreeDiagram(root, path, { theme }), [root, path, theme]);
+  const boxes = useMemo(() => {
+    const out = new Map<string, BoxAttributes>();
+    for (const [id, p] of diagram.idToPath) out.set(id, { boxId: `module:${p}`, kind: 'module' });
+    return out;
+  }, [diagram]);
+  const crumbs = path ? path.split('.') : [];
+  return (
+    <div className="graph-view" data-testid="graph" data-node-count={document.tensors.length} data-rendered-count={diagram.boxCount} data-kind="module-tree">
+      <div className="toolbar">
+        <nav className="breadcrumb" aria-label="Module" data-testid="breadcrumb">
+          <button type="button" className="linkish" onClick={() => setPath('')} disabled={!path}>
+            modules
+          </button>
+          {crumbs.map((c, i) => (
+            <span key={i}>
+              {' › '}
+              <button type="button" className="linkish" onClick={() => setPath(crumbs.slice(0, i + 1).join('.'))} disabled={i === crumbs.length - 1}>
+                {c}
+              </button>
+            </span>
+          ))}
+        </nav>
+        <span className="muted">Module tree from tensor names: this checkpoint holds weights, not a computation graph.</span>
+      </div>
+      {diagram.notices.map((n, i) => (
+        <p key={i} className="muted">
+          {n}
+        </p>
+      ))}
+      <div className="graph-body">
+        <MermaidView
+          text={diagram.text}
+          theme={theme}
+          boxes={boxes}
+          onPainted={markFirstPaint}
+          onBoxClick={(id) => {
+            const next = diagram.idToPath.get(id);
+            if (next !== undefined) setPath(next);
+          }}
+        />
+      </div>
+    </div>
+  );
+}
+
+function StaticDiagram({ text, title, theme }: { text: string; title: string; theme: Theme }) {
+  return (
+    <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0} data-kind="architecture">
+      <p className="muted">{title}: drawn from config.json.</p>
+      <div className="graph-body">
+        <MermaidView text={text} theme={theme} boxes={new Map()} onPainted={markFirstPaint} />
+      </div>
     </div>
   );
 }

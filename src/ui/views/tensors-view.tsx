@@ -37,13 +37,13 @@ function compare(a: TensorInfo, b: TensorInfo, key: SortKey, order: Map<TensorIn
 }
 
 /** Every tensor in a virtualized table: only the visible rows are in the DOM, so 100,000 tensors scroll smoothly. */
-export function TensorsView({ document, computeStats }: { document: ModelDocument; computeStats: ComputeStats }) {
+export function TensorsView({ document, computeStats, focus }: { document: ModelDocument; computeStats: ComputeStats; focus?: string }) {
   const { tensors } = document;
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(focus ?? '');
   const deferredQuery = useDeferredValue(query);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [selected, setSelected] = useState<TensorInfo | null>(null);
+  const [selected, setSelected] = useState<TensorInfo | null>(() => (focus ? (tensors.find((t) => t.name === focus) ?? null) : null));
 
   const filter = useMemo(() => makeNameFilter(deferredQuery), [deferredQuery]);
   const rows = useMemo(() => {

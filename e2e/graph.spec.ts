@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { expectState } from './helpers';
+
+const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
+const OCR_DET = join(import.meta.dirname, '..', 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_det_infer.onnx');
+
+async function openGraph(page: Page, file: string) {
+  await page.goto('/?view=graph');
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expectState(page, 'ready');
+  const graph = page.getByTestId('graph');
+  await expect(graph.locator('svg [data-box-id]').first()).toBeVisible({ timeout: 30_000 });
+  return graph;
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: false });
+}
+
+test('a generated transformer: first view, expand, search, node panel, SVG export', async ({ page }) => {
+  const graph = await openGraph(page, TRANSFORMER);
+  const total = Number(await graph.getAttribute('data-node-count'));
+  expect(total).toBeGreaterThan(500);
+  const rendered = Number(await graph.getAttribute('data-rendered-count'));
+  expect(rendered).toBeGreaterThan(0);
+  expect(rendered).toBeLessThanOrEqual(150);
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName('loupe:graph:first').length)).toBe(1);
+  await shot(page, 'transformer-first-view');
+
+  // Expand the first collapsed scope or folded block in place.
+  const collapsible = graph.locator('svg [data-kind="scope"], svg [data-kind="fold"]').first();
+  await expect(collapsible).toBeVisible();
+  const before = await graph.getAttribute('data-rendered-count');
+  await collapsible.click();
+  await expect(graph).not.toHaveAttribute('data-rendered-count', before!);
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName('loupe:graph:expand').length)).toBeGreaterThan(0);
+  await shot(page, 'transformer-expanded');
+
+  // Search a node deep inside: layer 3's attention softmax.
+  await page.keyboard.press('/');
+  await expect(page.getByTestId('graph-search')).toBeFocused();
+  await page.keyboard.type('/layers.3/attn/Softmax');
+  await page.getByTestId('search-hit').first().click();
+  await expect(graph).toHaveAttribute('data-scope', /layers\.3/);
+  const panel = page.getByTestId('node-panel');
+  await expect(panel).toBeVisible();
+  await expect(page.getByTestId('node-op')).toHaveText('Softmax');
+  await expect(panel.locator('[data-testid="node-attribute"][data-name="axis"]')).toBeVisible();
+  const nodeId = await panel.getAttribute('data-node-id');
+  await expect(graph.locator(`svg [data-node-id="${nodeId}"]`)).toBeVisible();
+  await shot(page, 'transformer-search-node-panel');
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-svg').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.svg$/);
+  const path = test.info().outputPath('export.svg');
+  await download.saveAs(path);
+  const svg = readFileSync(path, 'utf8');
+  expect(svg).toContain('<svg');
+  expect(svg).not.toMatch(/<script|javascript:|onload=/i);
+
+  // Esc goes back up.
+  await page.getByTestId('node-panel').getByRole('button', { name: 'Close node panel' }).click();
+  await page.keyboard.press('Escape');
+  await expect(graph).not.toHaveAttribute('data-scope', /layers\.3\/attn$/);
+});
+
+test('a real OCR model from npm draws and expands', async ({ page }) => {
+  const graph = await openGraph(page, OCR_DET);
+  expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
+  await shot(page, 'ocr-first-view');
+  const collapsible = graph.locator('svg [data-kind="scope"], svg [data-kind="fold"]').first();
+  if ((await collapsible.count()) > 0) {
+    const before = await graph.getAttribute('data-rendered-count');
+    await collapsible.click();
+    await expect(graph).not.toHaveAttribute('data-rendered-count', before!);
+  }
+  // Click an op box: the node panel opens with its attributes.
+  await graph.locator('svg [data-node-id]').first().click();
+  await expect(page.getByTestId('node-panel')).toBeVisible();
+  await shot(page, 'ocr-node-panel');
+});
+
+test('a safetensors checkpoint shows its module tree', async ({ page }) => {
+  await page.goto('/?view=graph');
+  await page.getByTestId('open-example').click();
+  await expectState(page, 'ready');
+  const graph = page.getByTestId('graph');
+  await expect(graph).toHaveAttribute('data-kind', 'module-tree');
+  await expect(graph.locator('svg [data-box-id]').first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'module-tree');
+});

@@ -1,0 +1,166 @@
+import Panzoom, { type PanzoomObject } from '@panzoom/panzoom';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { toLoupeError } from '../../model/errors';
+import { renderMermaid } from './mermaid-renderer';
+
+/** Rendered SVGs by theme and text: going back to a scope already drawn is instant. */
+const svgCache = new Map<string, string>();
+const MAX_CACHED = 64;
+
+interface RenderState {
+  key: string;
+  svg?: string;
+  error?: string;
+  cached: boolean;
+}
+
+export interface BoxAttributes {
+  /** The view box id (`scope:…`, `node:…`). */
+  boxId: string;
+  kind: string;
+  /** For op boxes: the ONNX node id (the `data-node-id` test hook). */
+  nodeId?: string;
+}
+
+/** Finds the generated mermaid id in a rendered element id (`mermaid-3-flowchart-n12-0` → `n12`). */
+export function mermaidIdOf(element: Element): string | undefined {
+  const id = element.id;
+  const match = /flowchart-([ns]\d+)-\d+$/.exec(id) ?? /^([ns]\d+)$/.exec(id) ?? /-([ns]\d+)$/.exec(id);
+  return match?.[1];
+}
+
+/**
+ * Draws one mermaid diagram, with pan and zoom, and tags each box with data attributes so that
+ * clicks, tests and exports can find it. A render the user navigated away from is dropped.
+ */
+export function MermaidView({
+  text,
+  theme,
+  boxes,
+  onBoxClick,
+  onPainted,
+  svgRef,
+}: {
+  text: string;
+  theme: 'light' | 'dark';
+  /** Mermaid id → what the box stands for. */
+  boxes: Map<string, BoxAttributes>;
+  onBoxClick?: (mermaidId: string, event: MouseEvent) => void;
+  /** Called once the SVG is in the page and painted, with whether it came from the cache. */
+  onPainted?: (cached: boolean) => void;
+  svgRef?: React.RefObject<string | null>;
+}) {
+  const key = `${theme}\n${text}`;
+  const [result, setResult] = useState<RenderState | null>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const panzoom = useRef<PanzoomObject | null>(null);
+  const clickRef = useRef(onBoxClick);
+  const paintedRef = useRef(onPainted);
+  useLayoutEffect(() => {
+    clickRef.current = onBoxClick;
+    paintedRef.current = onPainted;
+  });
+
+  useEffect(() => {
+    if (svgCache.has(key)) return;
+    const controller = new AbortController();
+    renderMermaid(text, theme, controller.signal).then(
+      ({ svg }) => {
+        if (svgCache.size >= MAX_CACHED) svgCache.delete(svgCache.keys().next().value!);
+        svgCache.set(key, svg);
+        if (!controller.signal.aborted) setResult({ key, svg, cached: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setResult({ key, error: toLoupeError(error).message, cached: false });
+      },
+    );
+    return () => controller.abort();
+  }, [key, text, theme]);
+
+  // A diagram drawn before comes straight from the cache, with no render and no effect.
+  const current = useMemo<RenderState | null>(() => {
+    if (result?.key === key) return result;
+    const svg = svgCache.get(key);
+    return svg === undefined ? null : { key, svg, cached: true };
+  }, [key, result]);
+
+  // Insert the SVG, tag its boxes, and set up pan and zoom.
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el || !current?.svg) return;
+    // The SVG comes from mermaid in strict mode, from text whose labels are all escaped (src/graph/to-mermaid.ts).
+    el.innerHTML = current.svg;
+    if (svgRef) svgRef.current = current.svg;
+    for (const node of el.querySelectorAll('g.node, g.cluster')) {
+      const id = mermaidIdOf(node);
+      const box = id ? boxes.get(id) : undefined;
+      if (!id || !box) continue;
+      node.setAttribute('data-box-id', box.boxId);
+      node.setAttribute('data-kind', box.kind);
+      node.setAttribute('data-mermaid-id', id);
+      if (box.nodeId !== undefined) node.setAttribute('data-node-id', box.nodeId);
+      if (onBoxClickable(box.kind)) node.classList.add('clickable');
+    }
+    const svg = el.querySelector('svg');
+    if (svg) {
+      svg.style.maxWidth = 'none';
+      panzoom.current = Panzoom(svg as unknown as HTMLElement, { maxScale: 8, minScale: 0.05, canvas: true, cursor: 'grab', origin: '0 0', startScale: fitScale(svg, el) });
+      const wheel = (event: WheelEvent) => panzoom.current?.zoomWithWheel(event);
+      el.addEventListener('wheel', wheel, { passive: false });
+      const frame = requestAnimationFrame(() => paintedRef.current?.(current.cached));
+      return () => {
+        cancelAnimationFrame(frame);
+        el.removeEventListener('wheel', wheel);
+        panzoom.current?.destroy();
+        panzoom.current = null;
+      };
+    }
+  }, [current, boxes, svgRef]);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const click = (event: MouseEvent) => {
+      const target = (event.target as Element).closest('[data-mermaid-id]');
+      const id = target?.getAttribute('data-mermaid-id');
+      if (id) clickRef.current?.(id, event);
+    };
+    el.addEventListener('click', click);
+    return () => el.removeEventListener('click', click);
+  }, []);
+
+  return (
+    <div className="mermaid-wrap">
+      {!current && <div className="loading">Laying out the diagram…</div>}
+      {current?.error && (
+        <div className="error-panel" role="alert" data-testid="error">
+          The diagram could not be drawn: {current.error}
+        </div>
+      )}
+      <div className="mermaid-host" ref={host} />
+      <div className="zoom-controls">
+        <button type="button" onClick={() => panzoom.current?.zoomIn()} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => panzoom.current?.zoomOut()} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" onClick={() => panzoom.current?.reset()} aria-label="Reset zoom">
+          ⟲
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The scale at which a wide diagram fits the width of its host (never enlarged, never below 0.3, so labels stay readable). */
+function fitScale(svg: SVGSVGElement, host: HTMLElement): number {
+  const width = svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width;
+  const available = host.clientWidth - 32;
+  if (!width || available <= 0 || width <= available) return 1;
+  return Math.max(0.3, available / width);
+}
+
+function onBoxClickable(kind: string): boolean {
+  return kind !== 'stub-none';
+}
