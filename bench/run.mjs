@@ -70,7 +70,7 @@ try {
         await page.goto(baseURL);
         const before = await memory(page);
         const extra = (await scenario.run(page, prepared)) ?? {};
-        const after = await memory(page);
+        const after = scenario.memoryMetrics?.length === 0 ? before : await memory(page);
         const measures = await page.evaluate(() =>
           Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('loupe:')).map((m) => [m.name, m.duration])),
         );

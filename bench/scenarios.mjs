@@ -3,6 +3,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { runnerImport } from 'vite';
+import { INFERENCE_SCENARIOS } from './inference-scenarios.mjs';
 
 /** JS heap plus ArrayBuffers (where a whole-file read lands), in bytes. */
 const heapAndBuffers = (m) => m.heapUsed + m.arrayBuffers;
@@ -41,6 +42,34 @@ function writeSparseSafetensors(path, tensors) {
   writeSync(fd, json);
   ftruncateSync(fd, 8 + json.length + offset);
   closeSync(fd);
+}
+
+
+/** Opens an ONNX model straight into the Graph view, waits for the first diagram, then expands one scope. */
+async function graphRun(page, path) {
+  await page.goto(`${page.url()}?view=graph`);
+  await page.setInputFiles('[data-testid="file-input"]', path);
+  await waitReady(page);
+  await page.waitForFunction(() => performance.getEntriesByName('loupe:graph:first').length > 0, null, { timeout: 60_000 });
+  const box = page.locator('[data-testid="graph"] svg [data-kind="scope"], [data-testid="graph"] svg [data-kind="fold"]').first();
+  await box.click();
+  await page.waitForFunction(() => performance.getEntriesByName('loupe:graph:expand').length > 0, null, { timeout: 60_000 });
+  return { rendered: Number(await page.getAttribute('[data-testid="graph"]', 'data-rendered-count')) };
+}
+
+function graphScenario(name, layers, perLayer) {
+  return {
+    name,
+    metrics: ['loupe:graph:first', 'loupe:graph:expand'],
+    memoryMetrics: [],
+    targets: { 'loupe:graph:first': '< 1 s', 'loupe:graph:expand': '< 300 ms' },
+    async prepare({ outDir }) {
+      const path = join(outDir, `graph-${layers}x${perLayer}.onnx`);
+      (await onnxModels()).writeWideGraphModel(path, layers, perLayer);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    run: (page, { path }) => graphRun(page, path),
+  };
 }
 
 export const SCENARIOS = [
@@ -180,4 +209,7 @@ export const SCENARIOS = [
       return { transferred: s.hub.bytes + s.cdn.bytes };
     },
   },
+  ...INFERENCE_SCENARIOS,
+  graphScenario('graph view: 1,000-node model', 10, 100),
+  graphScenario('graph view: 20,000-node model', 40, 500),
 ];

@@ -93,3 +93,21 @@ test('a safetensors checkpoint shows its module tree', async ({ page }) => {
   await expect(graph.locator('svg [data-box-id]').first()).toBeVisible({ timeout: 30_000 });
   await shot(page, 'module-tree');
 });
+
+test('a generated 20,000-node model never draws more than 150 boxes', async ({ page }) => {
+  const { writeWideGraphModel } = await import('../bench/onnx-models');
+  const path = test.info().outputPath('graph-20k.onnx');
+  expect(writeWideGraphModel(path, 40, 500)).toBe(20_000);
+  const graph = await openGraph(page, path);
+  await expect(graph).toHaveAttribute('data-node-count', '20000');
+  for (let i = 0; i < 3; i++) {
+    expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
+    const box = graph.locator('svg [data-kind="scope"], svg [data-kind="fold"]').first();
+    if ((await box.count()) === 0) break;
+    const before = await graph.getAttribute('data-rendered-count');
+    await box.click();
+    await expect(graph).not.toHaveAttribute('data-rendered-count', before!);
+  }
+  expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
+  await shot(page, 'graph-20k');
+});
