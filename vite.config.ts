@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * Cross-origin isolation (COOP + COEP) lets ONNX Runtime use threads (SharedArrayBuffer).
@@ -10,8 +10,45 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The built app's Content-Security-Policy, as a <meta> tag so that it holds on any static host.
+ * - scripts only from the app itself, no inline script; 'wasm-unsafe-eval' because ONNX Runtime
+ *   compiles WebAssembly (nothing else needs eval);
+ * - connect-src: the app, and the Hub and its CDN hosts. A mirror or private Hub must be added at
+ *   build time (VITE_HUB_ENDPOINT, and LOUPE_CSP_CONNECT for its CDN), or the browser refuses it;
+ * - styles may be inline: mermaid's SVGs carry <style> elements;
+ * - images: the app, data:/blob: (exports, KaTeX) and https: (card images, shown only on request).
+ * The dev server gets no CSP: Vite's dev client relies on inline scripts.
+ */
+export function contentSecurityPolicy(env: Record<string, string | undefined> = process.env): string {
+  const hub = env.VITE_HUB_ENDPOINT ? new URL(env.VITE_HUB_ENDPOINT).origin : '';
+  const connect = ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co', hub, ...(env.LOUPE_CSP_CONNECT ?? '').split(/\s+/)]
+    .filter(Boolean)
+    .join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    `connect-src ${connect}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+function cspPlugin(): Plugin {
+  return {
+    name: 'loupe-csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspPlugin()],
   // ONNX Runtime's loader uses top-level await, which classic workers cannot.
   worker: { format: 'es' },
   // ONNX Runtime Web is loaded by the inference worker only (src/workers/inference.worker.ts), with

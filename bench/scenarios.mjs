@@ -197,7 +197,8 @@ export const SCENARIOS = [
     async prepare() {
       const { startHubServer } = await import('../e2e/hub-server/server.mjs');
       const { TEST_REPOS } = await import('../e2e/hub-server/repos.mjs');
-      const server = await startHubServer({ port: 0, cdnPort: 0, host: '127.0.0.1' });
+      // Fixed ports: the build's Content-Security-Policy allows them (see the bench script in package.json).
+      const server = await startHubServer({ port: 5190, cdnPort: 5191, host: '127.0.0.1' });
       return { server, repo: TEST_REPOS.virtual70b, cleanup: () => server.close() };
     },
     async run(page, { server, repo }) {
