@@ -98,3 +98,18 @@ test('dataset and Space links get a polite message', async ({ page }) => {
   await page.getByTestId('repo-open').click();
   await expect(page.getByTestId('repo-error')).toContainText(/not a model/i);
 });
+
+test('any file of a repo can be inspected alone: an ONNX model with its external data by Range, and a pickle scanned', async ({ page }) => {
+  await openRepo(page, TEST_REPOS.realFiles);
+  await expectState(page, 'ready');
+  await page.locator('[data-testid="repo-file"][data-path="onnx/model.onnx"] [data-testid="inspect-file"]').click();
+  await expectState(page, 'ready');
+  await expect(page).toHaveURL(/file=onnx%2Fmodel\.onnx/);
+  await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', '1348');
+  await expect(page.locator('[data-testid="warning"][data-code="external-data-missing"]')).toHaveCount(0);
+
+  await page.locator('[data-testid="repo-file"][data-path="pytorch_model.bin"] [data-testid="inspect-file"]').click();
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('pickle-verdict')).toHaveAttribute('data-verdict', 'safe');
+  await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', '5712');
+});

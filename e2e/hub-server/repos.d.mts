@@ -13,6 +13,7 @@ export const TEST_REPOS: {
   tinyGated: string;
   tinyPrivate: string;
   mixed: string;
+  realFiles: string;
   pickleOnly: string;
   virtual70b: string;
   llama70bGated: string;

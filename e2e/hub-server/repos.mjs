@@ -24,6 +24,8 @@ export const TEST_REPOS = {
   tinyPrivate: 'loupe-test/tiny-llama-private',
   /** Tiny-llama plus pickle (`pytorch_model.bin`, `original/consolidated.00.pth`) and ONNX files, listed but not opened. */
   mixed: 'loupe-test/mixed-formats',
+  /** Real files to inspect one by one: an ONNX model with external data, and a pickle checkpoint (e2e/models). */
+  realFiles: 'loupe-test/real-files',
   /** Only a pickle checkpoint: nothing Loupe opens. */
   pickleOnly: 'loupe-test/pickle-only',
   /** A Llama-3.1-70B look-alike: 30 virtual shards (~141 GB), public. */
@@ -45,6 +47,7 @@ export const VIRTUAL_70B_PARAMETERS =
   L70.layers * (2 * L70.hidden * L70.hidden + 2 * L70.hidden * (L70.hidden / 8) + 3 * L70.hidden * L70.intermediate + 2 * L70.hidden);
 
 const EXAMPLE_DIR = new URL('../../public/examples/tiny-llama/', import.meta.url);
+const MODELS_DIR = new URL('../models/', import.meta.url);
 const GITATTRIBUTES = '*.safetensors filter=lfs diff=lfs merge=lfs -text\n*.bin filter=lfs diff=lfs merge=lfs -text\n*.pth filter=lfs diff=lfs merge=lfs -text\n*.onnx filter=lfs diff=lfs merge=lfs -text\n*.model filter=lfs diff=lfs merge=lfs -text\ntokenizer.json filter=lfs diff=lfs merge=lfs -text\n';
 const LFS_NAME = /\.(safetensors|bin|pt|pth|ckpt|pkl|onnx|onnx_data|gguf|model|msgpack|h5)$|^tokenizer\.json$/;
 
@@ -76,6 +79,13 @@ export function buildRepos() {
       virtual('onnx/model.onnx', 12_000, Buffer.from([0x08, 0x07])),
       virtual('onnx/model.onnx_data', 318_000, Buffer.alloc(0)),
     ], { parameters: TINY_PARAMETERS }),
+    repo(TEST_REPOS.realFiles, [
+      text('.gitattributes', GITATTRIBUTES),
+      bytes('onnx/model.onnx', readFileSync(new URL('external-data/model.onnx', MODELS_DIR))),
+      bytes('onnx/model.onnx.data', readFileSync(new URL('external-data/model.onnx.data', MODELS_DIR))),
+      bytes('pytorch_model.bin', readFileSync(new URL('pytorch/tiny-bin/pytorch_model.bin', MODELS_DIR))),
+      bytes('config.json', readFileSync(new URL('pytorch/tiny-bin/config.json', MODELS_DIR))),
+    ]),
     repo(TEST_REPOS.pickleOnly, [text('.gitattributes', GITATTRIBUTES), virtual('pytorch_model.bin', 318_000, Buffer.from([0x80, 0x02]))]),
     repo(TEST_REPOS.virtual70b, seventy, { parameters: VIRTUAL_70B_PARAMETERS }),
     repo(TEST_REPOS.llama70bGated, seventy, { parameters: VIRTUAL_70B_PARAMETERS, gated: 'manual' }),

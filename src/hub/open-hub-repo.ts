@@ -4,7 +4,7 @@ import { parseSafetensorsIndex } from '../formats/safetensors/parse-safetensors-
 import type { Diagnostic, ModelDocument } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
 import { HubFileSource } from './hub-file-source';
-import { describeHubFiles, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
+import { describeHubFiles, guessFileKind, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
 import { hubConnection, resolveRepo, type HubCallOptions, type HubFile, type ResolvedRepo } from './resolve-repo';
 import { runPool } from './run-pool';
 
@@ -67,6 +67,7 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   let weights: HubFile[];
   let generationConfigFile: HubFile | undefined;
   let indexFile: HubFile | undefined;
+  let externalData: HubFile[] = [];
   if (options.paths) {
     const chosen = options.paths.map((path) => {
       const file = byPath.get(path);
@@ -76,6 +77,10 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     weights = chosen.filter((f) => f.path.endsWith('.safetensors'));
     generationConfigFile = chosen.find((f) => f.path.endsWith('generation_config.json'));
     sidecars = chosen.filter((f) => !f.path.endsWith('.safetensors') && f !== generationConfigFile);
+    // An ONNX model's external data lives beside it; it is read by Range, never prefetched.
+    externalData = resolved.files.filter(
+      (f) => guessFileKind(f.path) === 'onnx-data' && !options.paths!.includes(f.path) && chosen.some((c) => c.path.endsWith('.onnx') && dirOf(c.path) === dirOf(f.path)),
+    );
   } else {
     const pick = pickHubFiles(resolved.files);
     weights = pick.weights;
@@ -130,7 +135,7 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     generationConfig = await readGenerationConfig(sourceFor(generationConfigFile), warnings, signal);
   }
 
-  const groupSources = [...weights, ...sidecars].map(sourceFor);
+  const groupSources = [...weights, ...sidecars, ...externalData].map(sourceFor);
   const document = await openGroup(groupSources, {
     signal,
     onProgress: (p) => onProgress?.({ phase: 'parsing', done: p.done, total: p.total, file: p.file }),
@@ -153,11 +158,15 @@ async function readGenerationConfig(source: HubFileSource, warnings: Diagnostic[
   return undefined;
 }
 
+function dirOf(path: string): string {
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+}
+
 function nothingToOpen(resolved: ResolvedRepo): LoupeError {
   const pickles = resolved.files.filter((f) => isPickleFile(f.path)).map((f) => f.path);
   const onnx = resolved.files.filter((f) => f.path.endsWith('.onnx')).map((f) => f.path);
   const has = [
-    pickles.length ? `pickle weights (${list(pickles)}), which Loupe does not open because loading pickle can run code` : '',
+    pickles.length ? `pickle weights (${list(pickles)}), which can be scanned one by one from the file list (Loupe never executes them)` : '',
     onnx.length ? `ONNX files (${list(onnx)}), which can be opened one by one from the file list` : '',
   ].filter(Boolean);
   return new LoupeError(

@@ -1,7 +1,22 @@
 import type { ScopeTree } from '../../graph/build-scope-tree';
 import { describeOp } from '../../graph/op-descriptions';
 import type { TensorInfo } from '../../model/document';
-import type { Attribute, Graph, Node, OnnxText } from '../../model/graph';
+import type { Attribute, Graph, Node, OnnxFunction, OnnxText } from '../../model/graph';
+
+/** A local function's body as a graph, so that it can be entered like a subgraph. */
+export function functionGraph(fn: OnnxFunction): Graph {
+  const unknown = (name: string) => ({ name, type: { kind: 'unknown' as const } });
+  return {
+    name: `${fn.domain}.${fn.name}`,
+    nodes: fn.nodes,
+    inputs: fn.inputs.map(unknown),
+    outputs: fn.outputs.map(unknown),
+    valueInfo: fn.valueInfo,
+    initializers: [],
+    sparseInitializers: [],
+    quantizationAnnotations: [],
+  };
+}
 
 function text(value: OnnxText): string {
   return typeof value === 'string' ? value : `0x${value.hex}${value.byteLength > value.hex.length / 2 ? '…' : ''} (${value.byteLength} bytes)`;
@@ -57,7 +72,9 @@ export function NodePanel({
   onClose,
   onEnterSubgraph,
   onShowTensor,
+  functions = [],
 }: {
+  functions?: OnnxFunction[];
   node: Node;
   tree: ScopeTree;
   initializers: Map<string, TensorInfo>;
@@ -123,6 +140,16 @@ export function NodePanel({
       <table className="grid">
         <tbody>{node.outputs.map((n) => valueRow(n, 'output'))}</tbody>
       </table>
+      {functions
+        .filter((f) => f.name === node.opType && f.domain === node.domain && (f.overload ?? '') === (node.overload ?? ''))
+        .map((f) => (
+          <p key={`${f.domain}.${f.name}`}>
+            Local function{' '}
+            <button type="button" className="linkish" data-testid="enter-function" onClick={() => onEnterSubgraph(functionGraph(f), `function ${f.domain}.${f.name}`)}>
+              {f.domain}.{f.name}: {f.nodes.length} nodes
+            </button>
+          </p>
+        ))}
       {(node.subgraphs?.length ?? 0) > 0 && (
         <>
           <h3>Subgraphs</h3>

@@ -7,7 +7,7 @@ import { moduleTreeDiagram } from '../../graph/module-tree-diagram';
 import { searchGraph } from '../../graph/search-graph';
 import { toMermaid } from '../../graph/to-mermaid';
 import type { ModelDocument, ParsedFile, TensorInfo } from '../../model/document';
-import type { Graph } from '../../model/graph';
+import type { Graph, OnnxFunction } from '../../model/graph';
 import { exportMermaid, exportPng, exportSvg } from '../graph/export-diagram';
 import { MermaidView, type BoxAttributes } from '../graph/mermaid-view';
 import { NodePanel } from '../graph/node-panel';
@@ -21,9 +21,26 @@ type Theme = 'light' | 'dark';
 export function GraphView({ document, theme, onShowTensor }: { document: ModelDocument; theme: Theme; onShowTensor: (name: string) => void }) {
   const graph = document.graphs?.[0];
   if (graph) return <OnnxGraphView document={document} graph={graph} theme={theme} onShowTensor={onShowTensor} />;
-  if (document.tensors.length > 0) return <ModuleTreeView document={document} theme={theme} />;
-  const diagram = document.config?.facts ? architectureDiagram(document.config.facts, { theme }) : undefined;
-  if (diagram) return <StaticDiagram text={diagram.text} title={diagram.title} theme={theme} />;
+  return <WeightsGraphView document={document} theme={theme} />;
+}
+
+/** Without an ONNX graph: the module tree of the weights, and the architecture the config declares, whichever exist. */
+function WeightsGraphView({ document, theme }: { document: ModelDocument; theme: Theme }) {
+  const diagram = useMemo(() => (document.config?.facts ? architectureDiagram(document.config.facts, { theme }) : undefined), [document.config, theme]);
+  const hasTensors = document.tensors.length > 0;
+  const [show, setShow] = useState<'modules' | 'architecture'>(hasTensors ? 'modules' : 'architecture');
+  const toggle = hasTensors && diagram && (
+    <div className="row" role="tablist" aria-label="Diagram">
+      <button type="button" role="tab" aria-selected={show === 'modules'} className={show === 'modules' ? 'tab active' : 'tab'} onClick={() => setShow('modules')}>
+        Module tree
+      </button>
+      <button type="button" role="tab" aria-selected={show === 'architecture'} className={show === 'architecture' ? 'tab active' : 'tab'} onClick={() => setShow('architecture')} data-testid="show-architecture">
+        Architecture (config.json)
+      </button>
+    </div>
+  );
+  if (hasTensors && show === 'modules') return (<>{toggle}<ModuleTreeView document={document} theme={theme} /></>);
+  if (diagram) return (<>{toggle}<StaticDiagram text={diagram.text} title={diagram.title} theme={theme} /></>);
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0}>
       <p className="empty">
@@ -74,6 +91,7 @@ function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { do
       initializers={initializers}
       onShowTensor={onShowTensor}
       name={document.files[0]?.path.split('/').pop()?.replace(/\.[^.]+$/, '') ?? 'graph'}
+      functions={document.functions ?? []}
     />
   );
 }
@@ -87,7 +105,9 @@ function ScopeGraph({
   initializers,
   onShowTensor,
   name,
+  functions,
 }: {
+  functions: OnnxFunction[];
   tree: ScopeTree;
   theme: Theme;
   nodeCount: number;
@@ -309,6 +329,7 @@ function ScopeGraph({
             initializers={initializers}
             onClose={() => setSelected(undefined)}
             onShowTensor={onShowTensor}
+            functions={functions}
             onEnterSubgraph={(graph, label) => onStack([...stack, { graph, label }])}
           />
         )}

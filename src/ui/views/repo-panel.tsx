@@ -2,7 +2,7 @@ import type { HubFileEntry } from '../../hub/hub-files';
 import { formatBytes } from '../format';
 import type { HubContext } from '../use-model-document';
 
-const OPENABLE_KINDS = new Set(['safetensors', 'onnx', 'config', 'card', 'safetensors-index']);
+const OPENABLE_KINDS = new Set(['safetensors', 'onnx', 'config', 'card', 'safetensors-index', 'pickle']);
 
 /** The Hub repo's files: size, LFS, the format Loupe recognizes, pickles flagged; any openable file can be inspected alone. */
 export function RepoPanel({ hub, onInspect }: { hub: HubContext; onInspect: (path: string | undefined) => void }) {
@@ -12,6 +12,12 @@ export function RepoPanel({ hub, onInspect }: { hub: HubContext; onInspect: (pat
         Repository {hub.repo} @ <span className="mono" title={hub.commit} data-testid="repo-commit">{hub.commit.slice(0, 10)}</span>
         {hub.revision !== hub.commit && <span className="muted"> ({hub.revision})</span>}
       </h2>
+      <p className="muted">
+        Loupe read only what it needed: headers by HTTP Range, never weights.{' '}
+        <button type="button" className="linkish" onClick={() => onInspect(undefined)} data-testid="whole-repo">
+          Open the whole repo
+        </button>
+      </p>
       <table className="grid">
         <thead>
           <tr>
@@ -38,8 +44,8 @@ export function RepoPanel({ hub, onInspect }: { hub: HubContext; onInspect: (pat
               <td>{f.lfs ? 'LFS' : 'git'}</td>
               <td>
                 {OPENABLE_KINDS.has(f.kind) && (
-                  <button type="button" className="linkish" onClick={() => onInspect(f.path)} data-testid="inspect-file">
-                    inspect
+                  <button type="button" className="linkish" onClick={() => onInspect(f.path)} data-testid="inspect-file" title={f.pickle ? 'Scan its pickle opcodes; nothing is executed' : 'Open this file alone'}>
+                    {f.pickle ? 'scan' : 'inspect'}
                   </button>
                 )}
               </td>
