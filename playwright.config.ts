@@ -19,9 +19,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const PORT = 4173;
-/** The Hub test server's port; its CDN origin listens on the next one. */
+// Ports and the build folder can be moved (LOUPE_E2E_PORT, LOUPE_E2E_DIST) so that two runs can share a machine.
+const PORT = Number(process.env.LOUPE_E2E_PORT ?? 4173);
+/** The Hub test server's port; its CDN origin listens on the next one. The build's CSP allows 5180 and 5181. */
 export const HUB_PORT = 5180;
+const DIST = process.env.LOUPE_E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -50,7 +52,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+      command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
       url: `http://127.0.0.1:${PORT}`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -51,6 +52,15 @@ export default defineConfig({
   plugins: [react(), cspPlugin()],
   // ONNX Runtime's loader uses top-level await, which classic workers cannot.
   worker: { format: 'es' },
+  resolve: {
+    alias: {
+      // Two card-rendering dependencies have "browser" builds that use the DOM (document.createElement,
+      // DOMParser), which does not exist in the parse worker where cards are rendered. Their
+      // DOM-free builds (the ones their "worker" condition picks) work everywhere.
+      'decode-named-character-reference': fileURLToPath(new URL('./node_modules/decode-named-character-reference/index.js', import.meta.url)),
+      'hast-util-from-html-isomorphic': fileURLToPath(new URL('./node_modules/hast-util-from-html-isomorphic/index.js', import.meta.url)),
+    },
+  },
   // ONNX Runtime Web is loaded by the inference worker only (src/workers/inference.worker.ts), with
   // its .wasm and .mjs as separate assets; pre-bundling it in dev would inline and move them.
   optimizeDeps: { exclude: ['onnxruntime-web'] },

@@ -255,7 +255,7 @@ function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTe
     case 'inference':
       return <InferenceView document={document} files={doc.files} />;
     case 'card':
-      return <CardView document={document} />;
+      return <CardView key={doc.label} document={document} hub={doc.hub} theme={theme} />;
   }
 }
 

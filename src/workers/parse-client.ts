@@ -5,13 +5,14 @@ import { CancelledError, LoupeError } from '../model/errors';
 import { HubError, type HubErrorKind } from '../hub/hub-error';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { SerializedError } from '../model/errors';
+import type { CardRequest, CardResult } from './card-work';
 import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest } from './parse-protocol';
 
 export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
-type Result = ModelDocument | TensorStats | HubOpenResult | { blob: Blob; name: string };
+type Result = ModelDocument | TensorStats | HubOpenResult | { blob: Blob; name: string } | CardResult | string;
 
 interface Pending {
   resolve: (value: Result) => void;
@@ -56,6 +57,17 @@ export class ParseClient {
       return openHub(request, options.signal ?? new AbortController().signal, options.onProgress);
     }
     return this.#request((id) => ({ type: 'open-hub', id, request }), options) as Promise<HubOpenResult>;
+  }
+
+  /** Renders and lints a model card in the worker (a hostile card can take seconds; the page stays responsive). */
+  async card(request: CardRequest, options: ProgressOptions = {}): Promise<CardResult> {
+    if (this.#mainThread || !this.#ensureWorker()) return (await import('./card-work')).cardWork(request);
+    return this.#request((id) => ({ type: 'card', id, request }), options) as Promise<CardResult>;
+  }
+
+  async draftCard(document: ModelDocument): Promise<string> {
+    if (this.#mainThread || !this.#ensureWorker()) return (await import('./card-work')).draftWork(document);
+    return this.#request((id) => ({ type: 'draft-card', id, document }), {}) as Promise<string>;
   }
 
   /** Converts a safe PyTorch checkpoint to a safetensors Blob, in the worker. */
@@ -153,6 +165,14 @@ export class ParseClient {
       case 'hub-result':
         this.#pending.delete(data.id);
         pending.resolve(data.result);
+        return;
+      case 'card-result':
+        this.#pending.delete(data.id);
+        pending.resolve(data.result);
+        return;
+      case 'draft-result':
+        this.#pending.delete(data.id);
+        pending.resolve(data.text);
         return;
       case 'convert-result':
         this.#pending.delete(data.id);

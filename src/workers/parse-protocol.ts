@@ -2,6 +2,7 @@ import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
 import type { HubOpenResult } from '../hub/open-hub-repo';
+import type { CardRequest, CardResult } from './card-work';
 
 /**
  * Messages between the page and the parse worker: one tagged union each way,
@@ -40,6 +41,8 @@ export type ParseRequest =
   | { type: 'open-hub'; id: number; request: HubOpenRequest }
   | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
   | { type: 'convert'; id: number; file: FileInput }
+  | { type: 'card'; id: number; request: CardRequest }
+  | { type: 'draft-card'; id: number; document: ModelDocument }
   | { type: 'cancel'; id: number };
 
 export type ParseResponse =
@@ -48,6 +51,8 @@ export type ParseResponse =
   | { type: 'stats-result'; id: number; stats: TensorStats }
   | { type: 'hub-result'; id: number; result: HubOpenResult }
   | { type: 'convert-result'; id: number; blob: Blob; name: string }
+  | { type: 'card-result'; id: number; result: CardResult }
+  | { type: 'draft-result'; id: number; text: string }
   | { type: 'error'; id: number; error: SerializedError };
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
@@ -66,6 +71,11 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
+  if (value.type === 'card') {
+    const r = value.request;
+    return isRecord(r) && typeof r.text === 'string' && typeof r.path === 'string' && typeof r.allowRemoteImages === 'boolean' && optionalString(r.repoBase);
+  }
+  if (value.type === 'draft-card') return isRecord(value.document) && Array.isArray(value.document.tensors);
   return (
     value.type === 'open' &&
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
@@ -131,6 +141,10 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
     case 'hub-result':
       return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
+    case 'card-result':
+      return isRecord(value.result) && typeof value.result.html === 'string' && Array.isArray(value.result.lints);
+    case 'draft-result':
+      return typeof value.text === 'string';
     case 'convert-result':
       return value.blob instanceof Blob && typeof value.name === 'string';
     case 'error':

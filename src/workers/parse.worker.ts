@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
 import { computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
+import { cardWork, draftWork } from './card-work';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
 /** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
@@ -39,6 +40,12 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
         blob,
         name,
       }));
+      break;
+    case 'card':
+      work = Promise.resolve().then(() => ({ type: 'card-result', id, result: cardWork(request.request) }));
+      break;
+    case 'draft-card':
+      work = Promise.resolve().then(() => ({ type: 'draft-result', id, text: draftWork(request.document) }));
       break;
     case 'stats':
       work = computeFileStats(request.file, request.tensor, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { writeShardedExample } from './fixtures';
+import { expectState } from './helpers';
+
+test('draft a card for a model without one, lint it, fix a field, download it, reopen it', async ({ page }) => {
+  const dir = writeShardedExample('card-draft');
+  await page.goto('/?view=card');
+  await page.evaluate(() => localStorage.clear());
+  await page.getByTestId('folder-input').setInputFiles(dir);
+  await expectState(page, 'ready');
+  await page.getByTestId('draft-card').click();
+  const editor = page.getByTestId('card-editor');
+  await expect(editor).toBeVisible();
+  await expect(page.getByTestId('card-rendered')).toContainText('LlamaForCausalLM');
+  await expect(page.getByTestId('card-lint').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('card-draft.png') });
+
+  // Break the license, see the lint, fix it, see the lint clear.
+  const draft = await editor.inputValue();
+  const licenseLine = /^license:.*$/m;
+  const withLicense = licenseLine.test(draft) ? draft : draft.replace(/^---\n/, '---\nlicense: apache-2.0\n');
+  await editor.fill(withLicense.replace(licenseLine, 'license: not-a-license'));
+  const licenseLint = page.locator('[data-testid="card-lint"][data-field="license"]');
+  await expect(licenseLint.first()).toBeVisible();
+  await editor.fill(withLicense.replace(licenseLine, 'license: apache-2.0'));
+  await expect(licenseLint).toHaveCount(0);
+  const lintsAfterFix = await page.getByTestId('card-lint').count();
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('download-card').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('README.md');
+  const saved = test.info().outputPath('README.md');
+  await download.saveAs(saved);
+  expect(readFileSync(saved, 'utf8')).toContain('license: apache-2.0');
+
+  // The draft survives a reload.
+  await page.reload();
+  await expectState(page, 'idle');
+
+  // Reopen the downloaded card with the same model: the same lint.
+  await page.getByTestId('file-input').setInputFiles([saved, ...['config.json', 'model.safetensors.index.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'].map((f) => `${dir}/${f}`)]);
+  await expectState(page, 'ready');
+  await page.getByTestId('tab-card').click();
+  await expect(page.getByTestId('card-rendered')).toContainText('LlamaForCausalLM');
+  await expect(page.locator('[data-testid="card-lint"][data-field="license"]')).toHaveCount(0);
+  await expect(page.getByTestId('card-lint')).toHaveCount(lintsAfterFix);
+});
+
+test('a hostile card renders inert: no script runs, no dialog, and the lint says what was removed', async ({ page }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const card = [
+    '---',
+    'license: mit',
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    '---',
+    '# Hostile',
+    '<script>alert(1)</script>',
+    '<img src=x onerror="alert(2)">',
+    '<svg onload="alert(3)"><circle r="4"/></svg>',
+    '<iframe src="https://example.com"></iframe>',
+    '<style>body{display:none}</style>',
+    '[a](JaVaScRiPt:alert(4)) [b](java&#x73;cript:alert(5)) <a href="data:text/html,<script>alert(6)</script>">c</a>',
+    '<div id="__proto__">proto</div>',
+    '```mermaid',
+    '%%{init: {"securityLevel": "loose"}}%%',
+    'flowchart TB',
+    '  A["click me"] --> B',
+    '  click A call alert(7)',
+    '```',
+  ].join('\n\n');
+  await page.goto('/?view=card');
+  await page.getByTestId('file-input').setInputFiles({ name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(card) });
+  await expectState(page, 'ready');
+  const rendered = page.getByTestId('card-rendered');
+  await expect(rendered).toContainText('Hostile');
+  const html = await rendered.innerHTML();
+  expect(html).not.toMatch(/<script|<iframe|<style|<object|<embed/i);
+  expect(html).not.toContain('id="__proto__"');
+  // No event handler attribute anywhere, and every link is http(s), mailto, a fragment or relative.
+  const attributes = await rendered.evaluate((el) => [...el.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)));
+  expect(attributes.filter((a) => /^on/i.test(a))).toEqual([]);
+  const hrefs = await rendered.evaluate((el) => [...el.querySelectorAll('[href], [src], [xlink\\:href]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''));
+  for (const href of hrefs) expect(href).toMatch(/^(https?:|mailto:|#|\/|\.|[^:]*$)/i);
+  await expect(page.locator('[data-testid="card-lint"][data-code="sanitized"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="card-lint"][data-code="metadata-invalid"]')).toHaveCount(1);
+  await page.locator('.card-mermaid svg, pre.mermaid-source').first().click().catch(() => undefined);
+  await page.waitForTimeout(500);
+  expect(dialogs).toEqual([]);
+  expect(errors).toEqual([]);
+  expect(await page.evaluate(() => document.body.style.display)).not.toBe('none');
+});
