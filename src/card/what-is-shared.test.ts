@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelDocument } from '../model/document';
+import { cardFixture, configFixture, documentFixture } from './card-fixtures';
+import { whatIsShared, type SharedItem, type SharedPart } from './what-is-shared';
+
+function part(doc: ModelDocument, name: SharedPart): SharedItem {
+  const item = whatIsShared(doc).find((i) => i.part === name);
+  if (!item) throw new Error(`no ${name}`);
+  return item;
+}
+
+describe('whatIsShared', () => {
+  it('lists the five parts, in order', () => {
+    expect(whatIsShared(documentFixture()).map((i) => i.part)).toEqual(['weights', 'code', 'card', 'training-code', 'training-data']);
+  });
+
+  it('rates the weights by format', () => {
+    expect(part(documentFixture({ formats: ['safetensors', 'config'] }), 'weights')).toMatchObject({ status: 'green', hint: '' });
+    expect(part(documentFixture({ formats: ['onnx'] }), 'weights').status).toBe('green');
+    expect(part(documentFixture({ fileNames: ['model-q4_k_m.gguf'] }), 'weights')).toMatchObject({ status: 'green', detail: expect.stringMatching(/GGUF/) });
+    expect(part(documentFixture({ formats: ['pytorch'], fileNames: ['pytorch_model.bin'] }), 'weights')).toMatchObject({ status: 'red', detail: expect.stringMatching(/pickle/) });
+    const both = part(documentFixture({ formats: ['safetensors', 'pytorch'], fileNames: ['model.safetensors', 'pytorch_model.bin'] }), 'weights');
+    expect(both).toMatchObject({ status: 'amber', detail: expect.stringMatching(/pytorch_model\.bin/) });
+    expect(part(documentFixture({ fileNames: ['model.h5'] }), 'weights').status).toBe('amber');
+    expect(part(documentFixture(), 'weights')).toMatchObject({ status: 'red', detail: 'No weight files.' });
+  });
+
+  it('uses the pickle scan verdict when there is one', () => {
+    const scanned = (verdict: 'safe' | 'unsafe', formats: ModelDocument['formats'] = ['pytorch']) =>
+      documentFixture({ formats, fileNames: ['pytorch_model.bin'], pickle: { verdict, reports: [] } });
+    expect(part(scanned('safe'), 'weights')).toMatchObject({ status: 'amber', detail: expect.stringMatching(/weights_only/) });
+    expect(part(scanned('unsafe'), 'weights').status).toBe('red');
+    expect(part(scanned('unsafe', ['safetensors', 'pytorch']), 'weights')).toMatchObject({ status: 'red', detail: expect.stringMatching(/run code/) });
+  });
+
+  it('does not take OpenVINO .bin files for pickle', () => {
+    expect(part(documentFixture({ fileNames: ['openvino_model.xml', 'openvino_model.bin'] }), 'weights').status).toBe('red');
+    expect(part(documentFixture({ fileNames: ['openvino_model.xml', 'openvino_model.bin'] }), 'weights').detail).toBe('No weight files.');
+  });
+
+  it('rates the code: config.json and its architecture', () => {
+    expect(part(documentFixture({ config: configFixture(['BertForMaskedLM'], 'bert') }), 'code')).toMatchObject({ status: 'green', detail: 'config.json names BertForMaskedLM (model_type bert).' });
+    expect(part(documentFixture({ config: configFixture([], 'bert') }), 'code').status).toBe('amber');
+    const remote = documentFixture({ config: configFixture(['MyModel'], 'custom', { auto_map: { AutoModel: 'modeling.MyModel' } }), fileNames: ['config.json', 'modeling.py'] });
+    expect(part(remote, 'code')).toMatchObject({ status: 'amber', detail: expect.stringMatching(/trust_remote_code.*modeling\.py/) });
+    expect(part(documentFixture({ formats: ['onnx'] }), 'code').status).toBe('green');
+    expect(part(documentFixture(), 'code').status).toBe('red');
+  });
+
+  it('rates the card', () => {
+    expect(part(documentFixture({ card: cardFixture('bert') }), 'card')).toMatchObject({ status: 'green' });
+    expect(part(documentFixture({ card: cardFixture('minimal') }), 'card')).toMatchObject({ status: 'amber', detail: 'The card says very little.' });
+    expect(part(documentFixture({ card: { path: 'README.md', body: '# x\n' } }), 'card').detail).toMatch(/no metadata/);
+    expect(part(documentFixture({ card: { path: 'README.md', frontMatter: 'a: [', body: '' } }), 'card').detail).toMatch(/invalid/);
+    expect(part(documentFixture(), 'card').status).toBe('red');
+  });
+
+  it('finds training code linked from the card, but not the libraries it uses', () => {
+    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-code')).toMatchObject({ status: 'green', detail: expect.stringMatching(/github\.com\/google-research\/bert/) });
+    const libraryOnly = { path: 'README.md', body: 'Load it with [transformers](https://github.com/huggingface/transformers).' };
+    expect(part(documentFixture({ card: libraryOnly }), 'training-code').status).toBe('red');
+    const html = { path: 'README.md', body: '<p>Code: <a href="https://gitlab.com/team/trainer">here</a></p>' };
+    expect(part(documentFixture({ card: html }), 'training-code').status).toBe('green');
+    expect(part(documentFixture(), 'training-code').status).toBe('red');
+  });
+
+  it('finds training data in the metadata or linked from the card', () => {
+    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-data')).toMatchObject({ status: 'green', detail: 'The metadata names datasets: bookcorpus, wikipedia.' });
+    const linked = { path: 'README.md', frontMatter: 'license: mit', body: 'Trained on [FineWeb](https://huggingface.co/datasets/HuggingFaceFW/fineweb).' };
+    expect(part(documentFixture({ card: linked }), 'training-data')).toMatchObject({ status: 'amber', hint: expect.stringMatching(/datasets:/) });
+    expect(part(documentFixture({ card: cardFixture('llama') }), 'training-data').status).toBe('red');
+  });
+});
