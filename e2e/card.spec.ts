@@ -101,3 +101,16 @@ test('a hostile card renders inert: no script runs, no dialog, and the lint says
   expect(errors).toEqual([]);
   expect(await page.evaluate(() => document.body.style.display)).not.toBe('none');
 });
+
+test('a 5 MB card opens and the page stays responsive while it renders', async ({ page }) => {
+  const paragraph = 'A long card: **bold** text, `code`, [a link](https://example.com) and | a | table |.\n\n';
+  const big = `---\nlicense: mit\n---\n# Big\n\n${paragraph.repeat(Math.ceil((5 * 1024 * 1024) / paragraph.length))}`;
+  await page.goto('/?view=card');
+  await page.getByTestId('file-input').setInputFiles({ name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(big) });
+  // While the worker renders, the main thread answers at once.
+  const started = Date.now();
+  await page.evaluate(() => 1 + 1);
+  expect(Date.now() - started).toBeLessThan(1000);
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('card-rendered')).toContainText('Big', { timeout: 30_000 });
+});
