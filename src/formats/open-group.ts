@@ -8,6 +8,7 @@ import { estimateParameters } from './config/estimate-parameters';
 import { explainCountDifference } from './config/explain-count-difference';
 import { parseConfig, isModelConfig } from './config/parse-config';
 import { SNIFF_BYTES } from './format-module';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { assembleOnnx } from './onnx/assemble-onnx';
 import { onnxFormat } from './onnx/onnx-format';
 import { pytorchFormat } from './pytorch/pytorch-format';
@@ -214,6 +215,7 @@ async function classify(source: ByteSource, signal?: AbortSignal): Promise<Class
   if (looksLikeJson(head)) {
     if (source.size > MAX_JSON_SIDECAR_BYTES) return { kind: 'unknown', source, reason: 'a JSON file too large to be a config or an index' };
     const json = await readJson(source, signal);
+    if (json === TOO_DEEP) return { kind: 'unknown', source, reason: `its JSON is nested more than ${MAX_JSON_DEPTH} levels deep, which no config or index is` };
     if (json === undefined) return { kind: 'unknown', source, reason: 'the file starts like JSON but is not valid JSON' };
     if (isSafetensorsIndex(json)) return { kind: 'safetensors-index', source };
     if (isModelConfig(json)) return { kind: 'config', source };
@@ -230,9 +232,13 @@ function looksLikeJson(head: Uint8Array): boolean {
   return head[i] === 0x7b;
 }
 
+const TOO_DEEP = Symbol('too deep');
+
 async function readJson(source: ByteSource, signal?: AbortSignal): Promise<unknown> {
   try {
-    return JSON.parse(decodeText(await source.read(0, source.size, signal), source.name));
+    const text = decodeText(await source.read(0, source.size, signal), source.name);
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return TOO_DEEP;
+    return JSON.parse(text);
   } catch (error) {
     if (error instanceof FormatError || error instanceof SyntaxError) return undefined;
     throw toLoupeError(error, source.name);

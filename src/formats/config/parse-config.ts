@@ -2,6 +2,7 @@ import type { ByteSource } from '../../model/byte-source';
 import type { ModelConfig } from '../../model/document';
 import { FormatError } from '../../model/errors';
 import type { FormatModule } from '../format-module';
+import { jsonDepth, MAX_JSON_DEPTH } from '../json-depth';
 
 /** Largest config.json Loupe reads. Real ones are a few KiB; anything near this is not a config. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -31,6 +32,9 @@ export async function parseConfig(source: ByteSource, signal?: AbortSignal): Pro
     throw new FormatError(file, 'encoding', 'not valid UTF-8');
   }
 
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new FormatError(file, 'json', `nested more than ${MAX_JSON_DEPTH} levels deep; a config never is`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
