@@ -2,9 +2,18 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/app';
+import { getParseClient } from './ui/parse-client-instance';
 import './ui/styles.css';
 
 const queryClient = new QueryClient();
+
+// Test hooks, only with ?test-hooks=1: lets the end-to-end suite kill the parse worker mid-work,
+// as an out-of-memory crash would, to check that the page recovers.
+if (new URLSearchParams(window.location.search).has('test-hooks')) {
+  (window as unknown as { __loupe: unknown }).__loupe = {
+    killParseWorker: () => getParseClient().terminate('The parse worker stopped unexpectedly (killed by a test). Try again; a fresh worker will start.'),
+  };
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
