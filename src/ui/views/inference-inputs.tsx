@@ -1,0 +1,430 @@
+import type { ValueInfo } from '../../inference/engine';
+import { FILL_MODES, defaultFill, isImageLike, resolveDims, type FillMode, type FillOptions } from '../../inference/generate';
+import { IMAGE_PRESETS, cropRect, rgbaToTensor, type ImageNormalization } from '../../inference/image';
+import { buildInput, type InputSource } from '../../inference/input-spec';
+import { formatDims, type HostTensor, type NamedTensor } from '../../inference/tensor';
+import { decodeTensorFile } from '../../inference/tensor-files';
+
+/** The input editor: one block per model input, generated from the session's input metadata. */
+
+export type SourceKind = 'fill' | 'json' | 'tokens' | 'file' | 'image';
+
+export interface ImageSettings {
+  preset: string;
+  normalization: ImageNormalization;
+  fit: 'stretch' | 'crop';
+}
+
+export interface InputEditorState {
+  source: SourceKind;
+  fill: Omit<FillOptions, 'seed'>;
+  /** Overrides of unnamed symbolic dims, by `#axis` (named symbols live in the shared `symbols`). */
+  axes: Record<string, number>;
+  json: string;
+  tokens: string;
+  file?: { name: string; tensor: HostTensor };
+  /** Why the chosen file could not be read. */
+  fileError?: string;
+  image?: { file: File; name: string };
+  imageSettings: ImageSettings;
+}
+
+export function defaultEditorState(info: ValueInfo, vocabSize?: number): InputEditorState {
+  return {
+    source: 'fill',
+    fill: defaultFill(info.name, info.dtype, vocabSize),
+    axes: {},
+    json: '',
+    tokens: '',
+    imageSettings: { preset: 'imagenet', normalization: IMAGE_PRESETS.imagenet!.normalization, fit: 'stretch' },
+  };
+}
+
+/** Concrete dims for an input: declared numbers, shared symbol values, per-axis overrides, defaults. */
+export function inputDims(info: ValueInfo, state: InputEditorState, symbols: Record<string, number>): number[] {
+  return resolveDims(info.shape, { ...symbols, ...state.axes });
+}
+
+function imageLayout(info: ValueInfo): { layout: 'nchw' | 'nhwc'; channels: 1 | 3 | 4 } | undefined {
+  const shape = info.shape;
+  if (!shape || shape.length !== 4) return undefined;
+  if (isImageLike(shape)) return { layout: 'nchw', channels: shape[1] as 1 | 3 | 4 };
+  if (typeof shape[3] === 'number' && [1, 3, 4].includes(shape[3])) return { layout: 'nhwc', channels: shape[3] as 1 | 3 | 4 };
+  return undefined;
+}
+
+function canTakeImage(info: ValueInfo): boolean {
+  return !!imageLayout(info) && (info.dtype === 'float32' || info.dtype === 'float16' || info.dtype === 'float64' || info.dtype === 'uint8');
+}
+
+function canTakeTokens(info: ValueInfo): boolean {
+  return info.dtype === 'int64' || info.dtype === 'int32' || info.dtype === 'uint64' || info.dtype === 'uint32';
+}
+
+/** Decodes, resizes and normalizes an image into the input's layout (createImageBitmap + OffscreenCanvas). */
+async function imageTensor(info: ValueInfo, file: Blob, dims: number[], settings: ImageSettings): Promise<HostTensor> {
+  const layout = imageLayout(info);
+  if (!layout) throw new TypeError(`${info.name} is not an image input`);
+  const [height, width] = layout.layout === 'nchw' ? [dims[2]!, dims[3]!] : [dims[1]!, dims[2]!];
+  const bitmap = await createImageBitmap(file);
+  try {
+    const { sx, sy, sw, sh } = cropRect(bitmap.width, bitmap.height, width, height, settings.fit);
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('this browser has no 2D canvas in OffscreenCanvas');
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, sx, sy, sw, sh, 0, 0, width, height);
+    const pixels = context.getImageData(0, 0, width, height).data;
+    return rgbaToTensor(pixels, width, height, { ...layout, dtype: info.dtype as 'float32', normalization: settings.normalization });
+  } finally {
+    bitmap.close();
+  }
+}
+
+export interface BuiltFeeds {
+  feeds: NamedTensor[];
+  errors: Record<string, string>;
+  notes: Record<string, string[]>;
+}
+
+/** Builds every input's tensor; errors are per input, in words. */
+export async function buildFeeds(inputs: readonly ValueInfo[], states: Record<string, InputEditorState>, symbols: Record<string, number>, seed: number, vocabSize?: number): Promise<BuiltFeeds> {
+  const feeds: NamedTensor[] = [];
+  const errors: Record<string, string> = {};
+  const notes: Record<string, string[]> = {};
+  for (const [index, info] of inputs.entries()) {
+    const state = states[info.name] ?? defaultEditorState(info, vocabSize);
+    try {
+      if (!info.isTensor) throw new TypeError(`${info.name} is not a tensor (a sequence, map or optional); Loupe cannot make one.`);
+      if (!info.dtype) throw new TypeError(`${info.name} has the element type ${info.typeName ?? 'unknown'}, which ONNX Runtime Web cannot take.`);
+      const dims = inputDims(info, state, symbols);
+      let source: InputSource;
+      switch (state.source) {
+        case 'fill':
+          source = { kind: 'fill', fill: state.fill };
+          break;
+        case 'json':
+          source = { kind: 'json', text: state.json };
+          break;
+        case 'tokens':
+          source = { kind: 'tokens', text: state.tokens };
+          break;
+        case 'file':
+          if (!state.file) throw new TypeError(`Choose a .npy or .pb file for ${info.name}.`);
+          source = { kind: 'tensor', tensor: state.file.tensor, origin: state.file.name };
+          break;
+        case 'image':
+          if (!state.image) throw new TypeError(`Choose an image for ${info.name}.`);
+          source = { kind: 'tensor', tensor: await imageTensor(info, state.image.file, dims, state.imageSettings), origin: state.image.name };
+          break;
+      }
+      const built = buildInput(info, index, source, dims, seed);
+      feeds.push(built.tensor);
+      if (built.notes.length) notes[info.name] = built.notes;
+    } catch (error) {
+      errors[info.name] = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return { feeds, errors, notes };
+}
+
+interface InputsEditorProps {
+  inputs: readonly ValueInfo[];
+  states: Record<string, InputEditorState>;
+  symbols: Record<string, number>;
+  seed: number;
+  errors: Record<string, string>;
+  notes: Record<string, string[]>;
+  /** Problems with the files loaded through "Load inputs". */
+  loadNotes: string[];
+  vocabSize?: number;
+  onChange: (name: string, state: InputEditorState) => void;
+  onSymbol: (symbol: string, value: number) => void;
+  onSeed: (seed: number) => void;
+  onLoadFiles: (files: File[]) => void;
+}
+
+export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loadNotes, vocabSize, onChange, onSymbol, onSeed, onLoadFiles }: InputsEditorProps) {
+  return (
+    <section className="panel" aria-label="Inputs" data-testid="inference-inputs">
+      <h2>Inputs</h2>
+      <div className="toolbar" style={{ flexWrap: 'wrap', marginBottom: 8 }}>
+        <label>
+          Seed{' '}
+          <input type="number" data-testid="seed-input" value={seed} min={0} step={1} onChange={(e) => onSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        </label>
+        <label className="button">
+          Load inputs (.npy, .pb)
+          <input
+            type="file"
+            multiple
+            hidden
+            accept=".npy,.pb"
+            data-testid="inputs-files"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              if (files.length) onLoadFiles(files);
+            }}
+          />
+        </label>
+        <span className="muted">Files match inputs by the name they hold, their file name, or input_N.</span>
+      </div>
+      {loadNotes.map((n) => (
+        <p key={n} className="inline-error">
+          {n}
+        </p>
+      ))}
+      {inputs.map((info, index) => (
+        <InputEditor
+          key={info.name}
+          info={info}
+          index={index}
+          state={states[info.name] ?? defaultEditorState(info, vocabSize)}
+          symbols={symbols}
+          error={errors[info.name]}
+          notes={notes[info.name]}
+          onChange={(s) => onChange(info.name, s)}
+          onSymbol={onSymbol}
+        />
+      ))}
+    </section>
+  );
+}
+
+function NumberField({ label, value, onChange, testId, step = 'any' }: { label: string; value: number | undefined; onChange: (v: number) => void; testId?: string; step?: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <input type="number" step={step} data-testid={testId} value={value ?? ''} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))} />
+    </label>
+  );
+}
+
+function InputEditor({
+  info,
+  index,
+  state,
+  symbols,
+  error,
+  notes,
+  onChange,
+  onSymbol,
+}: {
+  info: ValueInfo;
+  index: number;
+  state: InputEditorState;
+  symbols: Record<string, number>;
+  error?: string;
+  notes?: string[];
+  onChange: (state: InputEditorState) => void;
+  onSymbol: (symbol: string, value: number) => void;
+}) {
+  const dims = inputDims(info, state, symbols);
+  const set = (patch: Partial<InputEditorState>) => onChange({ ...state, ...patch });
+  const setFill = (patch: Partial<Omit<FillOptions, 'seed'>>) => set({ fill: { ...state.fill, ...patch } });
+  const sources: SourceKind[] = ['fill', 'json', ...(canTakeTokens(info) ? (['tokens'] as const) : []), 'file', ...(canTakeImage(info) ? (['image'] as const) : [])];
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const tensor = decodeTensorFile(new Uint8Array(await file.arrayBuffer()), file.name);
+      set({ source: 'file', file: { name: file.name, tensor }, fileError: undefined });
+    } catch (e) {
+      set({ source: 'file', file: undefined, fileError: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  return (
+    <div className="inference-input" data-testid="input-editor" data-name={info.name} data-dtype={info.dtype ?? ''} style={{ borderTop: '1px solid var(--border)', padding: '8px 0' }}>
+      <div className="toolbar" style={{ flexWrap: 'wrap' }}>
+        <strong className="mono">{info.name}</strong>
+        <span className="muted">
+          #{index} · {info.dtype ?? info.typeName ?? 'unknown type'} · declared {info.shape ? formatDims(info.shape) : 'without a shape'}
+        </span>
+      </div>
+      {info.shape && info.shape.length > 0 && (
+        <div className="toolbar" style={{ flexWrap: 'wrap', margin: '4px 0' }} aria-label={`Shape of ${info.name}`}>
+          <span className="muted">shape</span>
+          {info.shape.map((dim, axis) =>
+            typeof dim === 'number' ? (
+              <span key={axis} className="mono" data-testid="dim-fixed" data-axis={axis}>
+                {dim}
+              </span>
+            ) : (
+              <label key={axis} title={dim ? `symbolic dimension ${dim}` : 'unnamed dimension'}>
+                <span className="muted mono">{dim || `dim ${axis}`}</span>{' '}
+                <input
+                  type="number"
+                  min={0}
+                  step={1}
+                  data-testid="dim-input"
+                  data-input={info.name}
+                  data-axis={axis}
+                  value={dims[axis]}
+                  onChange={(e) => {
+                    const v = Math.floor(Number(e.target.value));
+                    if (!Number.isSafeInteger(v) || v < 0) return;
+                    if (dim) onSymbol(dim, v);
+                    else set({ axes: { ...state.axes, [`#${axis}`]: v } });
+                  }}
+                />
+              </label>
+            ),
+          )}
+        </div>
+      )}
+      <div className="toolbar" style={{ flexWrap: 'wrap' }}>
+        <label>
+          values{' '}
+          <select data-testid="input-source" value={state.source} onChange={(e) => set({ source: e.target.value as SourceKind })}>
+            {sources.map((s) => (
+              <option key={s} value={s}>
+                {{ fill: 'generate', json: 'JSON', tokens: 'token ids', file: '.npy / .pb file', image: 'image' }[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {state.source === 'fill' && (
+          <>
+            <select data-testid="fill-mode" value={state.fill.mode} onChange={(e) => setFill({ mode: e.target.value as FillMode })} aria-label="Fill">
+              {FILL_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {m === 'normal' ? 'random normal' : m === 'uniform' ? 'random uniform' : m}
+                </option>
+              ))}
+            </select>
+            {state.fill.mode === 'normal' && (
+              <>
+                <NumberField label="mean" value={state.fill.mean ?? 0} onChange={(mean) => setFill({ mean })} />
+                <NumberField label="std" value={state.fill.std ?? 1} onChange={(std) => setFill({ std })} />
+              </>
+            )}
+            {state.fill.mode === 'uniform' && (
+              <>
+                <NumberField label="low" value={state.fill.low ?? 0} onChange={(low) => setFill({ low })} />
+                <NumberField label="high" value={state.fill.high} onChange={(high) => setFill({ high })} />
+              </>
+            )}
+            {state.fill.mode === 'range' && (
+              <>
+                <NumberField label="start" value={state.fill.start ?? 0} onChange={(start) => setFill({ start })} />
+                <NumberField label="step" value={state.fill.step ?? 1} onChange={(step) => setFill({ step })} />
+              </>
+            )}
+            <span className="muted mono">{formatDims(dims)}</span>
+          </>
+        )}
+        {state.source === 'file' && (
+          <>
+            <input type="file" accept=".npy,.pb" data-testid="input-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+            {state.file && (
+              <span className="muted">
+                {state.file.name}: {state.file.tensor.dtype} {formatDims(state.file.tensor.dims)}
+              </span>
+            )}
+          </>
+        )}
+        {state.source === 'image' && <ImageControls state={state} dims={dims} set={set} />}
+      </div>
+      {state.source === 'json' && (
+        <textarea
+          data-testid="input-json"
+          rows={3}
+          style={{ width: '100%', fontFamily: 'monospace' }}
+          placeholder={`[[1, 2, 3]] or {"dims": [1, 3], "data": [1, 2, 3]} — shape ${formatDims(dims)}`}
+          value={state.json}
+          onChange={(e) => set({ json: e.target.value })}
+        />
+      )}
+      {state.source === 'tokens' && (
+        <input
+          type="text"
+          data-testid="input-tokens"
+          style={{ width: '100%', fontFamily: 'monospace' }}
+          placeholder="101, 7592, 2088, 102"
+          value={state.tokens}
+          onChange={(e) => set({ tokens: e.target.value })}
+        />
+      )}
+      {notes?.map((n) => (
+        <p key={n} className="muted">
+          {n}
+        </p>
+      ))}
+      {state.source === 'file' && state.fileError && <p className="inline-error">{state.fileError}</p>}
+      {error && (
+        <p className="inline-error" data-testid="input-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ImageControls({ state, dims, set }: { state: InputEditorState; dims: number[]; set: (patch: Partial<InputEditorState>) => void }) {
+  const settings = state.imageSettings;
+  const setSettings = (patch: Partial<ImageSettings>) => set({ imageSettings: { ...settings, ...patch } });
+  const setChannel = (key: 'mean' | 'std', c: number, v: number) => {
+    const values = [...settings.normalization[key]] as [number, number, number];
+    values[c] = v;
+    setSettings({ preset: 'custom', normalization: { ...settings.normalization, [key]: values } });
+  };
+  return (
+    <>
+      <input
+        type="file"
+        accept="image/*"
+        data-testid="input-image"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) set({ image: { file, name: file.name } });
+        }}
+      />
+      <label>
+        normalize{' '}
+        <select
+          value={settings.preset}
+          onChange={(e) => {
+            const preset = IMAGE_PRESETS[e.target.value];
+            if (preset) setSettings({ preset: e.target.value, normalization: preset.normalization });
+          }}
+        >
+          {Object.entries(IMAGE_PRESETS).map(([key, p]) => (
+            <option key={key} value={key}>
+              {p.label}
+            </option>
+          ))}
+          {settings.preset === 'custom' && <option value="custom">custom</option>}
+        </select>
+      </label>
+      {(['mean', 'std'] as const).map((key) => (
+        <span key={key}>
+          {key}{' '}
+          {[0, 1, 2].map((c) => (
+            <input key={c} type="number" step="any" style={{ width: 64 }} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
+          ))}
+        </span>
+      ))}
+      <label>
+        resize{' '}
+        <select value={settings.fit} onChange={(e) => setSettings({ fit: e.target.value as 'stretch' | 'crop' })}>
+          <option value="stretch">stretch</option>
+          <option value="crop">centre crop</option>
+        </select>
+      </label>
+      <select
+        aria-label="Channel order"
+        value={settings.normalization.channelOrder}
+        onChange={(e) => setSettings({ normalization: { ...settings.normalization, channelOrder: e.target.value as 'rgb' | 'bgr' } })}
+      >
+        <option value="rgb">RGB</option>
+        <option value="bgr">BGR</option>
+      </select>
+      <span className="muted">
+        {state.image ? `${state.image.name} → ` : ''}
+        {formatDims(dims)}
+      </span>
+    </>
+  );
+}
