@@ -11,6 +11,7 @@
  *   the conversion happens at the ORT boundary (engine.ts);
  * - string: a plain string array.
  */
+import { halfToNumber } from '../formats/tensors/half-float';
 
 export const TENSOR_DTYPES = [
   'float32',
@@ -155,14 +156,8 @@ export function toFloat64(tensor: HostTensor): Float64Array {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-export function float16ToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
+/** IEEE 754 binary16 bits to a number. */
+export const float16ToNumber = halfToNumber;
 
 /** The half nearest to the value's float32 rounding (ties to even), as numpy's float32.astype(float16). */
 export function numberToFloat16(value: number): number {

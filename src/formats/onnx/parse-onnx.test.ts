@@ -5,7 +5,7 @@ import { CancelledError, FormatError } from '../../model/errors';
 import type { Attribute } from '../../model/graph';
 import { MAX_NESTING, MAX_SUBGRAPH_DEPTH } from './decode-context';
 import { nodeNamespace } from './decode-graph';
-import { halfToNumber } from './decode-tensor';
+import { halfToNumber } from '../tensors/half-float';
 import { NodeFileSource } from './node-file-source';
 import { parseOnnx } from './parse-onnx';
 import { ProtoWriter } from './proto-writer';
