@@ -6,7 +6,7 @@ import { HubError, type HubErrorKind } from '../hub/hub-error';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { SerializedError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
-import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest } from './parse-protocol';
+import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 export type WorkerFactory = () => Worker;
 
@@ -150,39 +150,13 @@ export class ParseClient {
     }
     const pending = this.#pending.get(data.id);
     if (!pending) return; // cancelled or superseded
-    switch (data.type) {
-      case 'progress':
-        pending.onProgress?.(data);
-        return;
-      case 'result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.document);
-        return;
-      case 'stats-result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.stats);
-        return;
-      case 'hub-result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.result);
-        return;
-      case 'card-result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.result);
-        return;
-      case 'draft-result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.text);
-        return;
-      case 'convert-result':
-        this.#pending.delete(data.id);
-        pending.resolve({ blob: data.blob, name: data.name });
-        return;
-      case 'error':
-        this.#pending.delete(data.id);
-        pending.reject(rehydrate(data.error));
-        return;
+    if (data.type === 'progress') {
+      pending.onProgress?.(data);
+      return;
     }
+    this.#pending.delete(data.id);
+    if (data.type === 'error') pending.reject(rehydrate(data.error));
+    else pending.resolve(resultOf(data));
   }
 
   #failAll(error: LoupeError): void {
@@ -199,6 +173,23 @@ export class ParseClient {
   ): Promise<ModelDocument> {
     const { parseFiles } = await import('./parse-files');
     return parseFiles(files, sourceKind, signal ?? new AbortController().signal, onProgress);
+  }
+}
+
+/** The payload of a final answer: each request type has its own field. */
+function resultOf(data: Exclude<ParseResponse, { type: 'progress' } | { type: 'error' }>): Result {
+  switch (data.type) {
+    case 'result':
+      return data.document;
+    case 'stats-result':
+      return data.stats;
+    case 'hub-result':
+    case 'card-result':
+      return data.result;
+    case 'draft-result':
+      return data.text;
+    case 'convert-result':
+      return { blob: data.blob, name: data.name };
   }
 }
 
