@@ -154,6 +154,31 @@ test.describe('Inference view (WASM)', () => {
     expectSameOrigin(requests, baseURL);
   });
 
+  test('a generated transformer exported to ONNX: token ids in, logits match onnxruntime-node', async ({ page }, testInfo) => {
+    const model = 'e2e/models/tiny-transformer/model.onnx';
+    await openInInferenceView(page, model);
+    const editor = page.locator('[data-testid="input-editor"][data-name="input_ids"]');
+    await expect(editor).toHaveAttribute('data-dtype', 'int64');
+    await editor.getByTestId('input-source').selectOption('tokens');
+    const ids = [5, 17, 42, 99, 3, 250];
+    await editor.getByTestId('input-tokens').fill(ids.join(', '));
+    await runAndWait(page);
+    const out = page.locator('[data-testid="output-tensor"][data-name="logits"]');
+    await expect(out).toHaveAttribute('data-shape', `1,${ids.length},256`);
+
+    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 2 });
+    try {
+      const results = await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]) });
+      const logits = results.logits as ort.Tensor;
+      const expectedPath = testInfo.outputPath('logits.npy');
+      writeFileSync(expectedPath, npyFloat32([...logits.dims], logits.data as Float32Array));
+      await page.getByTestId('expected-files').setInputFiles(expectedPath);
+    } finally {
+      await session.release();
+    }
+    await expect(out).toHaveAttribute('data-compare', 'pass');
+  });
+
   test('runs from .npy inputs', async ({ page }, testInfo) => {
     await openInInferenceView(page, DET);
     const dims = [1, 3, 96, 160];

@@ -14,7 +14,7 @@ test('views are reachable through the tabs and through ?view=', async ({ page })
 
   await page.getByTestId('tab-card').click();
   await expect(page).toHaveURL(/view=card/);
-  await expect(page.getByTestId('card-source')).toContainText('tiny-llama (Loupe example)');
+  await expect(page.getByTestId('card-rendered')).toContainText('tiny-llama (Loupe example)');
 
   await page.getByTestId('tab-graph').click();
   await expect(page.getByTestId('graph')).toBeVisible();
