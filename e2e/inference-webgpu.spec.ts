@@ -35,6 +35,7 @@ test('WebGPU outputs match WASM outputs on a small model, and the view reports W
       return { adapter: false, why: `navigator.gpu.requestAdapter() threw: ${String(error)}` };
     }
   });
+  // Skipped only where this Chromium gives no WebGPU adapter even with --enable-unsafe-webgpu; the reason is printed.
   test.skip(!probe.adapter, `No WebGPU adapter in this Chromium even with --enable-unsafe-webgpu: ${probe.why}`);
   test.info().annotations.push({ type: 'adapter', description: probe.why });
 

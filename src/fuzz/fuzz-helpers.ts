@@ -5,7 +5,7 @@ import type { ByteSource } from '../model/byte-source';
 import { checkRange } from '../bytes/check-range';
 import { LoupeError } from '../model/errors';
 
-/** The repository root (src/fuzz/../..). Fixtures are read from e2e/ and public/, never from ../shared. */
+/** The repository root (src/fuzz/../..). Fixtures are read from e2e/ and public/ inside the repository only. */
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** One fixed seed, so the normal unit run tries the same cases every time. */
 export const FUZZ_SEED = 0x10c0be;
