@@ -74,13 +74,7 @@ export function* decodeTensor(ctx: DecodeContext, end: number, wantValues: boole
     const field = r.tag(end);
     switch (field) {
       case 1: // dims: repeated int64, packed or not
-        if (r.wire === WIRE_LEN) {
-          const dimsEnd = yield* packed(ctx, end, 'dims', MAX_ELEMENTS * MAX_VARINT_BYTES);
-          while (r.pos < dimsEnd) append(ctx, dims, checkedDim(ctx, r.int64(dimsEnd)), 'dims');
-        } else {
-          r.expect(WIRE_VARINT, 'dims');
-          append(ctx, dims, checkedDim(ctx, r.int64(end)), 'dims');
-        }
+        yield* readDims(ctx, end, dims);
         break;
       case 2: // data_type: int32 (TensorProto.DataType)
         r.expect(WIRE_VARINT, 'data_type');
@@ -385,6 +379,18 @@ function typedValues(values: (TensorValue | Int64)[], field: number, dtype: DTyp
   }
 }
 
+/** One occurrence of a repeated int64 `dims` field (TensorProto 1, SparseTensorProto 3), packed or not. */
+function* readDims(ctx: DecodeContext, end: number, dims: number[]): Pull<void> {
+  const r = ctx.reader;
+  if (r.wire === WIRE_LEN) {
+    const dimsEnd = yield* packed(ctx, end, 'dims', MAX_ELEMENTS * MAX_VARINT_BYTES);
+    while (r.pos < dimsEnd) append(ctx, dims, checkedDim(ctx, r.int64(dimsEnd)), 'dims');
+  } else {
+    r.expect(WIRE_VARINT, 'dims');
+    append(ctx, dims, checkedDim(ctx, r.int64(end)), 'dims');
+  }
+}
+
 /**
  * Decodes a SparseTensorProto: values (1), indices (2), dims (3). Its name is the values'
  * name (onnx.proto, message SparseTensorProto).
@@ -410,13 +416,7 @@ export function* decodeSparseTensor(ctx: DecodeContext, end: number, wantValues:
         break;
       }
       case 3:
-        if (r.wire === WIRE_LEN) {
-          const dimsEnd = yield* packed(ctx, end, 'dims', MAX_ELEMENTS * MAX_VARINT_BYTES);
-          while (r.pos < dimsEnd) append(ctx, dims, checkedDim(ctx, r.int64(dimsEnd)), 'dims');
-        } else {
-          r.expect(WIRE_VARINT, 'dims');
-          append(ctx, dims, checkedDim(ctx, r.int64(end)), 'dims');
-        }
+        yield* readDims(ctx, end, dims);
         break;
       default:
         r.skip(end);
