@@ -88,6 +88,23 @@ describe('InferenceWorkload with onnxruntime-node', () => {
     await workload.release();
   });
 
+  it('reports benchmark progress a few times a second, not once per run, and always the last run', async () => {
+    const workload = new InferenceWorkload(nodeLoader, { crossOriginIsolated: true });
+    await workload.load({ backend: 'wasm', threads: 1 }, modelFile(CLS), []);
+    const x: NamedTensor = { name: 'x', ...fillTensor('float32', [1, 3, 48, 192], { mode: 'normal', seed: 2 }) };
+    const reports: string[] = [];
+    const started = performance.now();
+    const bench = await workload.bench([x], { warmupRuns: 100, minWarmupMs: 0, runs: 200 }, (phase, done, total) => reports.push(`${phase} ${done}/${total}`));
+    const seconds = (performance.now() - started) / 1000;
+    expect(bench.times).toHaveLength(200);
+    expect(reports[0]).toBe('first 0/1');
+    expect(reports).toContain('warmup 100/100');
+    expect(reports.at(-1)).toBe('run 200/200');
+    // 301 runs of a 1 ms model: at most one report per 250 ms, plus the first and each phase's last.
+    expect(reports.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 4);
+    await workload.release();
+  });
+
   it('falls back from WebGPU to WebAssembly when WebGPU cannot create the session, and says why', async () => {
     const workload = new InferenceWorkload(nodeLoader, { crossOriginIsolated: true });
     const info = await workload.load({ backend: 'webgpu', threads: 1 }, modelFile(ADD), []);
