@@ -6,9 +6,12 @@
 // compile, session creation) and the first run (`loupe:inference:run`). Then the view's benchmark
 // panel runs each WASM configuration in a fresh worker, warming up for at least
 // INFERENCE_WARMUP_S seconds (V8 tiers WebAssembly up over seconds) before INFERENCE_RUNS timed
-// runs, and records `loupe:inference:bench:<config>:<metric>`. onnxruntime-node runs here, in Node,
-// with the same warm-up and threads. The web/native ratios of the p50s are printed after each
-// scenario; the p50 targets are 2.0 × the native p50.
+// runs, and records `loupe:inference:bench:<config>:<metric>`. Then, in the same run, the same
+// model and input are timed in plain onnxruntime-web (a bare page and worker, no Loupe:
+// bench/plain-ort.mjs) and in onnxruntime-node here in Node, each with the same warm-up and
+// threads. The ratio rows are medians of each run's paired p50s: Loupe/native is the target
+// (≤ 2.0 with all threads), plain ORT web/native shows what ONNX Runtime Web itself reaches on
+// this machine, and Loupe/plain shows what Loupe adds on top (1.0 is nothing).
 //
 //   npm run bench -- inference            all three models
 //   INFERENCE_WARMUP_S=20 RUNS=3 npm run bench -- "inference: OCR det"
@@ -16,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { startPlainOrtServer, timePlainOrt } from './plain-ort.mjs';
 
 const ASSETS = join(import.meta.dirname, '..', 'node_modules', '@gutenye', 'ocr-models', 'assets');
 const WARMUP_RUNS = Number(process.env.INFERENCE_WARMUP_RUNS ?? 10);
@@ -57,7 +61,7 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** onnxruntime-node's p50 after a warm-up (by default the same as the page's: WARMUP_RUNS runs and WARMUP_S seconds at least). */
+/** onnxruntime-node's p50 after a warm-up (the same as the page's: WARMUP_RUNS runs and WARMUP_S seconds at least). */
 async function nativeP50(session, feeds, warmupRuns = WARMUP_RUNS, warmupS = WARMUP_S) {
   const start = performance.now();
   for (let i = 0; i < warmupRuns || performance.now() - start < warmupS * 1000; i++) await session.run(feeds);
@@ -75,22 +79,39 @@ async function fill(page, testId, value) {
 }
 
 function scenario(model) {
-  const threadsLabel = `${ALL_THREADS} thread${ALL_THREADS === 1 ? '' : 's'}`;
-  const nativeOne = 'native p50, 1 thread';
-  const nativeAll = `native p50, ${threadsLabel}`;
-  const self = {
+  const all = `${ALL_THREADS} thread${ALL_THREADS === 1 ? '' : 's'}`;
+  const m = {
+    nativeOne: 'native p50, 1 thread',
+    nativeAll: `native p50, ${all}`,
+    plainOne: 'plain ORT web p50, 1 thread',
+    plainAll: `plain ORT web p50, ${all}`,
+    ratioOne: 'Loupe / native, 1 thread',
+    ratioAll: `Loupe / native, ${all}`,
+    plainRatioOne: 'plain ORT web / native, 1 thread',
+    plainRatioAll: `plain ORT web / native, ${all}`,
+    overheadAll: `Loupe / plain ORT web, ${all}`,
+  };
+  return {
     name: `inference: ${model.label} (WASM vs onnxruntime-node)`,
     metrics: [
       'loupe:inference:session',
       'loupe:inference:run',
-      'loupe:inference:bench:wasm-1:p50',
-      nativeOne,
-      'loupe:inference:bench:wasm-all:p50',
-      nativeAll,
-      'loupe:inference:bench:wasm-all:first',
       'loupe:inference:bench:wasm-all:session',
+      'loupe:inference:bench:wasm-all:first',
+      'loupe:inference:bench:wasm-1:p50',
+      m.plainOne,
+      m.nativeOne,
+      'loupe:inference:bench:wasm-all:p50',
+      m.plainAll,
+      m.nativeAll,
+      m.ratioOne,
+      m.plainRatioOne,
+      m.ratioAll,
+      m.plainRatioAll,
+      m.overheadAll,
     ],
-    targets: { 'loupe:inference:session': '< 1.5 s' },
+    units: Object.fromEntries([m.ratioOne, m.ratioAll, m.plainRatioOne, m.plainRatioAll, m.overheadAll].map((k) => [k, '×'])),
+    targets: { 'loupe:inference:session': '< 1.5 s', [m.ratioAll]: `≤ ${RATIO_TARGET}` },
     async prepare({ outDir }) {
       const path = join(ASSETS, model.file);
       const data = input(model.dims);
@@ -101,63 +122,77 @@ function scenario(model) {
         one: await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 }),
         all: await ort.InferenceSession.create(path, { intraOpNumThreads: ALL_THREADS, interOpNumThreads: 1 }),
       };
-      const native = { one: await nativeP50(sessions.one, feeds), all: await nativeP50(sessions.all, feeds) };
-      self.targets['loupe:inference:bench:wasm-1:p50'] = `≤ ${RATIO_TARGET} × native (${(RATIO_TARGET * native.one).toFixed(1)} ms)`;
-      self.targets['loupe:inference:bench:wasm-all:p50'] = `≤ ${RATIO_TARGET} × native (${(RATIO_TARGET * native.all).toFixed(1)} ms)`;
-      const web = { one: [], all: [] };
+      const plain = await startPlainOrtServer({ [model.file]: path });
       return {
         path,
         npy,
+        data,
         sessions,
         feeds,
-        web,
+        plain,
         async cleanup() {
-          const nOne = native.one;
-          const nAll = native.all;
-          const wOne = median(web.one);
-          const wAll = median(web.all);
-          process.stderr.write(
-            `  ${model.label}: web/native p50 = ${(wOne / nOne).toFixed(2)} with 1 thread (${wOne.toFixed(1)} / ${nOne.toFixed(1)} ms), ` +
-              `${(wAll / nAll).toFixed(2)} with ${threadsLabel} (${wAll.toFixed(1)} / ${nAll.toFixed(1)} ms); target ≤ ${RATIO_TARGET}\n`,
-          );
           await sessions.one.release();
           await sessions.all.release();
+          await plain.close();
           rmSync(npy, { force: true });
         },
       };
     },
-    /** Native timings in Node, per run, with the sessions prepare made (already warm). */
-    async measure({ sessions, feeds }) {
-      return { [nativeOne]: await nativeP50(sessions.one, feeds, 3, 0), [nativeAll]: await nativeP50(sessions.all, feeds, 3, 0) };
-    },
-    async run(page, { path, npy, web }) {
-      await page.setInputFiles('[data-testid="file-input"]', path);
-      await page.waitForSelector('[data-testid="doc-status"][data-state="ready"]', { timeout: 60_000 });
-      await page.click('[data-testid="tab-inference"]');
-      await page.waitForSelector('[data-testid="backend"][data-backend="wasm"]', { timeout: 60_000 });
-      await page.setInputFiles('[data-testid="inputs-files"]', npy);
-      await page.click('[data-testid="run-inference"]');
-      await page.waitForSelector('[data-testid="inference-output"][data-runs="1"]', { timeout: 60_000 });
-
-      await page.click('[data-testid="bench-panel"] summary');
-      await fill(page, 'bench-warmup', WARMUP_RUNS);
-      await fill(page, 'bench-warmup-seconds', WARMUP_S);
-      await fill(page, 'bench-runs', TIMED_RUNS);
-      const webgpu = page.locator('[data-testid="bench-config"][data-config="webgpu"]');
-      if ((await webgpu.count()) > 0) await webgpu.uncheck();
-      await page.click('[data-testid="run-bench"]');
-      await page.waitForSelector('[data-testid="bench-table"][data-done="true"]', { timeout: 600_000 });
-      const rows = await page.$$eval('[data-testid="bench-row"]', (trs) =>
-        trs.map((tr) => ({ config: tr.dataset.config, threads: Number(tr.dataset.threads), p50: Number(tr.dataset.p50), error: tr.querySelector('.inline-error')?.textContent })),
-      );
-      for (const row of rows) if (row.error || !Number.isFinite(row.p50)) throw new Error(`${row.config}: ${row.error ?? 'no result'}`);
-      const all = rows.find((r) => r.config === 'wasm-all');
-      if (all && all.threads !== ALL_THREADS) throw new Error(`the page ran ${all.threads} threads, Node ${ALL_THREADS}`);
-      web.one.push(rows.find((r) => r.config === 'wasm-1')?.p50);
-      web.all.push(all?.p50 ?? rows.find((r) => r.config === 'wasm-1')?.p50);
+    async run(page, { path, npy, data, sessions, feeds, plain }) {
+      const loupe = await loupeBench(page, path, npy);
+      const timing = { inputName: 'x', dims: model.dims, data, warmupRuns: WARMUP_RUNS, warmupS: WARMUP_S, runs: TIMED_RUNS };
+      // A page of its own, so that run.mjs still reads the app's measures and memory from this one.
+      const bare = await page.context().browser().newPage();
+      let plainOne, plainAll;
+      try {
+        plainOne = median((await timePlainOrt(bare, plain.url, { ...timing, file: model.file, threads: 1 })).times);
+        plainAll = median((await timePlainOrt(bare, plain.url, { ...timing, file: model.file, threads: ALL_THREADS })).times);
+      } finally {
+        await bare.close();
+      }
+      const nativeOne = await nativeP50(sessions.one, feeds);
+      const nativeAll = await nativeP50(sessions.all, feeds);
+      return {
+        [m.plainOne]: plainOne,
+        [m.plainAll]: plainAll,
+        [m.nativeOne]: nativeOne,
+        [m.nativeAll]: nativeAll,
+        [m.ratioOne]: loupe.one / nativeOne,
+        [m.ratioAll]: loupe.all / nativeAll,
+        [m.plainRatioOne]: plainOne / nativeOne,
+        [m.plainRatioAll]: plainAll / nativeAll,
+        [m.overheadAll]: loupe.all / plainAll,
+      };
     },
   };
-  return self;
+}
+
+/** Loupe's own path: open the model, run once from the .npy, then the bench panel's WASM configurations. */
+async function loupeBench(page, path, npy) {
+  await page.setInputFiles('[data-testid="file-input"]', path);
+  await page.waitForSelector('[data-testid="doc-status"][data-state="ready"]', { timeout: 60_000 });
+  await page.click('[data-testid="tab-inference"]');
+  await page.waitForSelector('[data-testid="backend"][data-backend="wasm"]', { timeout: 60_000 });
+  await page.setInputFiles('[data-testid="inputs-files"]', npy);
+  await page.click('[data-testid="run-inference"]');
+  await page.waitForSelector('[data-testid="inference-output"][data-runs="1"]', { timeout: 60_000 });
+
+  await page.click('[data-testid="bench-panel"] summary');
+  await fill(page, 'bench-warmup', WARMUP_RUNS);
+  await fill(page, 'bench-warmup-seconds', WARMUP_S);
+  await fill(page, 'bench-runs', TIMED_RUNS);
+  const webgpu = page.locator('[data-testid="bench-config"][data-config="webgpu"]');
+  if ((await webgpu.count()) > 0) await webgpu.uncheck();
+  await page.click('[data-testid="run-bench"]');
+  await page.waitForSelector('[data-testid="bench-table"][data-done="true"]', { timeout: 600_000 });
+  const rows = await page.$$eval('[data-testid="bench-row"]', (trs) =>
+    trs.map((tr) => ({ config: tr.dataset.config, threads: Number(tr.dataset.threads), p50: Number(tr.dataset.p50), error: tr.querySelector('.inline-error')?.textContent })),
+  );
+  for (const row of rows) if (row.error || !Number.isFinite(row.p50)) throw new Error(`${row.config}: ${row.error ?? 'no result'}`);
+  const one = rows.find((r) => r.config === 'wasm-1');
+  const all = rows.find((r) => r.config === 'wasm-all') ?? one;
+  if (all.threads !== ALL_THREADS) throw new Error(`the page ran ${all.threads} threads, Node ${ALL_THREADS}`);
+  return { one: one.p50, all: all.p50 };
 }
 
 export const INFERENCE_SCENARIOS = MODELS.map(scenario);

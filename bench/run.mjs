@@ -45,6 +45,7 @@ function fmt(value, unit) {
   if (value === undefined) return '–';
   if (unit === 'ms') return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${(value / 1e6).toFixed(1)} MB`;
+  if (unit === '×') return `${value.toFixed(2)}×`;
   return String(value);
 }
 
@@ -82,7 +83,7 @@ try {
     }
     process.stderr.write('\n');
     for (const metric of scenario.metrics) {
-      rows.push({ scenario: scenario.name, metric, value: median(samples.map((s) => s[metric])), unit: 'ms', target: scenario.targets?.[metric] });
+      rows.push({ scenario: scenario.name, metric, value: median(samples.map((s) => s[metric])), unit: scenario.units?.[metric] ?? 'ms', target: scenario.targets?.[metric] });
     }
     for (const metric of scenario.memoryMetrics ?? ['heap']) {
       const label = metric === 'heap' ? 'heap growth' : metric;

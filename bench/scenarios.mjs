@@ -1,5 +1,6 @@
-// Bench scenarios. Each has a name, the loupe:* measures it reports, optional targets,
-// an optional `prepare` (generates its input once; never committed) and a `run(page)`.
+// Bench scenarios. Each has a name, the metrics it reports (loupe:* measures, and values its
+// `run` returns), optional units (ms unless said) and targets, an optional `prepare` (generates its
+// input once; never committed), an optional `measure` (a reference in Node) and a `run(page)`.
 import { closeSync, openSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { runnerImport } from 'vite';
