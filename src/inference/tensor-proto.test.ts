@@ -14,6 +14,7 @@ const TESTDATA = '/usr/share/libonnx-testdata/data';
 const FOLDERS = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'];
 const SEQUENCE = join(TESTDATA, 'node/test_sequence_insert_at_back/test_data_set_0/input_0.pb');
 const OPTIONAL = join(TESTDATA, 'node/test_optional_get_element_sequence/test_data_set_0/input_0.pb');
+const OPTIONAL_TENSOR = join(TESTDATA, 'node/test_identity_opt/test_data_set_0/input_0.pb');
 
 /** Encodes a TensorProto with onnx-proto (protobufjs), the reference encoder. */
 function encode(fields: onnx.ITensorProto): Uint8Array {
@@ -97,6 +98,8 @@ describe('decodeTensorProto: typed fields (encoded by onnx-proto)', () => {
   it.skipIf(!existsSync(SEQUENCE))('tells a SequenceProto or an OptionalProto from a TensorProto (conformance files)', () => {
     expect(() => decodeTensorProto(readFileSync(SEQUENCE), 'seq.pb')).toThrow(/seq\.pb: TensorProto: .*not a TensorProto/);
     expect(() => decodeTensorProto(readFileSync(OPTIONAL), 'opt.pb')).toThrow(/opt\.pb: TensorProto: .*not a TensorProto/);
+    // An OptionalProto whose name reads as plausible dims and whose other fields read as a tensor's.
+    expect(() => decodeTensorProto(readFileSync(OPTIONAL_TENSOR), 'opt.pb')).toThrow(/opt\.pb: TensorProto: its dims \[.*\] read as the text "opt_in", a name: .*not a TensorProto/);
   });
 });
 

@@ -153,10 +153,12 @@ interface RawTensorProto {
   strings: Uint8Array[];
   external: boolean;
   segment: boolean;
+  /** dims arrived packed (wire type 2), as a name string would. */
+  dimsPacked: boolean;
 }
 
 function decodeFields(r: Reader): RawTensorProto {
-  const t: RawTensorProto = { name: '', dims: [], dataType: 0, floats: [], doubles: [], int32s: [], int64s: [], uint64s: [], strings: [], external: false, segment: false };
+  const t: RawTensorProto = { name: '', dims: [], dataType: 0, floats: [], doubles: [], int32s: [], int64s: [], uint64s: [], strings: [], external: false, segment: false, dimsPacked: false };
   // Repeated scalars may be packed (wire type 2) or not; both are accepted.
   const packedOr = (wire: number, scalarWire: number, field: string, readOne: () => void) => {
     if (wire === 2) {
@@ -192,6 +194,7 @@ function decodeFields(r: Reader): RawTensorProto {
     const wire = tag % 8;
     switch (field) {
       case 1:
+        if (wire === 2) t.dimsPacked = true;
         packedOr(wire, 0, 'dims', () => {
           const d = BigInt.asIntN(64, r.varint64('dims'));
           if (d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER)) r.fail('dims', `dimension ${d} is not a size`);
@@ -285,6 +288,10 @@ export function decodeTensorProto(bytes: Uint8Array, file = 'tensor.pb'): NamedT
       (dtype === 'int4' || dtype === 'uint4' ? t.int32s.length * 2 : t.int32s.length);
   const fits = dtype === 'int4' || dtype === 'uint4' ? stored === count || stored === count + 1 : stored === count;
   if (!fits) {
+    // An OptionalProto or SequenceProto whose name ("opt_in") was read as packed dims.
+    if (t.dimsPacked && t.dims.length > 1 && t.dims.every((d) => d >= 0x20 && d < 0x7f)) {
+      throw notATensor(`its dims [${t.dims.join(', ')}] read as the text "${String.fromCharCode(...t.dims)}", a name`);
+    }
     const field = t.raw ? 'raw_data' : dtype === 'string' ? 'string_data' : 'data';
     r.fail(field, `the shape [${t.dims.join(', ')}] needs ${count} values of ${typeName}, the file has ${Math.floor(stored)}`);
   }
