@@ -41,11 +41,11 @@ function safetensors(header, data = 0, declared) {
 }
 const f32 = (offsets, shape = [1]) => ({ dtype: 'F32', shape, data_offsets: offsets });
 
-add('st-header-u64-max.safetensors', 'safetensors', 'header length at the u64 maximum (the sniffer refuses it)', error('unsupported', 'st-header-u64-max.safetensors'),
+add('st-header-u64-max.safetensors', 'safetensors', 'header length at the u64 maximum (the sniffer refuses it)', error('unsupported', 'the header length, 18446744073709551615 bytes, is larger than'),
   safetensors('{}', 0, 0xffffffffffffffffn));
-add('st-header-over-cap.safetensors', 'safetensors', 'declared header length 100,000,001 (over the 100 MB cap), file tiny', error('unsupported', 'st-header-over-cap.safetensors'),
+add('st-header-over-cap.safetensors', 'safetensors', 'declared header length 100,000,001 (over the 100 MB cap), file tiny', error('unsupported', 'the header length, 100000001 bytes, is larger than'),
   safetensors('{}', 0, 100_000_001));
-add('st-header-past-end.safetensors', 'safetensors', 'declared header length runs past the end of the file', error('unsupported', 'st-header-past-end.safetensors'),
+add('st-header-past-end.safetensors', 'safetensors', 'declared header length runs past the end of the file', error('unsupported', 'the header length, 4096 bytes, runs past the end'),
   safetensors('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 0, 4096));
 add('st-invalid-utf8.safetensors', 'safetensors', 'header JSON with invalid UTF-8 bytes', error('format', 'UTF-8'),
   safetensors(Buffer.concat([Buffer.from('{"a\xff'.slice(0, 3), 'latin1'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')]), 4));

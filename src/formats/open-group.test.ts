@@ -73,6 +73,36 @@ describe('openGroup', () => {
     await expect(openGroup([source('fake.safetensors', text('hello'))])).rejects.toThrow(/Loupe cannot open fake\.safetensors/);
   });
 
+  it('says what is wrong with a file named .safetensors that its bytes refuse, naming the field', async () => {
+    const withLength = (length: bigint, rest: string) => {
+      const bytes = new Uint8Array(8 + rest.length);
+      new DataView(bytes.buffer).setBigUint64(0, length, true);
+      bytes.set(text(rest), 8);
+      return bytes;
+    };
+    const reasons = await Promise.all(
+      [
+        withLength(2n ** 64n - 1n, '{}'),
+        withLength(100_000_001n, '{}'),
+        withLength(4096n, '{"a": 1}'),
+        withLength(1n, '{}'),
+        withLength(2n, '[]'),
+        text('tiny'),
+      ].map((bytes) => openGroup([source('w.safetensors', bytes)]).catch((e: unknown) => e as LoupeError)),
+    );
+    expect(reasons.every((e) => e instanceof LoupeError && e.code === 'unsupported')).toBe(true);
+    expect(reasons.map((e) => (e as LoupeError).message.match(/\(as safetensors: (.*?)\)/)?.[1])).toEqual([
+      'the header length, 18446744073709551615 bytes, is larger than the 100000000-byte limit',
+      'the header length, 100000001 bytes, is larger than the 100000000-byte limit',
+      'the header length, 4096 bytes, runs past the end of the 16-byte file',
+      'the header length is 1 bytes, too small for a JSON header',
+      'the header does not start with "{"',
+      'the file is 4 bytes, too short for the 8-byte header length and a header',
+    ]);
+    // Named otherwise, the same bytes get no safetensors diagnosis.
+    await expect(openGroup([source('w.bin', withLength(100_000_001n, '{}'))])).rejects.toThrow(/match no format Loupe reads\./);
+  });
+
   it('rejects an unknown or empty file with a message saying what Loupe opens', async () => {
     const noise = await openGroup([source('noise.bin', Uint8Array.from({ length: 100 }, (_, i) => (i * 37) % 256))]).catch((e: unknown) => e);
     expect(noise).toBeInstanceOf(LoupeError);

@@ -14,7 +14,7 @@ import { onnxFormat } from './onnx/onnx-format';
 import { pytorchFormat } from './pytorch/pytorch-format';
 import { worseVerdict } from './pytorch/scan-imports';
 import { countParameters } from './count-parameters';
-import { safetensorsFormat } from './safetensors/safetensors-format';
+import { safetensorsFormat, safetensorsHeadProblem } from './safetensors/safetensors-format';
 import { isSafetensorsIndex, parseSafetensorsIndex } from './safetensors/parse-safetensors-index';
 
 /** JSON sidecars (config, index) larger than this are not classified. */
@@ -222,7 +222,9 @@ async function classify(source: ByteSource, signal?: AbortSignal): Promise<Class
     return { kind: 'unknown', source, reason: 'a JSON file that is neither a config.json nor a safetensors index' };
   }
   if (cardFormat.sniff(head, source)) return { kind: 'card', source };
-  return { kind: 'unknown', source, reason: 'its bytes match no format Loupe reads' };
+  // Still told apart by bytes, but a file named for safetensors is told what is wrong with it as that.
+  const problem = /\.safetensors$/i.test(source.name) ? safetensorsHeadProblem(head, source.size) : undefined;
+  return { kind: 'unknown', source, reason: `its bytes match no format Loupe reads${problem ? ` (as safetensors: ${problem})` : ''}` };
 }
 
 function looksLikeJson(head: Uint8Array): boolean {

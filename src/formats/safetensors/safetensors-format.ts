@@ -11,12 +11,22 @@ export const safetensorsFormat: FormatModule<SafetensorsHeader> = {
   id: 'safetensors',
   describe: 'safetensors weights (.safetensors)',
   sniff(head: Uint8Array, source: ByteSource): boolean {
-    if (head.length < 9) return false;
-    const view = new DataView(head.buffer, head.byteOffset, 8);
-    // MAX_HEADER_LENGTH < 2^32, so a non-zero high word already rules the file out.
-    if (view.getUint32(4, true) !== 0) return false;
-    const length = view.getUint32(0, true);
-    return length >= 2 && length <= MAX_HEADER_LENGTH && length + 8 <= source.size && head[8] === 0x7b;
+    return safetensorsHeadProblem(head, source.size) === undefined;
   },
   parse: parseSafetensors,
 };
+
+/**
+ * Why a file of `size` bytes starting with `head` (its first 9 bytes at least, where it has them)
+ * cannot be safetensors, naming the field; undefined when it can. The sniff, and the reason given
+ * for a file named `.safetensors` that fails it.
+ */
+export function safetensorsHeadProblem(head: Uint8Array, size: number): string | undefined {
+  if (size < 9 || head.length < 9) return `the file is ${size} bytes, too short for the 8-byte header length and a header`;
+  const length = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  if (length < 2n) return `the header length is ${length} bytes, too small for a JSON header`;
+  if (length > BigInt(MAX_HEADER_LENGTH)) return `the header length, ${length} bytes, is larger than the ${MAX_HEADER_LENGTH}-byte limit`;
+  if (length + 8n > BigInt(size)) return `the header length, ${length} bytes, runs past the end of the ${size}-byte file`;
+  if (head[8] !== 0x7b) return 'the header does not start with "{"';
+  return undefined;
+}
