@@ -1,7 +1,7 @@
 // A reference for the inference bench: onnxruntime-web on its own, without Loupe. A bare page
-// (no app, no worker of ours) imports ORT's published WASM build from a small static server on
-// this machine, with the COOP/COEP headers threads need, and times session.run exactly as the
-// app's bench panel does. Where this page and the app show the same web/native ratio, the ratio
+// starts a bare worker (neither uses any of the app's code) that imports ORT's published WASM
+// build from a small static server on this machine, with the COOP/COEP headers threads need, and
+// times session.run as the app's bench panel does. Where this page and the app show the same web/native ratio, the ratio
 // is ONNX Runtime Web's own (its WebAssembly kernels), not Loupe's.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
