@@ -1,7 +1,7 @@
 // Generates the bench's ONNX models (never committed). Tensor data is written as holes in a
 // sparse file, so a 1 GB model takes no time or disk to make. Field numbers are onnx.proto's.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ProtoWriter } from '../src/formats/onnx/proto-writer';
+import { ProtoWriter } from '../test/builders/proto-writer';
 
 type Segment = Uint8Array | { zeros: number };
 

@@ -8,7 +8,7 @@
  *   { outcome: 'ready', verdict? }               the document opens (with that pickle verdict)
  *
  * Plain Node, no dependencies; deterministic output. Cases too large to commit (a 100,000-tensor
- * header, a 5 MB card) are generated at test time by e2e/hostile.spec.ts and src/fuzz.
+ * header, a 5 MB card) are generated at test time by e2e/hostile.spec.ts and test/fuzz.
  * Existing hostile pickles are referenced from e2e/models/pytorch/hostile, not copied.
  *
  * Usage: node scripts/make-hostile-corpus.mjs
@@ -307,7 +307,7 @@ for (const [name, bytes] of files) {
 }
 const manifest = {
   generatedBy: 'scripts/make-hostile-corpus.mjs',
-  note: 'files are relative to e2e/hostile/. Runtime-generated cases (100,000 tensors, 5 MB card) live in e2e/hostile.spec.ts and src/fuzz.',
+  note: 'files are relative to e2e/hostile/. Runtime-generated cases (100,000 tensors, 5 MB card) live in e2e/hostile.spec.ts and test/fuzz.',
   cases,
 };
 writeFileSync(join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);

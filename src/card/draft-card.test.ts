@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../model/document';
-import { cardFixture, configFixture, documentFixture } from './card-fixtures';
+import { cardFixture, configFixture, documentFixture } from '../../test/fixtures/card-fixtures';
 import { draftCard, MORE_INFORMATION_NEEDED } from './draft-card';
 import { lintCard } from './lint-card';
 import { splitFrontMatter } from '../formats/card/card-format';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFixture } from './card-fixtures';
+import { cardFixture } from '../../test/fixtures/card-fixtures';
 import { checkCardCompleteness, HF_TEMPLATE_SECTIONS, lintCardCompleteness, MITCHELL_SECTIONS, normalizeHeading } from './lint-card-completeness';
 
 const status = (checks: { name: string; status: string }[]): Record<string, string> => Object.fromEntries(checks.map((c) => [c.name, c.status]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelinesForArchitecture, guessPipelineTag } from './architecture-pipelines';
-import { cardFixture, configFixture, documentFixture } from './card-fixtures';
+import { cardFixture, configFixture, documentFixture } from '../../test/fixtures/card-fixtures';
 import { guessLibraryName } from './guess-library-name';
 import { formatParameterCount, lintCardConsistency, statedParameterCounts } from './lint-card-consistency';
 import { parseCardMetadata } from './parse-card-metadata';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFixture, configFixture, documentFixture } from './card-fixtures';
+import { cardFixture, configFixture, documentFixture } from '../../test/fixtures/card-fixtures';
 import { lintCard } from './lint-card';
 
 describe('lintCard', () => {

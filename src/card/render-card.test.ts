@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFixture } from './card-fixtures';
+import { cardFixture } from '../../test/fixtures/card-fixtures';
 import { MAX_INLINE_MARKERS, MAX_MARKDOWN_CHARS } from './parse-card-markdown';
 import { renderCard, type RenderCardOptions } from './render-card';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFixture } from './card-fixtures';
+import { cardFixture } from '../../test/fixtures/card-fixtures';
 import type { CardLint } from './card-lint';
 import { parseCardMetadata } from './parse-card-metadata';
 import { MAX_MODEL_INDEX_LINTS, modelIndexTable, validateCardMetadata } from './validate-card-metadata';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../model/document';
-import { cardFixture, configFixture, documentFixture } from './card-fixtures';
+import { cardFixture, configFixture, documentFixture } from '../../test/fixtures/card-fixtures';
 import { whatIsShared, type SharedItem, type SharedPart } from './what-is-shared';
 
 function part(doc: ModelDocument, name: SharedPart): SharedItem {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../model/document';
 import { buildScopeTree, MAX_SCOPE_DEPTH, scopePath, topOps } from './build-scope-tree';
-import { floatValue, syntheticGraph, syntheticNode as node } from './synthetic-graph';
+import { floatValue, syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
 
 function tensor(name: string, elements: number): TensorInfo {
   return { name, dtype: 'F32', shape: [elements], elements, file: 'm.onnx', byteOffset: 0, byteLength: elements * 4 };

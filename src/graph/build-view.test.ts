@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScopeTree } from './build-scope-tree';
 import { buildView, defaultExpanded, groupValueNames, MAX_RENDERED, type GraphView } from './build-view';
-import { floatValue, syntheticGraph, syntheticNode as node, syntheticTransformer } from './synthetic-graph';
+import { floatValue, syntheticGraph, syntheticNode as node, syntheticTransformer } from '../../test/builders/synthetic-graph';
 
 function box(view: GraphView, id: string) {
   const found = view.boxes.find((b) => b.id === id);

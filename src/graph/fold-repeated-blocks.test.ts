@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScopeTree } from './build-scope-tree';
 import { findFoldedBlock, foldContaining, foldedChildren, parseIndexedName } from './fold-repeated-blocks';
-import { syntheticGraph, syntheticNode as node } from './synthetic-graph';
+import { syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
 
 /** Layers `layers.0 …` with the given op sequences, chained. */
 function layered(ops: string[][], name = (i: number) => `layers.${i}`) {

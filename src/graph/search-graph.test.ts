@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildScopeTree } from './build-scope-tree';
 import { buildView } from './build-view';
 import { regexRisk, searchGraph } from './search-graph';
-import { syntheticTransformer } from './synthetic-graph';
+import { syntheticTransformer } from '../../test/builders/synthetic-graph';
 
 describe('searchGraph', () => {
   const { graph, initializers } = syntheticTransformer(4, 80);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScopeTree } from './build-scope-tree';
 import { buildView } from './build-view';
-import { syntheticGraph, syntheticNode as node } from './synthetic-graph';
+import { syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
 import { categoryOf, escapeMermaidText, legendFor, mermaidLabel, OP_CATEGORIES, toMermaid } from './to-mermaid';
 
 const HOSTILE = [

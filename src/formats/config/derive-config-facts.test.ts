@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../model/document';
-import { BERT_BASE_UNCASED, GEMMA_2B, GPT2, LLAMA2_7B, LLAMA3_8B, MIXTRAL_8X7B, PHI3_MINI_4K, QWEN15_MOE_A27B } from './config-fixtures';
+import { BERT_BASE_UNCASED, GEMMA_2B, GPT2, LLAMA2_7B, LLAMA3_8B, MIXTRAL_8X7B, PHI3_MINI_4K, QWEN15_MOE_A27B } from '../../../test/fixtures/config-fixtures';
 import { deriveConfigFacts } from './derive-config-facts';
 
 describe('deriveConfigFacts', () => {

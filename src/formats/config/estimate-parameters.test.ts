@@ -13,7 +13,7 @@ import {
   PHI3_MINI_4K,
   QWEN15_MOE_A27B,
   QWEN2_05B,
-} from './config-fixtures';
+} from '../../../test/fixtures/config-fixtures';
 import { estimateParameters } from './estimate-parameters';
 
 function estimate(raw: Record<string, unknown>): ParameterEstimate {

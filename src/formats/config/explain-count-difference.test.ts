@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigFacts, ParameterEstimate } from '../../model/config-facts';
-import { BERT_BASE_UNCASED, GPT2, LLAMA2_7B, QWEN2_05B } from './config-fixtures';
+import { BERT_BASE_UNCASED, GPT2, LLAMA2_7B, QWEN2_05B } from '../../../test/fixtures/config-fixtures';
 import { deriveConfigFacts } from './derive-config-facts';
 import { estimateParameters } from './estimate-parameters';
 import { explainCountDifference, type CountedTensor } from './explain-count-difference';

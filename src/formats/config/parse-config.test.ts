@@ -3,7 +3,7 @@ import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
 import { SNIFF_BYTES } from '../format-module';
-import { LLAMA2_7B } from './config-fixtures';
+import { LLAMA2_7B } from '../../../test/fixtures/config-fixtures';
 import { configFormat, isModelConfig, MAX_CONFIG_BYTES, parseConfig } from './parse-config';
 
 function source(content: string | Uint8Array, name = 'config.json'): FileByteSource {

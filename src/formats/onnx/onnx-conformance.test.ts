@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dim } from '../../model/document';
 import type { Attribute, Graph, Node, OnnxFunction, OnnxText, TensorSummary, TypeInfo, ValueInfo } from '../../model/graph';
 import { SNIFF_BYTES } from '../format-module';
-import { NodeFileSource } from './node-file-source';
+import { NodeFileSource } from '../../../test/node/node-file-source';
 import { sniffOnnx } from './onnx-format';
 import type { OnnxInitializer, OnnxModel } from './onnx-model';
 import { parseOnnx } from './parse-onnx';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import { SNIFF_BYTES } from '../format-module';
 import { onnxFormat, sniffOnnx } from './onnx-format';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '../../../test/builders/proto-writer';
 
 const head = (bytes: Uint8Array): Uint8Array => bytes.subarray(0, SNIFF_BYTES);
 const sniffBytes = (bytes: Uint8Array): boolean => sniffOnnx(head(bytes), bytes.length);

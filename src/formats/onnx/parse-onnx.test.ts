@@ -6,9 +6,9 @@ import type { Attribute } from '../../model/graph';
 import { MAX_NESTING, MAX_SUBGRAPH_DEPTH } from './decode-context';
 import { nodeNamespace } from './decode-graph';
 import { halfToNumber } from '../tensors/half-float';
-import { NodeFileSource } from './node-file-source';
+import { NodeFileSource } from '../../../test/node/node-file-source';
 import { parseOnnx } from './parse-onnx';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '../../../test/builders/proto-writer';
 
 /** In-memory source that counts what it hands out. */
 class CountingSource implements ByteSource {

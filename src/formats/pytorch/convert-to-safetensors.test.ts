@@ -7,7 +7,7 @@ import type { PytorchTensorInfo } from '../../model/pickle';
 import { parseSafetensors } from '../safetensors/parse-safetensors';
 import { conversionBlocker, convertToSafetensors, safetensorsName, safetensorsPlan, shardedConversionPlan } from './convert-to-safetensors';
 import { parsePytorch } from './parse-pytorch';
-import { EXPECTED, fixture, FIXTURES, sha256, type ExpectedTensor } from './pytorch-fixtures';
+import { EXPECTED, fixture, FIXTURES, sha256, type ExpectedTensor } from '../../../test/fixtures/pytorch-fixtures';
 import { MAX_GATHER_SPAN_BYTES } from './read-tensor-bytes';
 
 async function collect(chunks: AsyncIterable<Uint8Array>, maxChunk = Infinity): Promise<Uint8Array<ArrayBuffer>> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError } from '../../model/errors';
-import { buildPickle, u32, u64 } from './build-pickle';
+import { buildPickle, u32, u64 } from '../../../test/builders/build-pickle';
 import { collectTensors, MAX_NAME_DEPTH } from './collect-tensors';
 import { interpretPickle, isKind, MAX_MARK_DEPTH, MAX_STACK_DEPTH, MAX_STRING_BYTES, type PickleValue } from './interpret-pickle';
 import { OPCODE_NAMES, PICKLE_OPCODES as OP } from './pickle-opcodes';

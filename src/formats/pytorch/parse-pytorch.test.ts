@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
-import { buildPickle, u32 } from './build-pickle';
-import { buildZip } from './build-zip';
+import { buildPickle, u32 } from '../../../test/builders/build-pickle';
+import { buildZip } from '../../../test/builders/build-zip';
 import { parsePytorch } from './parse-pytorch';
 import { PICKLE_OPCODES as OP } from './pickle-opcodes';
-import { EXPECTED, fixture, sha256, type ExpectedTensor } from './pytorch-fixtures';
+import { EXPECTED, fixture, sha256, type ExpectedTensor } from '../../../test/fixtures/pytorch-fixtures';
 import { readTensorBytes } from './read-tensor-bytes';
 
 const withTensors = Object.entries(EXPECTED).filter(([, e]) => e.tensors !== undefined);

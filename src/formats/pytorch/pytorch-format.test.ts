@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import { SNIFF_BYTES } from '../format-module';
 import { safetensorsFormat } from '../safetensors/safetensors-format';
-import { buildSafetensors } from '../safetensors/build-safetensors';
-import { buildZip } from './build-zip';
+import { buildSafetensors } from '../../../test/builders/build-safetensors';
+import { buildZip } from '../../../test/builders/build-zip';
 import { pytorchFormat } from './pytorch-format';
-import { EXPECTED, FIXTURES } from './pytorch-fixtures';
+import { EXPECTED, FIXTURES } from '../../../test/fixtures/pytorch-fixtures';
 
 function head(bytes: Uint8Array<ArrayBuffer>, name = 'file') {
   return { head: bytes.subarray(0, SNIFF_BYTES), source: new FileByteSource(new Blob([bytes]), name) };

@@ -13,7 +13,7 @@ import { FileByteSource } from '../../bytes/file-byte-source';
 import type { TensorInfo } from '../../model/document';
 import type { DType } from '../../model/dtype';
 import { FormatError } from '../../model/errors';
-import { buildSafetensors, layoutTensors, type TensorSpec } from './build-safetensors';
+import { buildSafetensors, layoutTensors, type TensorSpec } from '../../../test/builders/build-safetensors';
 import { parseSafetensors } from './parse-safetensors';
 import { parseSafetensorsIndex } from './parse-safetensors-index';
 

@@ -3,7 +3,7 @@ import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { DTYPES } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
-import { buildSafetensors, layoutTensors } from './build-safetensors';
+import { buildSafetensors, layoutTensors } from '../../../test/builders/build-safetensors';
 import { MAX_HEADER_LENGTH, MAX_NAME_LENGTH, MAX_TENSORS, parseSafetensors, SAFETENSORS_DTYPES } from './parse-safetensors';
 
 const NAME = 'model.safetensors';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import { SNIFF_BYTES } from '../format-module';
-import { buildSafetensors } from './build-safetensors';
+import { buildSafetensors } from '../../../test/builders/build-safetensors';
 import { MAX_HEADER_LENGTH } from './parse-safetensors';
 import { safetensorsFormat } from './safetensors-format';
 

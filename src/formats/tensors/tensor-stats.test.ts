@@ -4,7 +4,7 @@ import type { ByteSource } from '../../model/byte-source';
 import type { TensorInfo } from '../../model/document';
 import type { DType } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
-import { buildSafetensors } from '../safetensors/build-safetensors';
+import { buildSafetensors } from '../../../test/builders/build-safetensors';
 import { parseSafetensors } from '../safetensors/parse-safetensors';
 import { computeTensorStats } from './tensor-stats';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { assembleOnnx } from '../formats/onnx/assemble-onnx';
-import { parseOnnx } from '../formats/onnx/parse-onnx';
+import { assembleOnnx } from '../../src/formats/onnx/assemble-onnx';
+import { parseOnnx } from '../../src/formats/onnx/parse-onnx';
 import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS, type Parse , tally } from './fuzz-helpers';
 
 const models = seeds('e2e/models/tiny-transformer/model.onnx', 'e2e/models/external-data/model.onnx');

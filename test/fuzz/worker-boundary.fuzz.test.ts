@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openGroup } from '../formats/open-group';
-import { LoupeError } from '../model/errors';
+import { openGroup } from '../../src/formats/open-group';
+import { LoupeError } from '../../src/model/errors';
 import { BoundedSource, ROOT } from './fuzz-helpers';
 
 /**

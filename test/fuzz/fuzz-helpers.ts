@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { ByteSource } from '../model/byte-source';
-import { checkRange } from '../bytes/check-range';
-import { LoupeError } from '../model/errors';
+import type { ByteSource } from '../../src/model/byte-source';
+import { checkRange } from '../../src/bytes/check-range';
+import { LoupeError } from '../../src/model/errors';
 
 /** The repository root (src/fuzz/../..). Fixtures are read from e2e/ and public/ inside the repository only. */
 export const ROOT = join(import.meta.dirname, '..', '..');

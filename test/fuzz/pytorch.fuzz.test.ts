@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { parsePytorch } from '../formats/pytorch/parse-pytorch';
+import { parsePytorch } from '../../src/formats/pytorch/parse-pytorch';
 import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS , tally } from './fuzz-helpers';
 
 const P = 'e2e/models/pytorch';

@@ -1,4 +1,4 @@
-import { crc32 } from './crc32';
+import { crc32 } from '../../src/formats/pytorch/crc32';
 
 /** Test helper: one member of a hand-built zip. */
 export interface ZipEntrySpec {

@@ -1,4 +1,4 @@
-import { DTYPES, type DType } from '../../model/dtype';
+import { DTYPES, type DType } from '../../src/model/dtype';
 
 /** One tensor for layoutTensors: its data is laid out after the previous one's. */
 export interface TensorSpec {

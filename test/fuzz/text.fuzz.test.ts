@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { cardFormat } from '../formats/card/card-format';
-import { parseConfig } from '../formats/config/parse-config';
-import { deriveConfigFacts } from '../formats/config/derive-config-facts';
-import { estimateParameters } from '../formats/config/estimate-parameters';
-import type { Diagnostic } from '../model/document';
+import { cardFormat } from '../../src/formats/card/card-format';
+import { parseConfig } from '../../src/formats/config/parse-config';
+import { deriveConfigFacts } from '../../src/formats/config/derive-config-facts';
+import { estimateParameters } from '../../src/formats/config/estimate-parameters';
+import type { Diagnostic } from '../../src/model/document';
 import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS, tally, type Parse } from './fuzz-helpers';
 
 const configs = seeds('public/examples/tiny-llama/config.json', 'e2e/models/pytorch/tiny-bin/config.json', 'e2e/hostile/config-absurd-numbers.json');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openGroup } from '../formats/open-group';
+import { openGroup } from '../../src/formats/open-group';
 import { BoundedSource, expectTypedOutcome, FUZZ_SEED, hex, mutate, mutationsArb, runs, seeds, TEST_TIMEOUT_MS, tally } from './fuzz-helpers';
 
 const files = [

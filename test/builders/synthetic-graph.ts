@@ -1,5 +1,5 @@
-import type { TensorInfo } from '../model/document';
-import type { Graph, Node, ValueInfo } from '../model/graph';
+import type { TensorInfo } from '../../src/model/document';
+import type { Graph, Node, ValueInfo } from '../../src/model/graph';
 
 /**
  * Synthetic graphs for tests and benchmarks: ONNX-exporter-shaped names without a real model.

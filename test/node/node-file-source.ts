@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import type { ByteSource } from '../../model/byte-source';
-import { checkRange } from '../../bytes/check-range';
+import type { ByteSource } from '../../src/model/byte-source';
+import { checkRange } from '../../src/bytes/check-range';
 
 /**
  * Test-only: a ByteSource over a file on disk, read with FileHandle.read so a large file is

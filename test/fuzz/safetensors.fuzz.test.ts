@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { parseSafetensors } from '../formats/safetensors/parse-safetensors';
-import { parseSafetensorsIndex } from '../formats/safetensors/parse-safetensors-index';
+import { parseSafetensors } from '../../src/formats/safetensors/parse-safetensors';
+import { parseSafetensorsIndex } from '../../src/formats/safetensors/parse-safetensors-index';
 import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS , tally } from './fuzz-helpers';
 
 const weights = seeds('public/examples/tiny-llama/model.safetensors');
