@@ -21,8 +21,8 @@ export const CHROMIUM_ARGS = [
 
 // Ports and the build folder can be moved (LOUPE_E2E_PORT, LOUPE_E2E_DIST) so that two runs can share a machine.
 const PORT = Number(process.env.LOUPE_E2E_PORT ?? 4173);
-/** The Hub test server's port; its CDN origin listens on the next one. The build's CSP allows 5180 and 5181. */
-export const HUB_PORT = 5180;
+/** The Hub test server's port (LOUPE_E2E_HUB_PORT); its CDN origin listens on the next one. The build's CSP must allow both (npm run test:e2e builds for 5180 and 5181). */
+export const HUB_PORT = Number(process.env.LOUPE_E2E_HUB_PORT ?? 5180);
 const DIST = process.env.LOUPE_E2E_DIST ?? 'dist';
 
 export default defineConfig({
