@@ -1,6 +1,3 @@
-/** JSON sidecars nested deeper than this are refused: no real config or index comes close, and a deep value cannot cross postMessage (structured clone recurses). */
-export const MAX_JSON_DEPTH = 64;
-
 /**
  * The deepest nesting of arrays and objects in JSON text, counted without parsing (strings are
  * skipped), so that hostile depth is caught before JSON.parse or structured clone recurse into it.

@@ -1,32 +1,16 @@
 import type { ByteSource } from '../model/byte-source';
-import type { Diagnostic, DocumentSource, FileRef, FormatId, ModelDocument, ParsedFile, TensorInfo } from '../model/document';
-import type { Graph, OnnxFunction } from '../model/graph';
-import { CancelledError, FormatError, LoupeError, toLoupeError } from '../model/errors';
-import { cardFormat, decodeText } from './card/card-format';
-import { deriveConfigFacts } from './config/derive-config-facts';
-import { estimateParameters } from './config/estimate-parameters';
-import { explainCountDifference } from './config/explain-count-difference';
-import { parseConfig, isModelConfig } from './config/parse-config';
-import { SNIFF_BYTES } from './format-module';
-import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { assembleOnnx } from './onnx/assemble-onnx';
-import { onnxFormat } from './onnx/onnx-format';
-import { pytorchFormat } from './pytorch/pytorch-format';
-import { worseVerdict } from './pytorch/scan-imports';
+import type { DataFileFormats, DocumentSource, FileRef, ModelDocument, TensorInfo } from '../model/document';
+import { CancelledError, LoupeError } from '../model/errors';
 import { countParameters } from './count-parameters';
-import { safetensorsFormat, safetensorsHeadProblem } from './safetensors/safetensors-format';
-import { isSafetensorsIndex, parseSafetensorsIndex } from './safetensors/parse-safetensors-index';
+import { SNIFF_BYTES, type DocumentDraft, type FormatModule, type GroupFile } from './format-module';
+import { describeJsonSidecarProblem, looksLikeJson, readJsonSidecar, type JsonSidecar } from './json-sidecar';
+import { describeOpenable, FORMATS, joinList } from './registry';
 
-/** JSON sidecars (config, index) larger than this are not classified. */
-export const MAX_JSON_SIDECAR_BYTES = 64 * 1024 * 1024;
 /** A dropped folder with more files than this is refused: nobody meant to open it as one model. */
 export const MAX_GROUP_FILES = 10_000;
 
 /** What the user is told Loupe can open when nothing in the drop is recognized. */
-export const OPENABLE =
-  'Loupe opens safetensors weights (.safetensors, sharded with model.safetensors.index.json), ' +
-  'ONNX models (.onnx, with their external data files), PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed), ' +
-  'a Hugging Face config.json, and a model card (README.md).';
+export const OPENABLE = describeOpenable(FORMATS);
 
 export interface OpenProgress {
   done: number;
@@ -38,220 +22,126 @@ export interface OpenGroupOptions {
   signal?: AbortSignal;
   onProgress?: (progress: OpenProgress) => void;
   source?: Omit<DocumentSource, 'files'>;
+  /** The registry to open with; FORMATS unless a test adds one. */
+  formats?: readonly FormatModule[];
 }
 
 type Classified =
-  | { kind: 'safetensors'; source: ByteSource }
-  | { kind: 'safetensors-index'; source: ByteSource }
-  | { kind: 'onnx'; source: ByteSource }
-  | { kind: 'pytorch'; source: ByteSource }
-  | { kind: 'config'; source: ByteSource }
-  | { kind: 'card'; source: ByteSource }
-  | { kind: 'unknown'; source: ByteSource; reason: string };
+  | { module: FormatModule; source: ByteSource; sidecar?: JsonSidecar }
+  | { module?: undefined; source: ByteSource; reason: string };
 
 /**
- * Opens the files dropped together as one model: every shard, the index, the config and the card.
- * Formats are told apart by their bytes (the registry's sniffers), never by their names alone.
+ * Opens the files given together as one model: every shard, the index, the config and the card.
+ * Each file is told apart by its bytes, by the first format of the registry whose sniffer claims
+ * it; each format then adds its facts to the document. Nothing here knows any one format.
  */
 export async function openGroup(sources: ByteSource[], options: OpenGroupOptions = {}): Promise<ModelDocument> {
-  const { signal, onProgress } = options;
-  if (sources.length === 0) throw new LoupeError('unsupported', `No files were given. ${OPENABLE}`);
+  const { signal, onProgress, formats: registry = FORMATS } = options;
+  const openable = registry === FORMATS ? OPENABLE : describeOpenable(registry);
+  if (sources.length === 0) throw new LoupeError('unsupported', `No files were given. ${openable}`);
   if (sources.length > MAX_GROUP_FILES) {
     throw new LoupeError('unsupported', `${sources.length} files were dropped; Loupe opens at most ${MAX_GROUP_FILES} at once.`);
   }
 
   const classified: Classified[] = [];
-  for (const source of sources) {
-    classified.push(await classify(source, signal));
-  }
-  const recognized = classified.filter((c) => c.kind !== 'unknown');
+  for (const source of sources) classified.push(await classify(source, registry, signal));
+  const recognized = classified.filter((c): c is Extract<Classified, { module: FormatModule }> => c.module !== undefined);
   if (recognized.length === 0) {
-    const first = classified[0] as Extract<Classified, { kind: 'unknown' }>;
-    const what = sources.length === 1 ? first.source.name : `none of the ${sources.length} files`;
-    throw new LoupeError('unsupported', `Loupe cannot open ${what}: ${sources.length === 1 ? first.reason : 'no recognized model file'}. ${OPENABLE}`, {
-      file: sources.length === 1 ? first.source.name : undefined,
+    const first = classified[0] as Extract<Classified, { reason: string }>;
+    const one = sources.length === 1;
+    throw new LoupeError('unsupported', `Loupe cannot open ${one ? first.source.name : `none of the ${sources.length} files`}: ${one ? first.reason : 'no recognized model file'}. ${openable}`, {
+      file: one ? first.source.name : undefined,
     });
   }
 
-  const warnings: Diagnostic[] = [];
-  const formats: FormatId[] = [];
-  const files: ParsedFile[] = [];
-  const tensors: TensorInfo[] = [];
-  const metadata: Record<string, string> = {};
-  const fileRefs: FileRef[] = classified.map((c) => ({ path: c.source.name, size: c.source.size, format: c.kind === 'unknown' ? undefined : c.kind }));
-  let config: ModelDocument['config'];
-  let card: ModelDocument['card'];
+  const group: GroupFile[] = classified.map((c) => ({ path: c.source.name, size: c.source.size, format: c.module?.id, role: c.module?.role }));
+  const fileRefs: FileRef[] = group.map((f) => ({ path: f.path, size: f.size, format: f.format }));
+  const document: ModelDocument = {
+    source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, files: fileRefs },
+    formats: [],
+    tensors: [],
+    parameters: { total: 0, byDtype: {}, bytesByDtype: {} },
+    files: [],
+    metadata: {},
+    config: undefined,
+    card: undefined,
+    warnings: [],
+  };
+  const claimed = new Map<string, keyof DataFileFormats>();
+  const draft = makeDraft(document, group, claimed);
 
-  const weightFiles = recognized.filter((c) => c.kind === 'safetensors' || c.kind === 'pytorch');
-  let pickle: ModelDocument['pickle'];
   let done = 0;
-  const total = recognized.length;
-  const tick = (file: string) => onProgress?.({ done: ++done, total, file });
-
-  const dataFiles = new Set<string>();
-  const graphs: Graph[] = [];
-  const functions: OnnxFunction[] = [];
-  const dropped = sources.map((s) => ({ path: s.name, size: s.size }));
-
   for (const item of recognized) {
     if (signal?.aborted) throw new CancelledError();
-    const { source } = item;
-    if (!formats.includes(item.kind)) formats.push(item.kind);
-    switch (item.kind) {
-      case 'safetensors': {
-        const header = await safetensorsFormat.parse(source, signal);
-        for (const tensor of header.tensors) tensors.push(tensor); // not push(...): 100,000 arguments overflow the stack
-        files.push({ format: 'safetensors', path: source.name, headerLength: header.headerLength, tensorCount: header.tensors.length, metadata: header.metadata });
-        for (const [key, value] of Object.entries(header.metadata ?? {})) {
-          metadata[weightFiles.length > 1 ? `${source.name}: ${key}` : key] = value;
-        }
-        break;
-      }
-      case 'safetensors-index': {
-        const index = await parseSafetensorsIndex(source, signal);
-        files.push({ format: 'safetensors-index', path: source.name, totalSize: index.totalSize, shards: index.shards });
-        // An index may list safetensors shards or pytorch_model-*.bin shards: both count as present.
-        const present = new Set(weightFiles.map((w) => w.source.name));
-        for (const shard of index.shards) {
-          const path = joinPath(dirname(source.name), shard);
-          if (!present.has(path)) {
-            warnings.push({
-              severity: 'warning',
-              code: 'shard-missing',
-              file: path,
-              field: 'weight_map',
-              message: `Shard ${shard} is listed in ${source.name} but was not among the files given; its tensors are not shown.`,
-            });
-          }
-        }
-        break;
-      }
-      case 'onnx': {
-        const model = await onnxFormat.parse(source, signal);
-        const assembled = assembleOnnx(model, source.name, dropped);
-        for (const tensor of assembled.tensors) tensors.push(tensor);
-        for (const path of assembled.dataFiles) dataFiles.add(path);
-        warnings.push(...assembled.warnings);
-        files.push(assembled.file);
-        graphs.push(model.graph);
-        functions.push(...model.functions);
-        const onnxCount = recognized.filter((c) => c.kind === 'onnx').length;
-        for (const [key, value] of Object.entries(assembled.metadata)) metadata[onnxCount > 1 ? `${source.name}: ${key}` : key] = value;
-        break;
-      }
-      case 'pytorch': {
-        const parsed = await pytorchFormat.parse(source, signal);
-        for (const tensor of parsed.tensors) tensors.push(tensor);
-        warnings.push(...parsed.warnings);
-        files.push({ format: 'pytorch', path: source.name, report: parsed.report });
-        pickle = { verdict: worseVerdict(pickle?.verdict ?? 'safe', parsed.report.verdict), reports: [...(pickle?.reports ?? []), parsed.report] };
-        if (parsed.report.verdict === 'unsafe') {
-          const culprits = parsed.report.imports.filter((i) => i.badge === 'unsafe').map((i) => `${i.module}.${i.name}`);
-          warnings.push({
-            severity: 'error',
-            code: 'pickle-unsafe',
-            file: source.name,
-            message: `${source.name} is unsafe: it would run ${culprits.join(', ') || 'code'} when loaded with torch.load. Loupe never executes it; do not load it in Python.`,
-          });
-        }
-        break;
-      }
-      case 'config': {
-        config = await parseConfig(source, signal);
-        files.push({ format: 'config', path: source.name });
-        break;
-      }
-      case 'card': {
-        card = await cardFormat.parse(source, signal);
-        files.push({ format: 'card', path: source.name });
-        break;
-      }
-    }
-    tick(source.name);
+    const { module, source } = item;
+    if (!document.formats.includes(module.id)) document.formats.push(module.id);
+    const parsed = await module.parse(source, signal, item.sidecar);
+    module.contribute(parsed, source, draft);
+    onProgress?.({ done: ++done, total: recognized.length, file: source.name });
   }
 
   for (const item of classified) {
-    if (item.kind !== 'unknown') continue;
-    if (dataFiles.has(item.source.name)) {
+    if (item.module) continue;
+    const format = claimed.get(item.source.name);
+    if (format) {
       const ref = fileRefs.find((f) => f.path === item.source.name);
-      if (ref) ref.format = 'onnx-data';
+      if (ref) ref.format = format;
       continue;
     }
-    warnings.push({ severity: 'info', code: 'file-skipped', file: item.source.name, message: `${item.source.name} was not opened: ${item.reason}.` });
+    document.warnings.push({ severity: 'info', code: 'file-skipped', file: item.source.name, message: `${item.source.name} was not opened: ${item.reason}.` });
   }
-  if (dataFiles.size > 0 && !formats.includes('onnx-data')) formats.push('onnx-data');
+  for (const format of new Set(claimed.values())) if (!document.formats.includes(format)) document.formats.push(format);
 
-  const parameters = countParameters(tensors);
-  if (config) {
-    config.facts = deriveConfigFacts(config.raw, warnings);
-    config.estimate = estimateParameters(config.raw);
-    if (config.estimate.estimate && tensors.length > 0 && !warnings.some((w) => w.code === 'shard-missing')) {
-      config.countDifference = explainCountDifference(config.estimate.estimate, config.facts, parameters.total, tensors);
-    }
-  }
+  document.parameters = countParameters(document.tensors);
+  for (const module of registry) if (document.formats.includes(module.id)) module.finish?.(draft);
+  return document;
+}
 
+function makeDraft(document: ModelDocument, group: readonly GroupFile[], claimed: Map<string, keyof DataFileFormats>): DocumentDraft {
+  const roleOf = new Map(group.map((f) => [f.path, f.role]));
   return {
-    source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, files: fileRefs },
-    formats,
-    tensors,
-    parameters,
-    ...(graphs.length > 0 ? { graphs, functions } : {}),
-    ...(pickle ? { pickle } : {}),
-    files,
-    metadata,
-    config,
-    card,
-    warnings,
+    document,
+    group,
+    addTensors(tensors: readonly TensorInfo[]) {
+      for (const tensor of tensors) document.tensors.push(tensor); // not push(...): 100,000 arguments overflow the stack
+    },
+    addMetadata(file, entries) {
+      const role = roleOf.get(file);
+      const several = group.filter((f) => f.role !== undefined && f.role === role).length > 1;
+      for (const [key, value] of Object.entries(entries ?? {})) document.metadata[several ? `${file}: ${key}` : key] = value;
+    },
+    claim(path, format) {
+      claimed.set(path, format);
+    },
   };
 }
 
-async function classify(source: ByteSource, signal?: AbortSignal): Promise<Classified> {
-  if (source.size === 0) return { kind: 'unknown', source, reason: 'the file is empty (0 bytes)' };
+async function classify(source: ByteSource, registry: readonly FormatModule[], signal?: AbortSignal): Promise<Classified> {
+  if (source.size === 0) return { source, reason: 'the file is empty (0 bytes)' };
   const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), signal);
-  if (safetensorsFormat.sniff(head, source)) return { kind: 'safetensors', source };
-  if (onnxFormat.sniff(head, source)) return { kind: 'onnx', source };
-  // After safetensors: a pickle never passes the safetensors sniff, so a pickle named .safetensors lands here.
-  if (pytorchFormat.sniff(head, source)) return { kind: 'pytorch', source };
-  if (looksLikeJson(head)) {
-    if (source.size > MAX_JSON_SIDECAR_BYTES) return { kind: 'unknown', source, reason: 'a JSON file too large to be a config or an index' };
-    const json = await readJson(source, signal);
-    if (json === TOO_DEEP) return { kind: 'unknown', source, reason: `its JSON is nested more than ${MAX_JSON_DEPTH} levels deep, which no config or index is` };
-    if (json === undefined) return { kind: 'unknown', source, reason: 'the file starts like JSON but is not valid JSON' };
-    if (isSafetensorsIndex(json)) return { kind: 'safetensors-index', source };
-    if (isModelConfig(json)) return { kind: 'config', source };
-    return { kind: 'unknown', source, reason: 'a JSON file that is neither a config.json nor a safetensors index' };
+  const json = looksLikeJson(head);
+  // A JSON file is read and parsed once, for every JSON format to look at.
+  let sidecar: JsonSidecar | undefined;
+  for (const module of registry) {
+    if (!module.json) {
+      if (module.sniff(head, source)) return { module, source };
+      continue;
+    }
+    if (!json) continue;
+    sidecar ??= await readJsonSidecar(source, signal);
+    if (sidecar.ok && module.sniff(head, source, sidecar.value)) return { module, source, sidecar };
   }
-  if (cardFormat.sniff(head, source)) return { kind: 'card', source };
-  // Still told apart by bytes, but a file named for safetensors is told what is wrong with it as that.
-  const problem = /\.safetensors$/i.test(source.name) ? safetensorsHeadProblem(head, source.size) : undefined;
-  return { kind: 'unknown', source, reason: `its bytes match no format Loupe reads${problem ? ` (as safetensors: ${problem})` : ''}` };
-}
-
-function looksLikeJson(head: Uint8Array): boolean {
-  let i = 0;
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  return head[i] === 0x7b;
-}
-
-const TOO_DEEP = Symbol('too deep');
-
-async function readJson(source: ByteSource, signal?: AbortSignal): Promise<unknown> {
-  try {
-    const text = decodeText(await source.read(0, source.size, signal), source.name);
-    if (jsonDepth(text) > MAX_JSON_DEPTH) return TOO_DEEP;
-    return JSON.parse(text);
-  } catch (error) {
-    if (error instanceof FormatError || error instanceof SyntaxError) return undefined;
-    throw toLoupeError(error, source.name);
+  if (sidecar && !sidecar.ok) return { source, reason: describeJsonSidecarProblem(sidecar.problem) };
+  if (sidecar) {
+    const labels = registry.filter((m) => m.json).map((m) => m.label);
+    return { source, reason: `a JSON file that is not ${joinList(labels.map(withArticle), 'or')}` };
   }
+  // Still told apart by bytes, but a file named for a format is told what is wrong with it as that.
+  const named = registry.find((m) => m.problemWith && m.extensions.some((ext) => source.name.toLowerCase().endsWith(ext)));
+  const problem = named?.problemWith?.(head, source);
+  return { source, reason: `its bytes match no format Loupe reads${problem ? ` (as ${named?.label}: ${problem})` : ''}` };
 }
 
-function dirname(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir ? `${dir}/${name}` : name;
+function withArticle(label: string): string {
+  return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
 }

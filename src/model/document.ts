@@ -37,7 +37,47 @@ export interface ModelDocument {
   warnings: Diagnostic[];
 }
 
-export type FormatId = 'safetensors' | 'safetensors-index' | 'onnx' | 'onnx-data' | 'pytorch' | 'config' | 'card';
+/**
+ * Every format Loupe parses, by id, with the facts one parsed file of it carries (`ParsedFile`).
+ * A format's own folder adds its entry by declaration merging, so a new format needs no edit here:
+ *
+ * ```ts
+ * declare module '../../model/document' {
+ *   interface FormatFacts { gguf: { version: number; tensorCount: number } }
+ * }
+ * ```
+ */
+export interface FormatFacts {
+  safetensors: { headerLength: number; tensorCount: number; metadata?: Record<string, string> };
+  'safetensors-index': { totalSize?: number; shards: string[] };
+  onnx: {
+    irVersion: number;
+    opsets: OpsetImport[];
+    producerName: string;
+    producerVersion: string;
+    domain: string;
+    modelVersion: number | string;
+    docString: string;
+    metadataProps: Record<string, string>;
+    nodeCount: number;
+    subgraphCount: number;
+    functionCount: number;
+  };
+  pytorch: { report: PickleReport };
+  config: object;
+  card: object;
+}
+
+/** Formats of files that are not parsed themselves but belong to one that is (ONNX external data). Extended like FormatFacts. */
+export interface DataFileFormats {
+  'onnx-data': true;
+}
+
+/** A format Loupe recognizes: one it parses, or a data file another format claims. */
+export type FormatId = ParsedFormatId | keyof DataFileFormats;
+
+/** A format with a parser (a key of FormatFacts). */
+export type ParsedFormatId = keyof FormatFacts;
 
 export interface DocumentSource {
   kind: 'local' | 'hub' | 'example';
@@ -81,28 +121,8 @@ export interface ParameterCount {
   bytesByDtype: Partial<Record<DType, number>>;
 }
 
-/** Facts specific to one parsed file. A discriminated union on `format`. */
-export type ParsedFile =
-  | { format: 'safetensors'; path: string; headerLength: number; tensorCount: number; metadata?: Record<string, string> }
-  | { format: 'safetensors-index'; path: string; totalSize?: number; shards: string[] }
-  | {
-      format: 'onnx';
-      path: string;
-      irVersion: number;
-      opsets: OpsetImport[];
-      producerName: string;
-      producerVersion: string;
-      domain: string;
-      modelVersion: number | string;
-      docString: string;
-      metadataProps: Record<string, string>;
-      nodeCount: number;
-      subgraphCount: number;
-      functionCount: number;
-    }
-  | { format: 'pytorch'; path: string; report: PickleReport }
-  | { format: 'config'; path: string }
-  | { format: 'card'; path: string };
+/** Facts specific to one parsed file: a discriminated union on `format`, one member per FormatFacts entry. */
+export type ParsedFile = { [F in ParsedFormatId]: { format: F; path: string } & FormatFacts[F] }[ParsedFormatId];
 
 /** A `config.json` as AutoConfig reads it: the raw object, plus the facts Loupe derives from it. */
 export interface ModelConfig {

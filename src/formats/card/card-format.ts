@@ -41,7 +41,11 @@ export function looksLikeText(head: Uint8Array): boolean {
  */
 export const cardFormat: FormatModule<ModelCard> = {
   id: 'card',
+  label: 'model card',
   describe: 'a model card (README.md)',
+  readme: { input: '`README.md`', reads: "the model card's front matter and body" },
+  extensions: ['.md', '.markdown'],
+  role: 'sidecar',
   sniff: (head, source) => /\.(md|markdown)$/i.test(source.name) && looksLikeText(head),
   async parse(source, signal) {
     if (source.size > MAX_CARD_BYTES) {
@@ -49,5 +53,9 @@ export const cardFormat: FormatModule<ModelCard> = {
     }
     const text = decodeText(await source.read(0, source.size, signal), source.name);
     return { path: source.name, ...splitFrontMatter(text) };
+  },
+  contribute(card, source, draft) {
+    draft.document.card = card;
+    draft.document.files.push({ format: 'card', path: source.name });
   },
 };

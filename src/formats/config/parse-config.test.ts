@@ -3,8 +3,10 @@ import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
 import { SNIFF_BYTES } from '../format-module';
+import { MAX_JSON_SIDECAR_BYTES, readJsonSidecar } from '../json-sidecar';
 import { LLAMA2_7B } from '../../../test/fixtures/config-fixtures';
-import { configFormat, isModelConfig, MAX_CONFIG_BYTES, parseConfig } from './parse-config';
+import { configFormat } from './config-format';
+import { isModelConfig, parseConfig } from './parse-config';
 
 function source(content: string | Uint8Array, name = 'config.json'): FileByteSource {
   return new FileByteSource(new Blob([content as BlobPart]), name);
@@ -12,10 +14,12 @@ function source(content: string | Uint8Array, name = 'config.json'): FileByteSou
 
 const encoder = new TextEncoder();
 
+/** Sniffs as the registry does: the head, and the JSON it read once. */
 async function sniff(content: string | Uint8Array): Promise<boolean> {
   const file = source(content);
   const head = await file.read(0, Math.min(SNIFF_BYTES, file.size));
-  return configFormat.sniff(head, file);
+  const sidecar = await readJsonSidecar(file);
+  return sidecar.ok && configFormat.sniff(head, file, sidecar.value);
 }
 
 describe('parseConfig', () => {
@@ -62,11 +66,11 @@ describe('parseConfig', () => {
     await expect(parseConfig(source('{"model_type": 7}'))).rejects.toMatchObject({ field: 'model_type' });
   });
 
-  it('refuses a file over MAX_CONFIG_BYTES before reading it', async () => {
+  it('refuses a file over MAX_JSON_SIDECAR_BYTES before reading it', async () => {
     let reads = 0;
     const huge: ByteSource = {
       name: 'config.json',
-      size: MAX_CONFIG_BYTES + 1,
+      size: MAX_JSON_SIDECAR_BYTES + 1,
       read: () => {
         reads++;
         return Promise.resolve(new Uint8Array());
@@ -90,19 +94,26 @@ describe('parseConfig', () => {
 });
 
 describe('configFormat.sniff', () => {
-  it('accepts an object after an optional BOM and whitespace', async () => {
-    expect(await sniff('{"a": 1}')).toBe(true);
-    expect(await sniff('\n\t  \r\n{}')).toBe(true);
-    expect(await sniff(new Uint8Array([0xef, 0xbb, 0xbf, 0x20, 0x7b, 0x7d]))).toBe(true);
+  it('claims JSON objects with model_type or architectures, after an optional BOM and whitespace', async () => {
+    expect(await sniff('{"model_type": "gpt2"}')).toBe(true);
+    expect(await sniff('\n\t  \r\n{"architectures": []}')).toBe(true);
+    expect(await sniff(new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(' {"model_type":"x"}')]))).toBe(true);
   });
 
-  it('rejects anything else', async () => {
-    expect(await sniff('[1]')).toBe(false);
-    expect(await sniff('')).toBe(false);
-    expect(await sniff(' '.repeat(SNIFF_BYTES + 2) + '{}')).toBe(false);
-    expect(await sniff('# Model card')).toBe(false);
-    // A safetensors header starts with its 8-byte length, not a brace.
-    expect(await sniff(new Uint8Array([0x10, 0, 0, 0, 0, 0, 0, 0, 0x7b]))).toBe(false);
+  it('leaves anything else', async () => {
+    expect(await sniff('{"a": 1}')).toBe(false);
+    expect(await sniff('{"weight_map": {}, "model_type": "llama"}')).toBe(false);
+    expect(await sniff('[{"model_type": "llama"}]')).toBe(false);
+    expect(await sniff('{"model_type": "llama",}')).toBe(false);
+  });
+
+  it('parses the sidecar it was given without reading the file again', async () => {
+    const file = source('{"model_type":"gpt2"}');
+    const sidecar = await readJsonSidecar(file);
+    let reads = 0;
+    const counting = { name: file.name, size: file.size, read: (offset: number, length: number) => (reads++, file.read(offset, length)) };
+    expect((await configFormat.parse(counting, undefined, sidecar)).modelType).toBe('gpt2');
+    expect(reads).toBe(0);
   });
 });
 

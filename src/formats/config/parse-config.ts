@@ -1,46 +1,31 @@
 import type { ByteSource } from '../../model/byte-source';
 import type { ModelConfig } from '../../model/document';
-import { FormatError } from '../../model/errors';
-import type { FormatModule } from '../format-module';
-import { jsonDepth, MAX_JSON_DEPTH } from '../json-depth';
-
-/** Largest config.json Loupe reads. Real ones are a few KiB; anything near this is not a config. */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-
-const BOM = [0xef, 0xbb, 0xbf] as const;
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const OPEN_BRACE = 0x7b;
+import { CancelledError, FormatError } from '../../model/errors';
+import { MAX_JSON_SIDECAR_BYTES, MAX_JSON_SIDECAR_DEPTH, readJsonSidecar, type JsonSidecar } from '../json-sidecar';
 
 /**
- * Reads a Hugging Face `config.json`: bounded, strict UTF-8, a JSON object.
+ * Reads a Hugging Face `config.json`: bounded (the JSON sidecar limits), strict UTF-8, a JSON object.
  * Only `architectures` and `model_type` are checked here; everything else stays in `raw`
- * for `deriveConfigFacts`, which warns instead of failing on odd values.
+ * for `deriveConfigFacts`, which warns instead of failing on odd values. `sidecar` is the file as
+ * the registry already read and parsed it; without it the file is read here.
  */
-export async function parseConfig(source: ByteSource, signal?: AbortSignal): Promise<ModelConfig> {
+export async function parseConfig(source: ByteSource, signal?: AbortSignal, sidecar?: JsonSidecar): Promise<ModelConfig> {
   const file = source.name;
-  if (source.size > MAX_CONFIG_BYTES) {
-    throw new FormatError(file, 'size', `${source.size} bytes is more than the ${MAX_CONFIG_BYTES} a config.json may have`);
+  if (signal?.aborted) throw new CancelledError();
+  const read = sidecar ?? (await readJsonSidecar(source, signal));
+  if (!read.ok) {
+    switch (read.problem) {
+      case 'too-large':
+        throw new FormatError(file, 'size', `${source.size} bytes is more than the ${MAX_JSON_SIDECAR_BYTES} a config.json may have`);
+      case 'not-utf8':
+        throw new FormatError(file, 'encoding', 'not valid UTF-8');
+      case 'too-deep':
+        throw new FormatError(file, 'json', `nested more than ${MAX_JSON_SIDECAR_DEPTH} levels deep; a config never is`);
+      case 'not-json':
+        throw new FormatError(file, 'json', `not valid JSON (${read.detail ?? 'unreadable'})`);
+    }
   }
-  const bytes = await source.read(0, source.size, signal);
-
-  let text: string;
-  try {
-    // fatal: a config with broken bytes is corrupt, not something to show with U+FFFD in it.
-    // The decoder drops a leading BOM, which some Windows editors write.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new FormatError(file, 'encoding', 'not valid UTF-8');
-  }
-
-  if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new FormatError(file, 'json', `nested more than ${MAX_JSON_DEPTH} levels deep; a config never is`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FormatError(file, 'json', `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const json = read.value;
   if (!isPlainObject(json)) {
     throw new FormatError(file, '(root)', `expected a JSON object, found ${describeJsonType(json)}`);
   }
@@ -57,19 +42,6 @@ export function isModelConfig(json: unknown): boolean {
   if (Object.prototype.hasOwnProperty.call(json, 'weight_map')) return false;
   return Object.prototype.hasOwnProperty.call(json, 'model_type') || Object.prototype.hasOwnProperty.call(json, 'architectures');
 }
-
-/** The registry entry for `config.json`. Any JSON object sniffs as one; the registry tells configs apart with `isModelConfig`. */
-export const configFormat: FormatModule<ModelConfig> = {
-  id: 'config',
-  describe: 'a Hugging Face config.json',
-  sniff(head) {
-    let i = 0;
-    if (BOM.every((byte, k) => head[k] === byte)) i = BOM.length;
-    while (i < head.length && WHITESPACE.has(head[i] as number)) i++;
-    return head[i] === OPEN_BRACE;
-  },
-  parse: parseConfig,
-};
 
 function readArchitectures(file: string, json: Record<string, unknown>): string[] {
   const value = json.architectures;

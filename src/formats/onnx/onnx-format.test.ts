@@ -11,7 +11,7 @@ const sniffBytes = (bytes: Uint8Array): boolean => sniffOnnx(head(bytes), bytes.
 describe('onnxFormat', () => {
   it('describes itself', () => {
     expect(onnxFormat.id).toBe('onnx');
-    expect(onnxFormat.describe).toBe('ONNX models (.onnx)');
+    expect(onnxFormat.describe).toBe('ONNX models (.onnx, with their external data files)');
   });
 
   it('recognizes real models (the conformance test sniffs every test model too)', () => {

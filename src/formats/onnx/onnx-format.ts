@@ -1,5 +1,6 @@
 import type { ByteSource } from '../../model/byte-source';
 import type { FormatModule } from '../format-module';
+import { assembleOnnx } from './assemble-onnx';
 import type { OnnxModel } from './onnx-model';
 import { parseOnnx } from './parse-onnx';
 
@@ -74,11 +75,30 @@ function printable(bytes: Uint8Array): boolean {
 /** The ONNX format: a ModelProto, parsed without reading tensor data. */
 export const onnxFormat: FormatModule<OnnxModel> = {
   id: 'onnx',
-  describe: 'ONNX models (.onnx)',
+  label: 'ONNX',
+  describe: 'ONNX models (.onnx, with their external data files)',
+  readme: {
+    input: '`*.onnx`',
+    reads:
+      'the protobuf, streamed in chunks; `raw_data` is skipped by its length and only its position recorded, so a 1 GB model reads kilobytes. External data (`*.onnx.data`) is resolved only against the files dropped with it',
+  },
+  extensions: ['.onnx'],
+  role: 'model',
   sniff(head: Uint8Array, source: ByteSource): boolean {
     return sniffOnnx(head, source.size);
   },
   parse(source: ByteSource, signal?: AbortSignal): Promise<OnnxModel> {
     return parseOnnx(source, signal);
+  },
+  contribute(model, source, draft) {
+    // External data is looked up among the files given together, and only there.
+    const assembled = assembleOnnx(model, source.name, draft.group);
+    draft.addTensors(assembled.tensors);
+    for (const path of assembled.dataFiles) draft.claim(path, 'onnx-data');
+    draft.document.warnings.push(...assembled.warnings);
+    draft.document.files.push(assembled.file);
+    (draft.document.graphs ??= []).push(model.graph);
+    (draft.document.functions ??= []).push(...model.functions);
+    draft.addMetadata(source.name, assembled.metadata);
   },
 };

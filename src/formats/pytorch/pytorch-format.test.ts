@@ -50,6 +50,6 @@ describe('pytorchFormat.sniff', () => {
 
   it('describes itself', () => {
     expect(pytorchFormat.id).toBe('pytorch');
-    expect(pytorchFormat.describe).toBe('PyTorch checkpoints (.bin, .pt, .pth, .ckpt) — scanned, never executed');
+    expect(pytorchFormat.describe).toBe('PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed)');
   });
 });

@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../model/byte-source';
 import type { FormatModule } from '../format-module';
 import { parsePytorch, type PytorchParse } from './parse-pytorch';
+import { worseVerdict } from './scan-imports';
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, PICKLE_OPCODES } from './pickle-opcodes';
 
 const ZIP_NAME_OFFSET = 30;
@@ -41,9 +42,33 @@ export function sniffPytorch(head: Uint8Array): boolean {
 /** PyTorch checkpoints, read opcode by opcode and never executed. */
 export const pytorchFormat: FormatModule<PytorchParse> = {
   id: 'pytorch',
-  describe: 'PyTorch checkpoints (.bin, .pt, .pth, .ckpt) — scanned, never executed',
+  label: 'PyTorch',
+  describe: 'PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed)',
+  readme: {
+    input: 'PyTorch `*.bin`, `*.pt`, `*.pth`, `*.ckpt`',
+    reads:
+      "the pickle's opcodes, interpreted by an allow-listing reader that never executes anything: every import with a safe / suspicious / unsafe badge, a verdict, and the tensors recovered; a safe checkpoint converts to safetensors in the page",
+  },
+  extensions: ['.bin', '.pt', '.pth', '.ckpt'],
+  role: 'weights',
   sniff(head: Uint8Array, _source: ByteSource): boolean {
     return sniffPytorch(head);
   },
   parse: parsePytorch,
+  contribute(parsed, source, draft) {
+    const { document } = draft;
+    draft.addTensors(parsed.tensors);
+    document.warnings.push(...parsed.warnings);
+    document.files.push({ format: 'pytorch', path: source.name, report: parsed.report });
+    document.pickle = { verdict: worseVerdict(document.pickle?.verdict ?? 'safe', parsed.report.verdict), reports: [...(document.pickle?.reports ?? []), parsed.report] };
+    if (parsed.report.verdict === 'unsafe') {
+      const culprits = parsed.report.imports.filter((i) => i.badge === 'unsafe').map((i) => `${i.module}.${i.name}`);
+      document.warnings.push({
+        severity: 'error',
+        code: 'pickle-unsafe',
+        file: source.name,
+        message: `${source.name} is unsafe: it would run ${culprits.join(', ') || 'code'} when loaded with torch.load. Loupe never executes it; do not load it in Python.`,
+      });
+    }
+  },
 };

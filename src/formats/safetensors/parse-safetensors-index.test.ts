@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
-import { isSafetensorsIndex, MAX_INDEX_BYTES, parseSafetensorsIndex, safetensorsIndexFormat } from './parse-safetensors-index';
+import { MAX_JSON_SIDECAR_BYTES, readJsonSidecar } from '../json-sidecar';
+import { isSafetensorsIndex, parseSafetensorsIndex } from './parse-safetensors-index';
+import { safetensorsIndexFormat } from './safetensors-index-format';
 
 const NAME = 'model.safetensors.index.json';
 
@@ -107,11 +109,11 @@ describe('parseSafetensorsIndex', () => {
     await expectFormatError('{"weight_map": {}, "weight_map": {}}', 'weight_map', /duplicate key/);
   });
 
-  it('refuses files above MAX_INDEX_BYTES without reading them', async () => {
+  it('refuses files above MAX_JSON_SIDECAR_BYTES without reading them', async () => {
     let reads = 0;
     const huge: ByteSource = {
       name: NAME,
-      size: MAX_INDEX_BYTES + 1,
+      size: MAX_JSON_SIDECAR_BYTES + 1,
       read() {
         reads++;
         return Promise.resolve(new Uint8Array(0));
@@ -142,24 +144,27 @@ describe('isSafetensorsIndex', () => {
 });
 
 describe('safetensorsIndexFormat', () => {
-  const sniff = (text: string, size?: number) => {
-    const head = new TextEncoder().encode(text);
-    const source = { name: NAME, size: size ?? head.length, read: () => Promise.resolve(head) };
-    return safetensorsIndexFormat.sniff(head, source);
+  const sniff = async (text: string) => {
+    const file = sourceOf(text);
+    const sidecar = await readJsonSidecar(file);
+    return sidecar.ok && safetensorsIndexFormat.sniff(new TextEncoder().encode(text), file, sidecar.value);
   };
 
-  it('describes itself and parses', async () => {
+  it('parses an index, from the sidecar the registry read when it has one', async () => {
     expect(safetensorsIndexFormat.id).toBe('safetensors-index');
     expect((await safetensorsIndexFormat.parse(sourceOf(index({ a: 'x.safetensors' })))).shards).toEqual(['x.safetensors']);
+    const file = sourceOf(index({ b: 'y.safetensors' }));
+    const sidecar = await readJsonSidecar(file);
+    const unreadable = { name: file.name, size: file.size, read: () => Promise.reject(new Error('read again')) };
+    expect((await safetensorsIndexFormat.parse(unreadable, undefined, sidecar)).shards).toEqual(['y.safetensors']);
   });
 
-  it('sniffs small JSON objects, after a BOM or whitespace', () => {
-    expect(sniff('{"weight_map": {}}')).toBe(true);
-    expect(sniff('\ufeff{"weight_map": {}}')).toBe(true);
-    expect(sniff(' \r\n\t{"metadata": {}}')).toBe(true);
-    expect(sniff('[1]')).toBe(false);
-    expect(sniff('# card')).toBe(false);
-    expect(sniff('')).toBe(false);
-    expect(sniff('{"weight_map": {}}', MAX_INDEX_BYTES)).toBe(false);
+  it('claims JSON objects with a weight_map object, after a BOM or whitespace', async () => {
+    expect(await sniff('{"weight_map": {}}')).toBe(true);
+    expect(await sniff('\ufeff{"weight_map": {}}')).toBe(true);
+    expect(await sniff(' \r\n\t{"metadata": {}, "weight_map": {"a": "x"}}')).toBe(true);
+    expect(await sniff('{"metadata": {}}')).toBe(false);
+    expect(await sniff('[1]')).toBe(false);
+    expect(await sniff('# card')).toBe(false);
   });
 });

@@ -1,11 +1,8 @@
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
-import type { FormatModule } from '../format-module';
+import { MAX_JSON_SIDECAR_BYTES, readJsonSidecar, type JsonSidecar } from '../json-sidecar';
 import { MAX_JSON_DEPTH, MAX_TENSORS } from './parse-safetensors';
 import { parseStrictJson, StrictJsonError, type JsonPath, type JsonValue } from './parse-strict-json';
-
-/** Largest `*.safetensors.index.json` read. The largest real ones (huge MoEs) are around 60 MB. */
-export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
 /** A sharded checkpoint's index (`model.safetensors.index.json`): which shard holds each tensor. */
 export interface SafetensorsIndex {
@@ -25,23 +22,22 @@ export function isSafetensorsIndex(json: unknown): boolean {
 
 /**
  * Parses a `*.safetensors.index.json`. Shard names come from the file, so each must be a plain
- * relative path: they are later joined to folder paths and Hub URLs.
+ * relative path: they are later joined to folder paths and Hub URLs. `sidecar` is the file as the
+ * registry already read it; without it the file is read here.
+ *
+ * The text is checked with the strict parser even when the registry has parsed it: JSON.parse
+ * cannot see duplicate keys or integers above 2^53, which the reference rejects.
  */
-export async function parseSafetensorsIndex(source: ByteSource, signal?: AbortSignal): Promise<SafetensorsIndex> {
+export async function parseSafetensorsIndex(source: ByteSource, signal?: AbortSignal, sidecar?: JsonSidecar): Promise<SafetensorsIndex> {
   if (signal?.aborted) throw new CancelledError();
   const file = source.name;
-  if (source.size > MAX_INDEX_BYTES) {
-    throw new FormatError(file, 'file', `${source.size} bytes is larger than the ${MAX_INDEX_BYTES}-byte limit for an index`);
-  }
-  const bytes = await source.read(0, source.size, signal);
+  const read = sidecar ?? (await readJsonSidecar(source, signal));
   if (signal?.aborted) throw new CancelledError();
-  let text: string;
-  try {
-    // A leading BOM is dropped by the decoder; some editors write one.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new FormatError(file, 'file', 'is not valid UTF-8');
+  if (!read.ok && read.problem === 'too-large') {
+    throw new FormatError(file, 'file', `${source.size} bytes is larger than the ${MAX_JSON_SIDECAR_BYTES}-byte limit for an index`);
   }
+  if (read.text === undefined) throw new FormatError(file, 'file', 'is not valid UTF-8');
+  const text = read.text;
   let root: JsonValue;
   try {
     root = parseStrictJson(text, { maxDepth: MAX_JSON_DEPTH, maxMembers: MAX_TENSORS });
@@ -127,18 +123,3 @@ function isPlainObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * `*.safetensors.index.json`. The sniff only sees a small JSON object; the registry parses the JSON
- * and asks isSafetensorsIndex, and parse throws FormatError for JSON that is not an index.
- */
-export const safetensorsIndexFormat: FormatModule<SafetensorsIndex> = {
-  id: 'safetensors-index',
-  describe: 'sharded safetensors index (model.safetensors.index.json)',
-  sniff(head: Uint8Array, source: ByteSource): boolean {
-    if (source.size >= MAX_INDEX_BYTES) return false;
-    let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-    while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-    return head[i] === 0x7b;
-  },
-  parse: parseSafetensorsIndex,
-};

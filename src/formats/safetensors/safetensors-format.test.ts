@@ -21,7 +21,7 @@ function withLength(length: bigint, rest: string): Uint8Array<ArrayBuffer> {
 describe('safetensorsFormat', () => {
   it('describes itself', () => {
     expect(safetensorsFormat.id).toBe('safetensors');
-    expect(safetensorsFormat.describe).toBe('safetensors weights (.safetensors)');
+    expect(safetensorsFormat.describe).toBe('safetensors weights (.safetensors, sharded with model.safetensors.index.json)');
   });
 
   it('recognizes safetensors files', () => {

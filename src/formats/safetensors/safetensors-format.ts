@@ -9,11 +9,27 @@ import { MAX_HEADER_LENGTH, parseSafetensors, type SafetensorsHeader } from './p
  */
 export const safetensorsFormat: FormatModule<SafetensorsHeader> = {
   id: 'safetensors',
-  describe: 'safetensors weights (.safetensors)',
+  label: 'safetensors',
+  describe: 'safetensors weights (.safetensors, sharded with model.safetensors.index.json)',
+  readme: {
+    input: '`*.safetensors`',
+    reads:
+      'the 8-byte length and the JSON header only, validated as strictly as the reference implementation (duplicate keys, gaps, overlaps, trailing bytes, sizes with checked arithmetic); never the weights',
+  },
+  extensions: ['.safetensors'],
+  role: 'weights',
   sniff(head: Uint8Array, source: ByteSource): boolean {
     return safetensorsHeadProblem(head, source.size) === undefined;
   },
   parse: parseSafetensors,
+  contribute(header, source, draft) {
+    draft.addTensors(header.tensors);
+    draft.document.files.push({ format: 'safetensors', path: source.name, headerLength: header.headerLength, tensorCount: header.tensors.length, metadata: header.metadata });
+    draft.addMetadata(source.name, header.metadata);
+  },
+  problemWith(head, source) {
+    return safetensorsHeadProblem(head, source.size);
+  },
 };
 
 /**
