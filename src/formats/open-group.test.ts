@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../bytes/file-byte-source';
 import { CancelledError, LoupeError } from '../model/errors';
+import type { ByteSource } from '../model/byte-source';
+import { MAX_JSON_SIDECAR_BYTES } from './json-sidecar';
 import { openGroup } from './open-group';
 
 /** Builds a safetensors file: u64 header length, JSON header, zeroed data. */
@@ -118,6 +120,46 @@ describe('openGroup', () => {
       ['file-skipped', 'm/tokenizer.json'],
       ['file-skipped', 'm/.gitattributes'],
     ]);
+  });
+
+  it('reads a JSON sidecar whole once: the head to sniff, then the file, parsed for every JSON format at once', async () => {
+    const reads: [string, number, number][] = [];
+    const counted = (inner: ByteSource): ByteSource => ({
+      name: inner.name,
+      size: inner.size,
+      read: (offset, length, signal) => (reads.push([inner.name, offset, length]), inner.read(offset, length, signal)),
+    });
+    const config = text('{"model_type":"gpt2","n_layer":2}');
+    const doc = await openGroup([counted(source('m/config.json', config)), counted(source('m/model.safetensors.index.json', index))]);
+    expect(doc.formats).toEqual(['config', 'safetensors-index']);
+    expect(doc.config?.modelType).toBe('gpt2');
+    expect(reads).toEqual([
+      ['m/config.json', 0, config.length],
+      ['m/config.json', 0, config.length],
+      ['m/model.safetensors.index.json', 0, 64],
+      ['m/model.safetensors.index.json', 0, index.length],
+    ]);
+  });
+
+  it('opens a 20 MB config.json: a JSON sidecar within the limit is never refused after it was recognized', async () => {
+    const padding = 'x'.repeat(20 * 1024 * 1024);
+    const doc = await openGroup([source('config.json', text(`{"model_type":"llama","comment":"${padding}"}`))]);
+    expect(doc.config?.modelType).toBe('llama');
+    expect(doc.formats).toEqual(['config']);
+  });
+
+  it('says why a JSON file over the sidecar limit is not opened, without reading it', async () => {
+    let wholeReads = 0;
+    const huge: ByteSource = {
+      name: 'config.json',
+      size: MAX_JSON_SIDECAR_BYTES + 1,
+      read: (offset, length) => {
+        if (length > 64) wholeReads++;
+        return Promise.resolve(text('{"model_type":"llama"'.padEnd(length, ' ')).subarray(0, length));
+      },
+    };
+    await expect(openGroup([huge])).rejects.toThrow(/config\.json: a JSON file larger than the 67108864-byte limit/);
+    expect(wholeReads).toBe(0);
   });
 
   it('is cancelled by its signal', async () => {
