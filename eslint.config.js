@@ -59,7 +59,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workers/**/*.ts', 'src/hub/**/*.ts', 'src/inference/**/*.ts'],
+    files: ['src/workers/**/*.ts', 'src/hub/**/*.ts', 'src/sources/**/*.ts', 'src/inference/**/*.ts'],
     rules: { 'no-restricted-imports': forbid(noReact, noMermaid, noUi) },
   },
 );

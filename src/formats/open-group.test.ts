@@ -153,7 +153,7 @@ describe('openGroup', () => {
     const huge: ByteSource = {
       name: 'config.json',
       size: MAX_JSON_SIDECAR_BYTES + 1,
-      read: (offset, length) => {
+      read: (_offset, length) => {
         if (length > 64) wholeReads++;
         return Promise.resolve(text('{"model_type":"llama"'.padEnd(length, ' ')).subarray(0, length));
       },

@@ -57,7 +57,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   const group: GroupFile[] = classified.map((c) => ({ path: c.source.name, size: c.source.size, format: c.module?.id, role: c.module?.role }));
   const fileRefs: FileRef[] = group.map((f) => ({ path: f.path, size: f.size, format: f.format }));
   const document: ModelDocument = {
-    source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, files: fileRefs },
+    source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, ...(options.source?.metadata ? { metadata: options.source.metadata } : {}), files: fileRefs },
     formats: [],
     tensors: [],
     parameters: { total: 0, byDtype: {}, bytesByDtype: {} },

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../bytes/file-byte-source';
 import type { ByteSource } from '../model/byte-source';
@@ -5,6 +7,7 @@ import type { TensorInfo } from '../model/document';
 import { FormatError, LoupeError } from '../model/errors';
 import type { FormatModule } from './format-module';
 import { openGroup, OPENABLE } from './open-group';
+import { SOURCES } from '../sources/registry';
 import { describeOpenable, FORMATS } from './registry';
 
 // A made-up format, declared the way a real one is: its facts join the document's ParsedFile union from here.
@@ -105,5 +108,17 @@ describe('the format registry', () => {
   it('has one module per id', () => {
     const ids = FORMATS.map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("README's \"What it opens\" table", () => {
+  it('is the format registry, then the sources opened from an address, row for row', () => {
+    const rows = [...FORMATS.map((f) => f.readme), ...SOURCES.flatMap((s) => (s.readme ? [s.readme] : []))];
+    const expected = ['| input | what Loupe reads |', '| --- | --- |', ...rows.map((r) => `| ${r.input} | ${r.reads} |`)].join('\n');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## What it opens'));
+    const table = section.slice(section.indexOf('| input |'), section.indexOf('\n\n', section.indexOf('| input |')));
+    // On failure, paste the expected table into README.md.
+    expect(table).toBe(expected);
   });
 });

@@ -1,17 +1,19 @@
 import { decodeText } from '../formats/card/card-format';
-import { openGroup } from '../formats/open-group';
+import { MAX_JSON_SIDECAR_BYTES } from '../formats/json-sidecar';
 import { parseSafetensorsIndex } from '../formats/safetensors/parse-safetensors-index';
 import type { Diagnostic, ModelDocument } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
-import { HubFileSource } from './hub-file-source';
+import { hubSource } from '../sources/hub-source';
+import { openSource } from '../sources/model-source';
+import type { HubFileSource } from './hub-file-source';
 import { describeHubFiles, guessFileKind, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
 import { hubConnection, resolveRepo, type HubCallOptions, type HubFile, type ResolvedRepo } from './resolve-repo';
 import { runPool } from './run-pool';
 
 /** Shard headers read at once, by default. */
 export const DEFAULT_CONCURRENCY = 6;
-/** Sidecars (config, card, index) larger than this are not read ahead whole. */
-const MAX_PREFETCH_WHOLE = 64 * 1024 * 1024;
+/** Sidecars larger than this are not read ahead whole: the largest any format reads whole (a card's limit is lower). */
+const MAX_PREFETCH_WHOLE = MAX_JSON_SIDECAR_BYTES;
 
 export interface HubOpenProgress {
   /** `reading`: fetching headers and sidecars (the slow part); `parsing`: building the document. */
@@ -48,7 +50,8 @@ export interface HubOpenResult {
  * Opens a Hub model without downloading its weights: resolves the revision to a commit, lists
  * the files, reads config.json, README.md, generation_config.json and the safetensors index
  * whole, and of every safetensors shard only its header (by Range, `concurrency` at a time),
- * then builds the document with openGroup. Pure async, cancellable with `signal`.
+ * then opens them through the Hub's ModelSource (sources/hub-source.ts) and the format registry.
+ * Pure async, cancellable with `signal`.
  * Rejects with HubError (see its kinds), a format error, or CancelledError.
  */
 export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenResult> {
@@ -60,8 +63,7 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   if (signal?.aborted) throw new CancelledError();
 
   const byPath = new Map(resolved.files.map((f) => [f.path, f]));
-  const source = (file: HubFile) =>
-    new HubFileSource({ ...connection, endpoint: resolved.endpoint, repo: resolved.repo, commit: resolved.commit, path: file.path, size: file.size });
+  const source = hubSource(resolved, connection);
 
   let sidecars: HubFile[];
   let weights: HubFile[];
@@ -90,12 +92,7 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   }
   if (weights.length === 0 && sidecars.length === 0) throw nothingToOpen(resolved);
 
-  const sources = new Map<string, HubFileSource>();
-  const sourceFor = (file: HubFile) => {
-    let s = sources.get(file.path);
-    if (!s) sources.set(file.path, (s = source(file)));
-    return s;
-  };
+  const sourceFor = (file: HubFile) => source.byteSource(file.path);
   let done = 0;
   let total = sidecars.length + (generationConfigFile ? 1 : 0) + weights.length;
   const tick = (file: string) => onProgress?.({ phase: 'reading', done: ++done, total, file });
@@ -135,15 +132,13 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     generationConfig = await readGenerationConfig(sourceFor(generationConfigFile), warnings, signal);
   }
 
-  const groupSources = [...weights, ...sidecars, ...externalData].map(sourceFor);
-  const document = await openGroup(groupSources, {
+  const document = await openSource(source, {
+    paths: [...weights, ...sidecars, ...externalData].map((f) => f.path),
     signal,
     onProgress: (p) => onProgress?.({ phase: 'parsing', done: p.done, total: p.total, file: p.file }),
-    source: { kind: 'hub', repo: { id: resolved.repo, revision: resolved.revision, commit: resolved.commit } },
   });
   document.warnings.push(...warnings);
-  const opened = [...sources.keys()];
-  return { document, repo: resolved, files: describeHubFiles(resolved.files, opened), generationConfig };
+  return { document, repo: resolved, files: describeHubFiles(resolved.files, source.opened), generationConfig };
 }
 
 async function readGenerationConfig(source: HubFileSource, warnings: Diagnostic[], signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {

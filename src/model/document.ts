@@ -84,6 +84,17 @@ export interface DocumentSource {
   files: FileRef[];
   /** Set for Hub documents. `commit` pins everything read to one commit. */
   repo?: { id: string; revision: string; commit?: string };
+  /** What the source itself says about the model (a Hub repo, a Zenodo record); absent for local files. */
+  metadata?: SourceMetadata;
+}
+
+/** A source's own facts about what it holds, as the source states them. */
+export interface SourceMetadata {
+  title?: string;
+  authors?: string[];
+  licence?: string;
+  doi?: string;
+  links?: { label: string; url: string }[];
 }
 
 /** A file in the group, by its path relative to the dropped folder (or its name when dropped alone). */

@@ -1,12 +1,13 @@
 import { FileByteSource } from '../bytes/file-byte-source';
-import { openGroup, type OpenProgress } from '../formats/open-group';
+import type { OpenProgress } from '../formats/open-group';
 import { computeTensorStats, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { FileInput, HubFileInput, HubOpenRequest } from './parse-protocol';
-import { hubByteSource } from '../hub/hub-file-source';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
-import type { ByteSource } from '../model/byte-source';
 import { LoupeError } from '../model/errors';
+import { localSource } from '../sources/local-source';
+import { openSource } from '../sources/model-source';
+import { pinnedByteSource } from '../sources/registry';
 import type { PytorchTensorInfo } from '../model/pickle';
 import { conversionBlocker, convertToSafetensors, safetensorsName, safetensorsPlan } from '../formats/pytorch/convert-to-safetensors';
 import { pytorchFormat } from '../formats/pytorch/pytorch-format';
@@ -22,22 +23,16 @@ export function parseFiles(
   signal: AbortSignal,
   onProgress?: (progress: OpenProgress) => void,
 ): Promise<ModelDocument> {
-  const sources = files.map((f) => new FileByteSource(f.blob, f.path));
-  return openGroup(sources, { signal, onProgress, source: { kind: sourceKind } });
+  return openSource(localSource(files, sourceKind), { signal, onProgress });
 }
 
-/** Opens a Hub repo: headers by Range, sidecars whole, never a weight byte. */
+/** Opens a Hub repo through its source: headers by Range, sidecars whole, never a weight byte. */
 export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<HubOpenResult> {
   return openHubRepo({
     ...request,
     signal,
     onProgress: (p) => onProgress?.({ done: p.done, total: p.total, file: p.file ?? p.phase }),
   });
-}
-
-function byteSourceFor(file: FileInput | HubFileInput): ByteSource {
-  if ('blob' in file) return new FileByteSource(file.blob, file.path);
-  return hubByteSource({ endpoint: file.endpoint, repo: file.repo, commit: file.commit, path: file.path, size: file.size, token: file.token });
 }
 
 /** Statistics of one tensor, streaming only its bytes from the file that holds it. */
@@ -47,7 +42,7 @@ export function computeFileStats(
   signal: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<TensorStats> {
-  const source = byteSourceFor(file);
+  const source = pinnedByteSource(file);
   const layout = (tensor as Partial<PytorchTensorInfo>).torch;
   if (layout && !layout.contiguous) {
     // A strided view: gather its elements into row order first (bounded by readTensorBytes), then stream those.
