@@ -44,10 +44,20 @@ export interface FormatModule<Parsed = unknown> {
   parse(source: ByteSource, signal?: AbortSignal, sidecar?: JsonSidecar): Promise<Parsed>;
   /** Adds what one parsed file says to the document: tensors, its ParsedFile entry, metadata, warnings, document-level facts. */
   contribute(parsed: Parsed, source: ByteSource, draft: DocumentDraft): void;
-  /** Runs once after every file is in and `parameters` is counted, for facts that depend on the whole group. */
-  finish?(draft: DocumentDraft): void;
+  /**
+   * Runs once, after every file of the group has contributed, with every file of this format
+   * (in the order given): for facts of the whole group, such as merging split files. Modules
+   * finish in registry order, and `document.parameters` is counted afresh before each.
+   */
+  finish?(draft: DocumentDraft, files: readonly ParsedOf<Parsed>[]): void;
   /** Why a file whose name says this format cannot be it, for the "cannot open" message; undefined when its head is fine. */
   problemWith?(head: Uint8Array, source: ByteSource): string | undefined;
+}
+
+/** One file of a format, parsed. */
+export interface ParsedOf<Parsed> {
+  source: ByteSource;
+  parsed: Parsed;
 }
 
 /** A file given with the group, and what it was recognized as. */

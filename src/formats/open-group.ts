@@ -2,7 +2,7 @@ import type { ByteSource } from '../model/byte-source';
 import type { DataFileFormats, DocumentSource, FileRef, ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
 import { countParameters } from './count-parameters';
-import { SNIFF_BYTES, type DocumentDraft, type FormatModule, type GroupFile } from './format-module';
+import { SNIFF_BYTES, type DocumentDraft, type FormatModule, type GroupFile, type ParsedOf } from './format-module';
 import { describeJsonSidecarProblem, looksLikeJson, readJsonSidecar, type JsonSidecar } from './json-sidecar';
 import { describeOpenable, FORMATS, joinList } from './registry';
 
@@ -70,6 +70,7 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   const claimed = new Map<string, keyof DataFileFormats>();
   const draft = makeDraft(document, group, claimed);
 
+  const parsedBy = new Map<FormatModule, ParsedOf<unknown>[]>();
   let done = 0;
   for (const item of recognized) {
     if (signal?.aborted) throw new CancelledError();
@@ -77,6 +78,9 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
     if (!document.formats.includes(module.id)) document.formats.push(module.id);
     const parsed = await module.parse(source, signal, item.sidecar);
     module.contribute(parsed, source, draft);
+    let files = parsedBy.get(module);
+    if (!files) parsedBy.set(module, (files = []));
+    files.push({ source, parsed });
     onProgress?.({ done: ++done, total: recognized.length, file: source.name });
   }
 
@@ -93,12 +97,19 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   for (const format of new Set(claimed.values())) if (!document.formats.includes(format)) document.formats.push(format);
 
   document.parameters = countParameters(document.tensors);
-  for (const module of registry) if (document.formats.includes(module.id)) module.finish?.(draft);
+  for (const module of registry) {
+    const files = parsedBy.get(module);
+    if (!files || !module.finish) continue;
+    module.finish(draft, files);
+    document.parameters = countParameters(document.tensors);
+  }
   return document;
 }
 
 function makeDraft(document: ModelDocument, group: readonly GroupFile[], claimed: Map<string, keyof DataFileFormats>): DocumentDraft {
   const roleOf = new Map(group.map((f) => [f.path, f.role]));
+  const perRole = new Map<string | undefined, number>();
+  for (const f of group) if (f.role) perRole.set(f.role, (perRole.get(f.role) ?? 0) + 1);
   return {
     document,
     group,
@@ -106,8 +117,7 @@ function makeDraft(document: ModelDocument, group: readonly GroupFile[], claimed
       for (const tensor of tensors) document.tensors.push(tensor); // not push(...): 100,000 arguments overflow the stack
     },
     addMetadata(file, entries) {
-      const role = roleOf.get(file);
-      const several = group.filter((f) => f.role !== undefined && f.role === role).length > 1;
+      const several = (perRole.get(roleOf.get(file)) ?? 0) > 1;
       for (const [key, value] of Object.entries(entries ?? {})) document.metadata[several ? `${file}: ${key}` : key] = value;
     },
     claim(path, format) {

@@ -15,6 +15,10 @@ declare module '../model/document' {
   interface FormatFacts {
     toy: { tensorCount: number };
   }
+  // A document-level fact of the format (GGUF adds its architecture and chat template this way).
+  interface ModelDocument {
+    toySplits?: { given: number; missing: string[] };
+  }
 }
 
 /**
@@ -54,6 +58,15 @@ const toyFormat: FormatModule<TensorInfo[]> = {
     draft.addTensors(tensors);
     draft.document.files.push({ format: 'toy', path: source.name, tensorCount: tensors.length });
   },
+  // Split files `NAME-0000i-of-0000n.toy` group like GGUF splits: the whole group is seen at once.
+  finish(draft, files) {
+    const split = /^(.*)-(\d{5})-of-(\d{5})\.toy$/.exec(files[0]!.source.name);
+    if (!split) return;
+    const count = Number(split[3]);
+    const given = new Set(files.map((f) => f.source.name));
+    const names = Array.from({ length: count }, (_, i) => `${split[1]}-${String(i + 1).padStart(5, '0')}-of-${split[3]}.toy`);
+    draft.document.toySplits = { given: files.length, missing: names.filter((name) => !given.has(name)) };
+  },
 };
 
 /** Writes a TOYF file byte by byte. */
@@ -85,6 +98,13 @@ describe('the format registry', () => {
     expect(document.files).toEqual([{ format: 'toy', path: 'model.toy', tensorCount: 2 }]);
     expect(document.source.files).toEqual([{ path: 'model.toy', size: 59, format: 'toy' }]);
     expect(document.warnings).toEqual([]);
+  });
+
+  it('lets the new format see its files together, and add document-level facts', async () => {
+    const split = (name: string) => new FileByteSource(new Blob([toyFile([{ name, shape: [4] }])]), `m/toy-${name}-of-00003.toy`);
+    const document = await openGroup([split('00001'), split('00003')], { formats: [...FORMATS, toyFormat] });
+    expect(document.toySplits).toEqual({ given: 2, missing: ['m/toy-00002-of-00003.toy'] });
+    expect(document.parameters.total).toBe(8);
   });
 
   it('names the new format in what Loupe says it opens', async () => {
