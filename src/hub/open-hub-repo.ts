@@ -1,5 +1,4 @@
-import { decodeText } from '../formats/card/card-format';
-import { MAX_JSON_SIDECAR_BYTES } from '../formats/json-sidecar';
+import { describeJsonSidecarProblem, MAX_JSON_SIDECAR_BYTES, readJsonSidecar } from '../formats/json-sidecar';
 import { parseSafetensorsIndex } from '../formats/safetensors/parse-safetensors-index';
 import type { Diagnostic, ModelDocument } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
@@ -141,15 +140,12 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   return { document, repo: resolved, files: describeHubFiles(resolved.files, source.opened), generationConfig };
 }
 
+/** `generation_config.json` is a JSON sidecar like the config: read once, within the same limits; a bad one is a warning. */
 async function readGenerationConfig(source: HubFileSource, warnings: Diagnostic[], signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
-  try {
-    const value: unknown = JSON.parse(decodeText(await source.read(0, source.size, signal), source.name));
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} is not a JSON object; it was ignored.` });
-  } catch (error) {
-    if (error instanceof LoupeError && (error.code === 'cancelled' || error.code === 'io')) throw error;
-    warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} is not valid JSON; it was ignored.` });
-  }
+  const sidecar = await readJsonSidecar(source, signal);
+  if (sidecar.ok && sidecar.value !== null && typeof sidecar.value === 'object' && !Array.isArray(sidecar.value)) return sidecar.value as Record<string, unknown>;
+  const why = sidecar.ok ? 'is not a JSON object' : sidecar.problem === 'not-json' || sidecar.problem === 'not-utf8' ? 'is not valid JSON' : `was not read (${describeJsonSidecarProblem(sidecar.problem)})`;
+  warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} ${why}; it was ignored.` });
   return undefined;
 }
 
