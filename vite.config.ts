@@ -50,6 +50,10 @@ function cspPlugin(): Plugin {
 
 export default defineConfig({
   plugins: [react(), cspPlugin()],
+  // The end-to-end seams (window.__loupe, window.__loupeInference) exist only in a build made with
+  // LOUPE_TEST_HOOKS=1 (npm run test:e2e). Elsewhere this is the constant false, and the minifier
+  // drops their code: a production bundle has none of it (npm run build checks, scripts/check-production-build.mjs).
+  define: { 'import.meta.env.LOUPE_TEST_HOOKS': JSON.stringify(process.env.LOUPE_TEST_HOOKS === '1') },
   // ONNX Runtime's loader uses top-level await, which classic workers cannot.
   worker: { format: 'es' },
   resolve: {

@@ -8,8 +8,9 @@ import { InferenceClient } from '../../workers/inference-client';
 
 /**
  * A test-only hook for end-to-end tests that drive the inference worker without the UI (the ONNX
- * conformance suite: a thousand small models). It exists only when the page's URL has
- * `?test-hooks=1`, and it goes through the same client, worker and runtime as the Inference view.
+ * conformance suite: a thousand small models). It exists only in a build made with
+ * LOUPE_TEST_HOOKS=1 (vite.config.ts), when the page's URL has `?test-hooks=1`, and it goes
+ * through the same client, worker and runtime as the Inference view.
  *
  *   window.__loupeInference.run({ model, inputs, backend, threads, timeoutMs })
  *
@@ -58,7 +59,7 @@ function message(error: unknown): string {
 }
 
 export function installInferenceTestHooks(): void {
-  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('test-hooks')) return;
+  if (!import.meta.env.LOUPE_TEST_HOOKS || typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('test-hooks')) return;
   const clients = new Map<string, InferenceClient>();
   const clientFor = (backend: BackendPreference, threads: number) => {
     const key = `${backend}|${threads}`;
