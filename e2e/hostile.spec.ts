@@ -80,26 +80,26 @@ async function heapBytes(page: Page): Promise<number> {
   });
 }
 
-/** The rendered card (when the Card view renders one) holds no script, no handler attribute, no javascript: URL. */
+/** The Card view renders the card, and the rendered card holds no script, no handler attribute, no javascript: URL. */
 async function expectCardInert(page: Page) {
   await page.getByTestId('tab-card').click({ timeout: 5_000 });
+  // Rendering is asynchronous (in the worker): wait for it, so that the checks below always run.
   const rendered = page.getByTestId('card-rendered');
-  if ((await rendered.count()) > 0) {
-    const html = await rendered.first().evaluate((el) => el.innerHTML);
-    expect(html).not.toMatch(/<script/i);
-    // Handlers are checked as attributes: the same text, escaped, may be shown as code (a Mermaid source block).
-    const handlers = await rendered.first().evaluate((el) =>
-      [el, ...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${n.tagName} ${a.name}`)),
-    );
-    expect(handlers).toEqual([]);
-    expect(await rendered.first().locator('script, iframe, object, embed, base, meta, link, style, form').count()).toBe(0);
-    const urls = await rendered.first().evaluate((el) =>
-      [...el.querySelectorAll('[href],[src],[action],[formaction],[xlink\\:href]')].flatMap((n) =>
-        ['href', 'src', 'action', 'formaction', 'xlink:href'].map((a) => n.getAttribute(a) ?? ''),
-      ),
-    );
-    for (const url of urls) expect([...url].filter((c) => c.charCodeAt(0) > 0x20).join('')).not.toMatch(/^(javascript|vbscript|data:text\/html)/i);
-  }
+  await expect(rendered).toHaveCount(1);
+  const html = await rendered.first().evaluate((el) => el.innerHTML);
+  expect(html).not.toMatch(/<script/i);
+  // Handlers are checked as attributes: the same text, escaped, may be shown as code (a Mermaid source block).
+  const handlers = await rendered.first().evaluate((el) =>
+    [el, ...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${n.tagName} ${a.name}`)),
+  );
+  expect(handlers).toEqual([]);
+  expect(await rendered.first().locator('script, iframe, object, embed, base, meta, link, style, form').count()).toBe(0);
+  const urls = await rendered.first().evaluate((el) =>
+    [...el.querySelectorAll('[href],[src],[action],[formaction],[xlink\\:href]')].flatMap((n) =>
+      ['href', 'src', 'action', 'formaction', 'xlink:href'].map((a) => n.getAttribute(a) ?? ''),
+    ),
+  );
+  for (const url of urls) expect([...url].filter((c) => c.charCodeAt(0) > 0x20).join('')).not.toMatch(/^(javascript|vbscript|data:text\/html)/i);
   // Nothing from a card ran: no marker set, no script element outside the app's own.
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(await page.locator('main script, main iframe, main object, main embed').count()).toBe(0);
