@@ -95,7 +95,7 @@ describe('decodeTensorProto: typed fields (encoded by onnx-proto)', () => {
     expect(() => decodeTensorProto(Uint8Array.from([0x0a, 0x05, 0x61]), 'cut.pb')).toThrow(/cut\.pb/);
   });
 
-  it.skipIf(!existsSync(SEQUENCE))('tells a SequenceProto or an OptionalProto from a TensorProto (conformance files)', () => {
+  it('tells a SequenceProto or an OptionalProto from a TensorProto (conformance files)', () => {
     expect(() => decodeTensorProto(readFileSync(SEQUENCE), 'seq.pb')).toThrow(/seq\.pb: TensorProto: .*not a TensorProto/);
     expect(() => decodeTensorProto(readFileSync(OPTIONAL), 'opt.pb')).toThrow(/opt\.pb: TensorProto: .*not a TensorProto/);
     // An OptionalProto whose name reads as plausible dims and whose other fields read as a tensor's.
@@ -125,18 +125,55 @@ function cases(): { name: string; dir: string; inputs: string[]; outputs: string
   });
 }
 
-describe.skipIf(!existsSync(TESTDATA))('decodeTensorProto: the ONNX conformance suite, against onnxruntime-node', () => {
+/**
+ * The cases where onnxruntime-node, fed the decoded inputs, does not give the decoded expected outputs:
+ * random operators and a few known ORT differences. A ratchet: any change, either way, fails until this
+ * list is updated (a case fixed is taken off; a new mismatch is a decoder bug until shown otherwise).
+ */
+const KNOWN_MISMATCHES: string[] = [
+  // Random: the expected values come from another generator.
+  'node/test_bernoulli',
+  'node/test_bernoulli_double',
+  'node/test_bernoulli_double_expanded',
+  'node/test_bernoulli_expanded',
+  'node/test_bernoulli_seed',
+  'node/test_bernoulli_seed_expanded',
+  'node/test_training_dropout',
+  'node/test_training_dropout_default',
+  'node/test_training_dropout_default_mask',
+  'node/test_training_dropout_mask',
+  // Float to string: ORT prints floats with other digits than the suite.
+  'node/test_cast_FLOAT_to_STRING',
+  'node/test_castlike_FLOAT_to_STRING',
+  'node/test_castlike_FLOAT_to_STRING_expanded',
+  // Known ORT differences.
+  'node/test_dft',
+  'node/test_dft_axis',
+  'node/test_dft_inverse',
+  'node/test_maxunpool_export_with_output_shape',
+  'node/test_resize_downsample_scales_cubic_align_corners',
+  'node/test_resize_downsample_scales_linear_align_corners',
+  'node/test_stft',
+  'node/test_stft_with_window',
+];
+/** How many cases onnxruntime-node cannot create a session for (missing kernels, training ops): also a ratchet. */
+const KNOWN_CANNOT_RUN = 68;
+
+describe('decodeTensorProto: the ONNX conformance suite, against onnxruntime-node', () => {
   it('decodes every test_data_set_0 input and output; onnxruntime-node fed the decoded inputs gives the decoded outputs', async () => {
+    if (!existsSync(TESTDATA)) throw new Error(`${TESTDATA} is missing: run \`apt-get install libonnx-testdata\` (CI installs it)`);
     const api = ort as unknown as OrtApi;
     const dtypes = new Set<string>();
     let compared = 0;
     const mismatches: string[] = [];
+    const cannotRun: string[] = [];
     for (const c of cases()) {
       let session;
       try {
         ({ session } = await createSession(api, readFileSync(join(c.dir, 'model.onnx')), { extra: { logSeverityLevel: 4 } }));
       } catch {
-        continue; // an operator onnxruntime-node lacks: nothing to compare with
+        cannotRun.push(c.name); // an operator onnxruntime-node lacks: nothing to compare with
+        continue;
       }
       try {
         const { inputs, outputs } = describeSession(session);
@@ -157,15 +194,15 @@ describe.skipIf(!existsSync(TESTDATA))('decodeTensorProto: the ONNX conformance 
         try {
           result = await runSession(api, session, feeds);
         } catch {
+          mismatches.push(`${c.name} (run fails)`);
           continue;
         }
         for (const [i, e] of expected.entries()) {
           const actual = result.outputs.find((o) => o.name === e.name) ?? result.outputs[i]!;
           const comparison = compareTensors(actual, e);
           compared++;
-          // Random operators (bernoulli, dropout in training) and a few known ORT differences disagree
-          // with the expected values; the shapes and types must still agree.
           if (!comparison.pass) mismatches.push(c.name);
+          // Even where the values disagree, the shapes and types must agree.
           expect(actual.dims, c.name).toEqual(e.dims);
         }
       } finally {
@@ -173,8 +210,8 @@ describe.skipIf(!existsSync(TESTDATA))('decodeTensorProto: the ONNX conformance 
       }
     }
     expect(compared).toBeGreaterThan(900);
-    // What onnxruntime-node itself does not reproduce (random ops, DFT/STFT, some resize modes).
-    expect(mismatches.length, mismatches.join(', ')).toBeLessThan(25);
+    expect([...new Set(mismatches)].sort(), 'cases whose outputs differ (a ratchet: update KNOWN_MISMATCHES)').toEqual([...KNOWN_MISMATCHES].sort());
+    expect(cannotRun.length, 'cases onnxruntime-node cannot create a session for').toBe(KNOWN_CANNOT_RUN);
     for (const dtype of ['float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool', 'string']) {
       expect(dtypes, `a .pb file of ${dtype}`).toContain(dtype);
     }
