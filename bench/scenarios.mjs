@@ -174,7 +174,7 @@ export const SCENARIOS = [
       const path = join(outDir, 'inline-1gb-loupe.onnx');
       (await onnxModels()).writeInlineWeightsModel(path, 1);
       const { module: parse } = await runnerImport(join(import.meta.dirname, '..', 'src', 'formats', 'onnx', 'parse-onnx.ts'));
-      const { module: files } = await runnerImport(join(import.meta.dirname, '..', 'src', 'formats', 'onnx', 'node-file-source.ts'));
+      const { module: files } = await runnerImport(join(import.meta.dirname, '..', 'test', 'node', 'node-file-source.ts'));
       return { path, parse, files, cleanup: () => rmSync(path, { force: true }) };
     },
     async measure({ path, parse, files }) {
@@ -209,6 +209,40 @@ export const SCENARIOS = [
       await page.waitForFunction(() => performance.getEntriesByName('loupe:hub:open').length > 0);
       const s = server.stats();
       return { transferred: s.hub.bytes + s.cdn.bytes };
+    },
+  },
+  {
+    // The timings the unit tests no longer assert (they bound the work instead): pure functions, in Node.
+    name: 'pure functions (Node): 5 MB card render, 20,000-node search and first view',
+    metrics: ['renderCard', 'searchGraph', 'buildView'],
+    memoryMetrics: [],
+    async prepare() {
+      const load = async (...path) => (await runnerImport(join(import.meta.dirname, '..', ...path))).module;
+      const [card, synthetic, scopes, search, view] = await Promise.all([
+        load('src', 'card', 'render-card.ts'),
+        load('test', 'builders', 'synthetic-graph.ts'),
+        load('src', 'graph', 'build-scope-tree.ts'),
+        load('src', 'graph', 'search-graph.ts'),
+        load('src', 'graph', 'build-view.ts'),
+      ]);
+      const prose = '## Results on a benchmark\n\nThe model was evaluated on many tasks; see the table, and **the paper** for more. '.repeat(5) + '\n\n';
+      const table = `| Task | Metric | Value |\n|---|---|---|\n${'| hellaswag | acc | 0.81 |\n'.repeat(100)}\n`;
+      let markdown = '';
+      while (markdown.length < 5_000_000) markdown += prose + table;
+      const { graph, initializers } = synthetic.syntheticTransformer(40, 500);
+      return { card, scopes, search, view, markdown, graph, initializers };
+    },
+    async measure({ card, scopes, search, view, markdown, graph, initializers }) {
+      const time = (work) => {
+        const start = performance.now();
+        work();
+        return performance.now() - start;
+      };
+      const renderCard = time(() => card.renderCard(markdown, { allowRemoteImages: false }));
+      const tree = scopes.buildScopeTree(graph, initializers);
+      const searchGraph = time(() => search.searchGraph(tree, '/layers\\.1\\d\\/mlp\\/Mul/'));
+      const buildView = time(() => view.buildView(tree, '', { expanded: view.defaultExpanded(tree) }));
+      return { renderCard, searchGraph, buildView };
     },
   },
   ...INFERENCE_SCENARIOS,

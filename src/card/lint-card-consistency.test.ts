@@ -27,9 +27,8 @@ describe('statedParameterCounts', () => {
   });
 
   it('stays linear on long runs of spaces and digits', () => {
-    const started = performance.now();
-    statedParameterCounts(`1${' '.repeat(200_000)}x ${'9'.repeat(200_000)}`);
-    expect(performance.now() - started).toBeLessThan(500);
+    // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
+    expect(statedParameterCounts(`1${' '.repeat(200_000)}x ${'9'.repeat(200_000)}`)).toEqual([]);
   });
 });
 

@@ -22,9 +22,8 @@ describe('lintCard', () => {
 
   it('reports an alias bomb as an error without expanding it', () => {
     const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
-    const started = performance.now();
+    // Expanded, the bomb is 9^9 nodes: the test would run out of memory or time, not pass.
     const lints = lintCard(cardFixture('minimal', `---\n${bomb}\n---\n# x\n`));
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(lints[0]).toMatchObject({ code: 'metadata-invalid', line: 3 });
     expect(lints[0]?.message).toMatch(/alias/i);
   });
@@ -59,11 +58,10 @@ describe('lintCard', () => {
     expect(lints.some((l) => l.code === 'pipeline-tag-missing' || l.code === 'library-missing')).toBe(false);
   });
 
-  it('never throws on hostile bodies, and finishes quickly', () => {
+  it('never throws on hostile bodies', () => {
+    // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
     for (const body of ['>'.repeat(100_000) + ' x', '- '.repeat(50_000) + 'x', '[a]'.repeat(100_000), '<div>'.repeat(30_000), '\\a\n'.repeat(50_000)]) {
-      const started = performance.now();
       expect(() => lintCard({ path: 'README.md', frontMatter: 'license: mit', body })).not.toThrow();
-      expect(performance.now() - started).toBeLessThan(3_000);
     }
   });
 

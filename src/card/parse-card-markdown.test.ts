@@ -60,9 +60,9 @@ describe('prepareCardMarkdown', () => {
   });
 
   it('stays linear on long runs of spaces', () => {
-    const started = performance.now();
-    prepareCardMarkdown(`a\n---${' '.repeat(150_000)}x\n|${' '.repeat(50_000)}`);
-    expect(performance.now() - started).toBeLessThan(500);
+    // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
+    const prepared = prepareCardMarkdown(`a\n---${' '.repeat(150_000)}x\n|${' '.repeat(50_000)}`);
+    expect(prepared).toBeDefined();
   });
 
   it('bounds footnote marks over the whole card', () => {

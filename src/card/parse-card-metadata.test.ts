@@ -44,9 +44,8 @@ describe('parseCardMetadata', () => {
       const previous = String.fromCharCode(96 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    const started = performance.now();
+    // Expanded, the bomb is 9^9 nodes: the test would run out of memory or time, not pass.
     const result = parseCardMetadata(levels.join('\n'));
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(result.data).toBeUndefined();
     expect(result.error?.message).toMatch(/alias/i);
     expect(result.error).toMatchObject({ line: 2 });

@@ -210,17 +210,13 @@ describe('renderCard: links and images', () => {
 });
 
 describe('renderCard: bounds', () => {
-  it('renders a realistic 5 MB card in a few seconds, formatting the start and showing the rest as text', () => {
+  it('renders a realistic 5 MB card, formatting the start and showing the rest as text (timed in npm run bench)', () => {
     const prose = '## Results on a benchmark\n\nThe model was evaluated on many tasks; see the table, and **the paper** for more. '.repeat(5) + '\n\n';
     const table = `| Task | Metric | Value |\n|---|---|---|\n${'| hellaswag | acc | 0.81 |\n'.repeat(100)}\n`;
     const code = `\`\`\`python\n${'model = AutoModel.from_pretrained("org/name")\n'.repeat(20)}\`\`\`\n\n`;
     let card = `![plot](data:image/png;base64,${'iVBORw0KGgoAAAANSUhEUgAA'.repeat(100_000)})\n\n`;
     while (card.length < 5_000_000) card += prose + table + code;
-    const started = performance.now();
     const { html, removed } = renderCard(card, LOCAL);
-    const elapsed = performance.now() - started;
-    // Typically 1-2 s; the bound leaves room for a loaded CI machine.
-    expect(elapsed).toBeLessThan(8_000);
     expect(html).toContain('<table>');
     expect(html).toContain('<pre class="card-rest">');
     expect(removed.map((l) => l.code)).toEqual(expect.arrayContaining(['card-long', 'sanitized']));
@@ -234,10 +230,9 @@ describe('renderCard: bounds', () => {
   });
 
   it('stops formatting before a paragraph with too much markup, in linear time', () => {
+    // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
     for (const hostile of ['[a]'.repeat(100_000), '['.repeat(50_000) + ']'.repeat(50_000), '**a'.repeat(100_000), '\\a\n'.repeat(50_000), '[^a]'.repeat(50_000)]) {
-      const started = performance.now();
       const { html, removed } = renderCard(`# Title\n\n${hostile}`, LOCAL);
-      expect(performance.now() - started).toBeLessThan(2_000);
       expect(html).toContain('<h1');
       expect(html).toContain('<pre class="card-rest">');
       expect(removed[0]).toMatchObject({ code: 'card-complex', severity: 'warning' });
@@ -249,9 +244,7 @@ describe('renderCard: bounds', () => {
   it('survives hostile nesting', () => {
     const cases = ['>'.repeat(100_000) + ' x', '- '.repeat(50_000) + 'x', '<div>'.repeat(30_000) + 'x', Array.from({ length: 400 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n')];
     for (const markdown of cases) {
-      const started = performance.now();
       const { html } = renderCard(markdown, LOCAL);
-      expect(performance.now() - started).toBeLessThan(3_000);
       expect(html).not.toMatch(/<script/);
     }
     expect(renderCard('<div>'.repeat(30_000) + 'x', LOCAL).removed).toEqual([expect.objectContaining({ code: 'render-failed' })]);

@@ -165,21 +165,18 @@ describe('groupValueNames', () => {
 });
 
 describe('buildView: a 20,000-node transformer', () => {
-  it('keeps the first view small and fast', () => {
+  it('keeps the first view and a scope view small (timed in npm run bench)', () => {
     const { graph, initializers } = syntheticTransformer(40, 500);
     expect(graph.nodes.length).toBeGreaterThanOrEqual(20_000);
-    const started = performance.now();
     const tree = buildScopeTree(graph, initializers);
     const expanded = defaultExpanded(tree);
     const view = buildView(tree, '', { expanded });
-    const elapsed = performance.now() - started;
     expect(view.renderedCount).toBeLessThanOrEqual(MAX_RENDERED);
+    expect(view.boxes.length).toBeLessThanOrEqual(MAX_RENDERED);
     expect(view.boxes.some((b) => b.label === 'layers.{0..39} ×40')).toBe(true);
     expect(view.nodeCount).toBe(graph.nodes.length);
-    // Well under 100 ms on a desktop; loose here so a busy CI machine does not flake.
-    expect(elapsed).toBeLessThan(1000);
-    const again = performance.now();
-    buildView(tree, 'model/layers.17', {});
-    expect(performance.now() - again).toBeLessThan(1000);
+    const layer = buildView(tree, 'model/layers.17', {});
+    expect(layer.renderedCount).toBeLessThanOrEqual(MAX_RENDERED);
+    expect(layer.boxes.length).toBeLessThanOrEqual(MAX_RENDERED);
   });
 });

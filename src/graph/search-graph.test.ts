@@ -59,17 +59,13 @@ describe('searchGraph', () => {
     expect(opened.focusBoxId).toBe(`node:${hit.nodeId}`);
   });
 
-  it('searches 20,000 nodes quickly', () => {
+  it('searches 20,000 nodes, by text and by regex (timed in npm run bench)', () => {
     const big = syntheticTransformer(40, 500);
     const bigTree = buildScopeTree(big.graph, big.initializers);
-    searchGraph(bigTree, 'warm up');
-    const started = performance.now();
     const text = searchGraph(bigTree, 'self_attn/matmul');
     const regex = searchGraph(bigTree, '/layers\\.1\\d\\/mlp\\/Mul/');
-    const elapsed = performance.now() - started;
     expect(text.total).toBeGreaterThan(0);
     expect(regex.total).toBeGreaterThan(0);
-    // Under 20 ms each on a desktop; loose here against a busy machine.
-    expect(elapsed).toBeLessThan(500);
+    expect(regex.hits.every((h) => /layers\.1\d\/mlp\/Mul/.test(h.name))).toBe(true);
   });
 });
