@@ -28,6 +28,37 @@ export const DTYPES = {
   F4: { bits: 4, kind: 'float' },
   U4: { bits: 4, kind: 'uint' },
   I4: { bits: 4, kind: 'int' },
+  /**
+   * ggml's block-quantized types (GGUF). `bits` is the average per element, block scales included;
+   * elements decode only a whole block at a time (src/formats/gguf/ggml-types.ts has the blocks).
+   */
+  Q4_0: { bits: 4.5, kind: 'quantized' },
+  Q4_1: { bits: 5, kind: 'quantized' },
+  Q5_0: { bits: 5.5, kind: 'quantized' },
+  Q5_1: { bits: 6, kind: 'quantized' },
+  Q8_0: { bits: 8.5, kind: 'quantized' },
+  Q8_1: { bits: 9, kind: 'quantized' },
+  Q2_K: { bits: 2.625, kind: 'quantized' },
+  Q3_K: { bits: 3.4375, kind: 'quantized' },
+  Q4_K: { bits: 4.5, kind: 'quantized' },
+  Q5_K: { bits: 5.5, kind: 'quantized' },
+  Q6_K: { bits: 6.5625, kind: 'quantized' },
+  Q8_K: { bits: 9.125, kind: 'quantized' },
+  IQ2_XXS: { bits: 2.0625, kind: 'quantized' },
+  IQ2_XS: { bits: 2.3125, kind: 'quantized' },
+  IQ3_XXS: { bits: 3.0625, kind: 'quantized' },
+  IQ1_S: { bits: 1.5625, kind: 'quantized' },
+  IQ4_NL: { bits: 4.5, kind: 'quantized' },
+  IQ3_S: { bits: 3.4375, kind: 'quantized' },
+  IQ2_S: { bits: 2.5625, kind: 'quantized' },
+  IQ4_XS: { bits: 4.25, kind: 'quantized' },
+  IQ1_M: { bits: 1.75, kind: 'quantized' },
+  TQ1_0: { bits: 1.6875, kind: 'quantized' },
+  TQ2_0: { bits: 2.0625, kind: 'quantized' },
+  MXFP4: { bits: 4.25, kind: 'quantized' },
+  NVFP4: { bits: 4.5, kind: 'quantized' },
+  Q1_0: { bits: 1.125, kind: 'quantized' },
+  Q2_0: { bits: 2.25, kind: 'quantized' },
   /** Variable-length strings (ONNX only); no fixed width. */
   STRING: { bits: 0, kind: 'string' },
 } as const satisfies Record<string, { bits: number; kind: string }>;

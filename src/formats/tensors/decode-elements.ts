@@ -96,8 +96,9 @@ const bf16Float = new Float32Array(bf16Bits.buffer);
  * 64-bit integers become the nearest double (exact up to 2^53).
  */
 export function decodeToFloat64(dtype: DType, bytes: Uint8Array, count: number, out: Float64Array, outOffset = 0): void {
-  const bits = DTYPES[dtype].bits;
+  const { bits, kind } = DTYPES[dtype];
   if (bits === 0) throw new RangeError(`${dtype} elements have no fixed width and cannot be decoded as numbers`);
+  if (kind === 'quantized') throw new RangeError(`${dtype} decodes only by whole blocks (src/formats/gguf/dequantize-ggml.ts)`);
   const needed = Math.ceil((count * bits) / 8);
   if (bytes.length < needed) throw new RangeError(`${count} ${dtype} elements need ${needed} bytes, got ${bytes.length}`);
   if (out.length - outOffset < count * valuesPerElement(dtype)) throw new RangeError('output array is too small');

@@ -46,6 +46,16 @@ export interface TensorStatsOptions {
   chunkBytes?: number;
   /** Histogram bins, 1 to MAX_BINS. */
   bins?: number;
+  /** Decodes the tensor's bytes instead of decodeToFloat64: for types the dtype alone cannot decode (ggml's quantized blocks, big-endian data). */
+  decoder?: ElementDecoder;
+}
+
+/** Decodes a run of whole groups of elements (e.g. quantization blocks) into one number each. */
+export interface ElementDecoder {
+  /** The smallest run of whole elements that fills whole bytes; chunked reads split only at these boundaries. */
+  group: { elements: number; bytes: number };
+  /** Decodes `count` elements (whole groups) from the start of `bytes` into `out` from index 0. */
+  decode(bytes: Uint8Array, count: number, out: Float64Array): void;
 }
 
 /**
@@ -65,19 +75,21 @@ export async function computeTensorStats(source: ByteSource, tensor: TensorInfo,
   if (signal?.aborted) throw new CancelledError();
 
   const { dtype, elements } = tensor;
+  const { decoder } = options;
   const field = `tensors[${JSON.stringify(tensor.name)}]`;
-  const bits = DTYPES[dtype].bits;
+  const { bits, kind } = DTYPES[dtype];
   if (bits === 0) throw new FormatError(tensor.file, `${field}.dtype`, `${dtype} values are not numbers`);
-  const needed = Math.ceil((elements * bits) / 8);
+  if (kind === 'quantized' && decoder === undefined) throw new FormatError(tensor.file, `${field}.dtype`, `statistics are not available for ${dtype} tensors`);
+  const group = decoder?.group ?? packedGroup(dtype);
+  const needed = decoder ? Math.ceil(elements / group.elements) * group.bytes : Math.ceil((elements * bits) / 8);
   if (tensor.byteLength < needed) {
     throw new FormatError(tensor.file, field, `${tensor.byteLength} bytes is too short for ${elements} ${dtype} elements (${needed} bytes)`);
   }
 
-  const group = packedGroup(dtype);
   const groupsPerChunk = Math.max(1, Math.floor(chunkBytes / group.bytes));
   const chunkLength = groupsPerChunk * group.bytes;
   const chunkElements = groupsPerChunk * group.elements;
-  const perElement = valuesPerElement(dtype);
+  const perElement = decoder ? 1 : valuesPerElement(dtype);
   const values = new Float64Array(Math.min(chunkElements, elements) * perElement);
   const onePass = needed <= chunkLength;
   const total = onePass ? needed : 2 * needed;
@@ -90,7 +102,8 @@ export async function computeTensorStats(source: ByteSource, tensor: TensorInfo,
       const length = Math.min(chunkLength, needed - offset);
       const count = Math.min(chunkElements, elements - element);
       const bytes = await source.read(tensor.byteOffset + offset, length, signal);
-      decodeToFloat64(dtype, bytes, count, values);
+      if (decoder) decoder.decode(bytes, count, values);
+      else decodeToFloat64(dtype, bytes, count, values);
       visit(count * perElement);
       done += length;
       onProgress?.(done, total);
