@@ -200,25 +200,26 @@ export function describeGguf(header: GgufHeader): GgufFile {
     alignment: header.alignment,
     dataStart: header.dataStart,
     metadata: header.metadata.map(summarizeEntry),
-    tensors: header.tensors.map((tensor) => ggufTensorInfo(header.file, tensor, header.littleEndian)),
+    tensors: header.tensors.map((tensor) => ggufTensorInfo(header.file, tensor)),
     facts: deriveGgufFacts(header),
   };
 }
 
-/** A GGUF tensor as a Loupe TensorInfo. Big-endian data is marked unreadable for the generic decoders. */
-export function ggufTensorInfo(file: string, tensor: GgufTensorInfo, littleEndian = true): TensorInfo {
-  const type = ggmlTypeByName(tensor.type)!;
-  const info: TensorInfo = {
+/**
+ * A GGUF tensor as a Loupe TensorInfo: the dtype is the ggml type's name, the shape in PyTorch
+ * order. Statistics must go through computeGgufTensorStats, which knows the blocks and the file's
+ * byte order (a big-endian file's F32 data would misread through the generic decoders).
+ */
+export function ggufTensorInfo(file: string, tensor: GgufTensorInfo): TensorInfo {
+  return {
     name: tensor.name,
-    dtype: ggmlDType(type),
+    dtype: ggmlDType(ggmlTypeByName(tensor.type)!),
     shape: tensor.shape,
     elements: tensor.elements,
     file,
     byteOffset: tensor.byteOffset,
     byteLength: tensor.byteLength,
   };
-  if (!littleEndian) info.origin = 'big-endian GGUF data';
-  return info;
 }
 
 export function deriveGgufFacts(header: GgufHeader): GgufFacts {
