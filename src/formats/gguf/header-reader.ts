@@ -110,6 +110,16 @@ export class HeaderReader {
   u64(): bigint {
     return this.#view.getBigUint64(this.#at(8), this.littleEndian);
   }
+  /**
+   * A u64 as a number, without allocating a BigInt: exact up to 2^53, and above that some number
+   * above 2^53 (every caller compares it with a limit far below). For lengths and counts.
+   */
+  u64Number(): number {
+    const at = this.#at(8);
+    const a = this.#view.getUint32(at, this.littleEndian);
+    const b = this.#view.getUint32(at + 4, this.littleEndian);
+    return this.littleEndian ? b * 2 ** 32 + a : a * 2 ** 32 + b;
+  }
   i64(): bigint {
     return this.#view.getBigInt64(this.#at(8), this.littleEndian);
   }

@@ -198,8 +198,7 @@ async function readString(reader: HeaderReader, field: string, limit: number): P
   const buffered = readBufferedString(reader, field, limit);
   if (buffered !== undefined) return buffered;
   await reader.fill(8, field);
-  const length = reader.u64();
-  const n = checkedStringLength(reader, length, field, limit);
+  const n = checkedStringLength(reader, reader.u64Number(), field, limit);
   await reader.fill(n, field);
   return decodeString(reader, n, field);
 }
@@ -211,8 +210,7 @@ async function readString(reader: HeaderReader, field: string, limit: number): P
 function readBufferedString(reader: HeaderReader, field: string, limit: number, index?: number): string | undefined {
   if (reader.available() < 8) return undefined;
   const start = reader.position;
-  const length = reader.u64();
-  const n = checkedStringLength(reader, length, field, limit, index);
+  const n = checkedStringLength(reader, reader.u64Number(), field, limit, index);
   if (reader.available() < n) {
     reader.position = start;
     return undefined;
@@ -225,9 +223,8 @@ function elementField(field: string, index: number | undefined): string {
   return index === undefined ? field : `${field}[${index}]`;
 }
 
-function checkedStringLength(reader: HeaderReader, length: bigint, field: string, limit: number, index?: number): number {
-  if (length > BigInt(limit)) throw new FormatError(reader.file, elementField(field, index), `string length ${length} is more than the limit of ${limit} bytes`);
-  const n = Number(length);
+function checkedStringLength(reader: HeaderReader, n: number, field: string, limit: number, index?: number): number {
+  if (n > limit) throw new FormatError(reader.file, elementField(field, index), `string length ${u64Text(n)} is more than the limit of ${limit} bytes`);
   if (n > reader.remaining()) throw new FormatError(reader.file, elementField(field, index), `string length ${n} runs past the end of the file (${reader.remaining()} bytes remain)`);
   return n;
 }
@@ -294,9 +291,8 @@ async function readArray(reader: HeaderReader, field: string, level: number): Pr
   if (level > MAX_ARRAY_NESTING) throw new FormatError(reader.file, field, `arrays are nested more than ${MAX_ARRAY_NESTING} deep`);
   if (reader.available() < 12) await reader.fill(12, field);
   const type = valueType(reader, reader.u32(), `${field}.type`);
-  const count = reader.u64();
-  if (count > BigInt(MAX_ARRAY_LENGTH)) throw new FormatError(reader.file, field, `array length ${count} is more than the limit of ${MAX_ARRAY_LENGTH}`);
-  const n = Number(count);
+  const n = reader.u64Number();
+  if (n > MAX_ARRAY_LENGTH) throw new FormatError(reader.file, field, `array length ${u64Text(n)} is more than the limit of ${MAX_ARRAY_LENGTH}`);
   const minBytes = n * MIN_VALUE_BYTES[type];
   if (minBytes > reader.remaining()) {
     throw new FormatError(reader.file, field, `${n} ${type} elements need at least ${minBytes} bytes, but only ${reader.remaining()} remain in the file`);
@@ -421,6 +417,11 @@ function layOut(file: string, size: number, infos: RawTensorInfo[], dataStart: n
     }
   }
   return tensors;
+}
+
+/** A u64 read as a number, for a message: exact up to 2^53. */
+function u64Text(n: number): string {
+  return n > Number.MAX_SAFE_INTEGER ? 'above 2^53' : String(n);
 }
 
 export function alignUp(offset: number, alignment: number): number {
