@@ -5,7 +5,8 @@ import { q8_0Data, tinyLlamaGguf } from '../../../test/fixtures/gguf-fixtures';
 import { BoundedSource } from '../../../test/fuzz/fuzz-helpers';
 import { computeGgufTensorStats, ggmlElementDecoder, GGML_STATS_TYPES } from './dequantize-ggml';
 import { describeGguf } from './gguf-facts';
-import { GGML_TYPES } from './ggml-types';
+import { GGML_TYPES, type GgmlTypeName } from './ggml-types';
+import { computeTensorStats } from '../tensors/tensor-stats';
 import { parseGgufHeader } from './parse-gguf';
 
 /** A fixed-seed generator of integers in [min, max]. */
@@ -123,6 +124,30 @@ describe('computeGgufTensorStats', () => {
     const want = expected(q8_0Data(64 * 64).values);
     expect(stats).toMatchObject({ count: want.count, zeros: want.zeros, min: want.min, max: want.max });
     expect(stats.mean).toBeCloseTo(want.mean, 12);
+  });
+
+  it('gives a big-endian file the same statistics as the little-endian one', async () => {
+    const stats = async (littleEndian: boolean) => {
+      const fixture = tinyLlamaGguf({ littleEndian });
+      const parsed = describeGguf(await parseGgufHeader(new BoundedSource(fixture.bytes, fixture.name)));
+      return Promise.all(
+        ['blk.0.attn_q.weight', 'blk.0.ffn_down.weight', 'output_norm.weight'].map((name) => {
+          const tensor = parsed.tensors.find((t) => t.name === name)!;
+          return computeGgufTensorStats(new BoundedSource(fixture.bytes, fixture.name), tensor, tensor.dtype as GgmlTypeName, littleEndian);
+        }),
+      );
+    };
+    const little = await stats(true);
+    expect(await stats(false)).toEqual(little);
+    // output_norm is 1 + i / 64 for i < 64.
+    expect(little[2]).toMatchObject({ min: 1, max: 1 + 63 / 64, zeros: 0 });
+  });
+
+  it('keeps the generic statistics from misreading a quantized tensor', async () => {
+    const fixture = tinyLlamaGguf();
+    const parsed = describeGguf(await parseGgufHeader(new BoundedSource(fixture.bytes, fixture.name)));
+    const tensor = parsed.tensors.find((t) => t.dtype === 'Q8_0')!;
+    await expect(computeTensorStats(new BoundedSource(fixture.bytes, fixture.name), tensor)).rejects.toThrow(/statistics are not available for Q8_0 tensors/);
   });
 
   it('says clearly that statistics are not available for other types', async () => {
