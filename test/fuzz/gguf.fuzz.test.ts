@@ -4,7 +4,9 @@ import { ggufFormat } from '../../src/formats/gguf/gguf-format';
 import { FormatError } from '../../src/model/errors';
 import { kv, writeGguf, type WriterEntry, type WriterTensor } from '../builders/gguf-writer';
 import { largeTokenizerGguf, tinyLlamaGguf, tinyLlamaSplit, tinyLoraGguf } from '../fixtures/gguf-fixtures';
-import { check, FUZZ_SEED, fuzzMutations, runs, TEST_TIMEOUT_MS, tally, type BoundedSource, type Parse, type Seed } from './fuzz-helpers';
+import { FORMATS } from '../../src/formats/registry';
+import { openGroup } from '../../src/formats/open-group';
+import { BoundedSource, check, FUZZ_SEED, fuzzMutations, mutate, mutationsArb, runs, TEST_TIMEOUT_MS, tally, type Parse, type Seed } from './fuzz-helpers';
 
 /** The parse under test: a result, or a FormatError. Any other error, typed or not, fails the property. */
 const parse: Parse = async (source: BoundedSource, signal: AbortSignal) => {
@@ -32,7 +34,21 @@ afterAll(() => {
 
 const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 1n, 2n ** 32n, 2n ** 40n, 2n ** 62n, 2n ** 63n, 2n ** 64n - 1n));
 
+/** The registry with GGUF added, as the integration will have it. */
+const formats = [...FORMATS, ggufFormat];
+
 describe('GGUF fuzz', () => {
+  it('a split model with one mutated split opens or gives a typed error', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const [first, second] = tinyLlamaSplit();
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), mutationsArb, async (mutateFirst, mutations) => {
+        const [target, other] = mutateFirst ? [first!, second!] : [second!, first!];
+        await check(target, mutate(target.bytes, mutations), (source, signal) => openGroup([source, new BoundedSource(other.bytes, other.name)], { formats, signal }));
+      }),
+      { seed: FUZZ_SEED, numRuns: runs(300) },
+    );
+  });
+
   it('mutated files give a model or a FormatError', { timeout: TEST_TIMEOUT_MS }, async () => {
     await fuzzMutations(seeds, parse, runs(1500));
   });

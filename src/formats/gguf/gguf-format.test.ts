@@ -5,6 +5,8 @@ import { FormatError } from '../../model/errors';
 import { openGroup } from '../open-group';
 import { FORMATS } from '../registry';
 import { ggufFormat } from './gguf-format';
+import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
+import { kv, writeGguf } from '../../../test/builders/gguf-writer';
 
 /** The registry with GGUF added, as the integration will have it. */
 const formats = [...FORMATS, ggufFormat];
@@ -37,6 +39,19 @@ describe('ggufFormat in the registry', () => {
     expect(partial.warnings).toEqual([
       expect.objectContaining({ code: 'gguf-split-missing', file: 'tiny-llama-Q8_0-00002-of-00002.gguf' }),
     ]);
+  });
+
+  it('names a few missing splits of a file claiming 65,535, and counts the rest', async () => {
+    const claim = writeGguf({ metadata: [kv.u16('split.no', 0), kv.u16('split.count', 65_535)] });
+    const document = await open([{ name: 'big-00001-of-65535.gguf', bytes: claim }]);
+    expect(document.warnings).toHaveLength(MAX_NAMED_MISSING_SPLITS + 1);
+    expect(document.warnings[0]).toMatchObject({ code: 'gguf-split-missing', file: 'big-00002-of-65535.gguf' });
+    expect(document.warnings.at(-1)!.message).toBe(`${65_534 - MAX_NAMED_MISSING_SPLITS} more of the 65535 splits of big-00001-of-65535.gguf were not among the files given.`);
+  });
+
+  it('refuses a split count of 0', async () => {
+    const claim = writeGguf({ metadata: [kv.u16('split.no', 0), kv.u16('split.count', 0)] });
+    await expect(open([{ name: 'zero.gguf', bytes: claim }])).rejects.toMatchObject({ file: 'zero.gguf', field: 'metadata["split.count"]' });
   });
 
   it('gives a hostile GGUF its FormatError, and the next file opens', async () => {

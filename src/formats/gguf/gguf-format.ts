@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../model/byte-source';
 import type { FormatModule } from '../format-module';
 import { describeGguf, SHOWN_STRING_LENGTH, type GgufFile } from './gguf-facts';
+import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
 import { mergeGgufSplits, parseGgufSplitName } from './merge-gguf-splits';
 import { GGUF_MAGIC, parseGgufHeader } from './parse-gguf';
 
@@ -51,13 +52,23 @@ export const ggufFormat: FormatModule<GgufFile> = {
     }
     for (const parts of sets.values()) {
       const merged = mergeGgufSplits(parts);
-      for (const missing of merged.missing) {
+      for (const missing of merged.missing.slice(0, MAX_NAMED_MISSING_SPLITS)) {
         draft.document.warnings.push({
           severity: 'warning',
           code: 'gguf-split-missing',
           file: missing,
           field: 'split.count',
           message: `Split ${missing} of ${merged.primary.path} was not among the files given; its tensors are not shown.`,
+        });
+      }
+      const unnamed = merged.missing.length - MAX_NAMED_MISSING_SPLITS;
+      if (unnamed > 0) {
+        draft.document.warnings.push({
+          severity: 'warning',
+          code: 'gguf-split-missing',
+          file: merged.primary.path,
+          field: 'split.count',
+          message: `${unnamed} more of the ${merged.count} splits of ${merged.primary.path} were not among the files given.`,
         });
       }
       for (const message of merged.warnings) draft.document.warnings.push({ severity: 'warning', code: 'gguf-split-mismatch', file: merged.primary.path, message });

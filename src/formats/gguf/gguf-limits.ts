@@ -30,3 +30,7 @@ export const MIN_BITS_PER_PARAMETER = 1;
 export const MAX_HEADER_LENGTH = 64 * 1024 * 1024;
 /** Largest `general.alignment`; ggml writes 32, and a data section never needs more than a page or two. */
 export const MAX_ALIGNMENT = 1024 * 1024;
+/** Most files a model may be split into: llama.cpp writes `split.count` as a uint16. */
+export const MAX_SPLIT_COUNT = 65_535;
+/** Missing splits named one warning each; the rest are counted in one more. */
+export const MAX_NAMED_MISSING_SPLITS = 8;

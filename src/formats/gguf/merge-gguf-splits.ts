@@ -1,6 +1,7 @@
 import type { TensorInfo } from '../../model/document';
 import { FormatError } from '../../model/errors';
 import { parameterFacts, type GgufFile, type GgufParameterFacts } from './gguf-facts';
+import { MAX_SPLIT_COUNT } from './gguf-limits';
 
 /** llama.cpp gguf-split names: `PREFIX-00001-of-00003.gguf`, numbered from 1, five digits each. */
 const SPLIT_NAME = /^(?<prefix>.*)-(?<index>\d{5})-of-(?<count>\d{5})\.gguf$/;
@@ -44,6 +45,7 @@ export function mergeGgufSplits(files: GgufFile[]): GgufMergedModel {
   const parts = files.slice().sort((a, b) => (a.facts.split?.index ?? 0) - (b.facts.split?.index ?? 0));
   const primary = parts.find((p) => (p.facts.split?.index ?? 0) === 0) ?? parts[0]!;
   const count = primary.facts.split?.count ?? 1;
+  if (count < 1 || count > MAX_SPLIT_COUNT) throw new FormatError(primary.path, 'metadata["split.count"]', `${count} is not a split count from 1 to ${MAX_SPLIT_COUNT}`);
   const warnings: string[] = [];
   const byIndex = new Map<number, GgufFile>();
   for (const part of parts) {
@@ -57,8 +59,7 @@ export function mergeGgufSplits(files: GgufFile[]): GgufMergedModel {
   }
   const named = parseGgufSplitName(primary.path);
   const missing: string[] = [];
-  // Bounded: split.count is a uint16 in llama.cpp; a larger one from a hostile file is capped here.
-  for (let index = 0; index < Math.min(count, 65_535); index++) {
+  for (let index = 0; index < count; index++) {
     if (byIndex.has(index)) continue;
     missing.push(named ? ggufSplitName(named.prefix, index + 1, count) : `split ${index + 1} of ${count}`);
   }
