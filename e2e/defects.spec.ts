@@ -16,3 +16,14 @@ test('a card diagram keeps its labels', async ({ page }) => {
   expect(labels).toEqual(['input_ids [batch, seq]', 'embed_tokens 1000x64']);
   expect(await svg.locator('foreignObject').count()).toBe(0);
 });
+
+test('protocol 0 pickles are recognized and judged unsafe, with or without a .pkl name', async ({ page }) => {
+  await page.goto('/');
+  for (const name of ['model.pkl', 'model']) {
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from("cos\nsystem\n(S'echo pwned'\ntR.", 'latin1') });
+    await expect(page.getByTestId('doc-status')).toHaveText(name);
+    await expectState(page, 'ready');
+    await expect(page.getByTestId('pickle-verdict')).toHaveAttribute('data-verdict', 'unsafe');
+    await expect(page.locator('[data-testid="pickle-import"][data-import="os.system"]')).toBeVisible();
+  }
+});
