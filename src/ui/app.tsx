@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { toLoupeError } from '../model/errors';
 import type { FileInput } from '../workers/parse-protocol';
 import { collectDroppedFiles, filesFromInput } from './collect-dropped-files';
+import { FilePickerButton } from './file-picker-button';
 import { loadExample } from './load-example';
 import { HubSettings } from './hub-settings';
 import { RepoInput } from './repo-input';
@@ -169,21 +170,15 @@ export function App() {
 }
 
 function OpenButtons({ onFiles }: { onFiles: (files: FileInput[]) => void }) {
-  const onChange = (event: React.ChangeEvent<HTMLInputElement>) => {
-    const files = filesFromInput(event.target.files);
-    event.target.value = ''; // so that choosing the same file again still opens it
-    if (files.length > 0) onFiles(files);
-  };
+  const open = (files: File[]) => onFiles(filesFromInput(files));
   return (
     <div className="open-buttons">
-      <label className="button">
+      <FilePickerButton multiple testId="file-input" buttonTestId="open-files" onFiles={open}>
         Open files
-        <input type="file" multiple data-testid="file-input" onChange={onChange} hidden />
-      </label>
-      <label className="button">
+      </FilePickerButton>
+      <FilePickerButton directory testId="folder-input" buttonTestId="open-folder" onFiles={open}>
         Open folder
-        <input type="file" data-testid="folder-input" onChange={onChange} hidden {...{ webkitdirectory: '' }} />
-      </label>
+      </FilePickerButton>
     </div>
   );
 }
