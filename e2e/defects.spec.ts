@@ -74,3 +74,40 @@ test('the keyboard reaches "Load inputs" and "Compare with expected" in the Infe
     expect((await chooser).isMultiple()).toBe(true);
   }
 });
+
+test('a view that throws while rendering shows its error with details to copy; the other views and tabs keep working', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('/?test-hooks=1&view=tensors');
+  await page.getByTestId('open-example').click();
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('tensor-table')).toBeVisible();
+
+  await page.evaluate(() => (window as unknown as { __loupe: { failView: (v: string) => void } }).__loupe.failView('tensors'));
+  const panel = page.getByTestId('view-error');
+  await expect(panel).toBeVisible();
+  await expect(panel).toHaveAttribute('data-view', 'Tensors');
+  await expect(page.getByTestId('view-error-message')).toHaveText('A test made the tensors view fail while rendering.');
+  await expect(page.getByTestId('tensor-table')).toHaveCount(0);
+  await page.getByTestId('copy-error-details').click();
+  await expect(panel.getByRole('status')).toHaveText('Copied.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('Loupe: the Tensors view failed while rendering.');
+  expect(copied).toContain('Error: A test made the tensors view fail while rendering.');
+
+  // The rest of the app works: the header, the tabs, and the other views.
+  await expectState(page, 'ready');
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', '158016');
+  await page.getByTestId('tab-card').click();
+  await expect(page.getByTestId('card-rendered')).toBeVisible();
+  await page.getByTestId('tab-tensors').click();
+  await expect(panel).toBeVisible();
+
+  // Once the fault is gone, "Try again" brings the view back.
+  await page.evaluate(() => (window as unknown as { __loupe: { healView: (v: string) => void } }).__loupe.healView('tensors'));
+  await page.getByTestId('retry-view').click();
+  await expect(page.getByTestId('tensor-table')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});

@@ -10,9 +10,11 @@ import { useHubDocument } from './use-hub-document';
 import { useHubParams } from './use-hub-params';
 import { useHubToken } from './use-hub-token';
 import { statsFor, useModelDocument, type ComputeStats, type DocState } from './use-model-document';
+import { RenderFault } from './render-faults';
 import { RepoPanel } from './views/repo-panel';
 import { useTheme } from './use-theme';
 import { VIEWS, useUrlView, type View } from './use-url-view';
+import { ViewErrorBoundary } from './view-error-boundary';
 import { CardView } from './views/card-view';
 import { GraphView, READY_MARK } from './views/graph-view';
 import { InferenceView } from './views/inference-view';
@@ -239,6 +241,15 @@ function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTe
       </>
     );
   }
+  return (
+    <ViewErrorBoundary key={`${view} ${doc.label}`} view={VIEW_LABELS[view]}>
+      <RenderFault view={view} />
+      <ReadyView doc={doc} view={view} theme={theme} computeStats={computeStats} focusTensor={focusTensor} onShowTensor={onShowTensor} />
+    </ViewErrorBoundary>
+  );
+}
+
+function ReadyView({ doc, view, theme, computeStats, focusTensor, onShowTensor }: Omit<BodyProps, 'doc' | 'onExample'> & { doc: Extract<DocState, { state: 'ready' }> }) {
   const { document } = doc;
   switch (view) {
     case 'overview':
