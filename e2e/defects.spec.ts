@@ -111,3 +111,74 @@ test('a view that throws while rendering shows its error with details to copy; t
   await expect(page.getByTestId('tensor-table')).toBeVisible();
   expect(pageErrors).toEqual([]);
 });
+
+test('"Draft from this model" says when drafting fails', async ({ page }) => {
+  await page.goto('/?test-hooks=1&view=card');
+  await page.getByTestId('file-input').setInputFiles(join(EXAMPLE_DIR, 'model.safetensors'));
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('draft-card')).toBeVisible();
+  // The worker dies while drafting, as an out-of-memory crash would.
+  await page.evaluate(() => {
+    document.querySelector<HTMLButtonElement>('[data-testid="draft-card"]')!.click();
+    (window as unknown as { __loupe: { killParseWorker: () => void } }).__loupe.killParseWorker();
+  });
+  await expect(page.getByTestId('draft-error')).toContainText('The card could not be drafted: The parse worker stopped unexpectedly (killed by a test)');
+  await expect(page.getByTestId('draft-card')).toBeEnabled();
+});
+
+test('a card draft over the storage quota is not kept, and the page says so instead of throwing', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('/?view=card');
+  await page.evaluate(() => localStorage.clear());
+  await page.getByTestId('open-example').click();
+  await expectState(page, 'ready');
+  await page.getByTestId('edit-card').click();
+  const editor = page.getByTestId('card-editor');
+  // A small edit is stored (a moment after typing stops).
+  await editor.fill('# Small edit\n');
+  await expect.poll(() => page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('loupe:card-draft:')).map(([, v]) => v))).toEqual(['# Small edit\n']);
+  await expect(page.getByTestId('draft-not-saved')).toHaveCount(0);
+  // 6 MB: over the ~5 MB that Chromium keeps per origin.
+  await editor.fill(`# Big\n\n${'word '.repeat(1_200_000)}`);
+  await expect(page.getByTestId('draft-not-saved')).toContainText('larger than this browser keeps');
+  await editor.press('End');
+  await editor.press('x');
+  await expect(page.getByTestId('draft-not-saved')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test('leaving the Overview cancels a pickle conversion: nothing downloads later', async ({ page }) => {
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await page.goto('/');
+  await page.getByTestId('folder-input').setInputFiles(join(import.meta.dirname, 'models', 'pytorch', 'tiny-bin'));
+  await expectState(page, 'ready');
+  await expect(page.getByTestId('pickle-verdict')).toHaveAttribute('data-verdict', 'safe');
+  // Start a conversion and leave the Overview in the same task, before the worker can answer.
+  await page.evaluate(() => {
+    document.querySelector<HTMLButtonElement>('[data-testid="convert-safetensors"]')!.click();
+    document.querySelector<HTMLButtonElement>('[data-testid="tab-tensors"]')!.click();
+  });
+  await expect(page.getByTestId('tensor-table')).toBeVisible();
+  // A second conversion, queued behind the first in the worker, completes: only it downloads.
+  await page.getByTestId('tab-overview').click();
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('convert-safetensors').click();
+  await downloading;
+  await expect(page.getByTestId('convert-done')).toBeVisible();
+  expect(downloads).toEqual(['model.safetensors']);
+});
+
+test('a card diagram that mermaid cannot draw shows a visible, styled error', async ({ page }) => {
+  await page.goto('/?view=card');
+  const card = ['# Broken diagram', '', '```mermaid', 'flowchart LR', '  A --> ', '  B -->-->', '```', ''].join('\n');
+  await page.getByTestId('file-input').setInputFiles({ name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(card) });
+  await expectState(page, 'ready');
+  const error = page.getByTestId('card-mermaid-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('This diagram could not be drawn');
+  const style = await error.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(style).not.toBe('rgba(0, 0, 0, 0)');
+  await expect(page.getByTestId('card-rendered').locator('pre.mermaid-error')).toContainText('flowchart LR');
+});
