@@ -182,3 +182,49 @@ test('a card diagram that mermaid cannot draw shows a visible, styled error', as
   expect(style).not.toBe('rgba(0, 0, 0, 0)');
   await expect(page.getByTestId('card-rendered').locator('pre.mermaid-error')).toContainText('flowchart LR');
 });
+
+const CODE_CARD = ['# Code', '', '```python', 'def forward(x):', '    return x + 1  # residual', '```', ''].join('\n');
+
+test('dark mode: highlighted card code is dark, not a white block', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/?view=card');
+  await page.getByTestId('file-input').setInputFiles({ name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(CODE_CARD) });
+  await expectState(page, 'ready');
+  const keyword = page.getByTestId('card-rendered').locator('.hljs-keyword').first();
+  await expect(keyword).toHaveText('def');
+  const colors = await keyword.evaluate((el) => {
+    const code = el.closest('pre')!;
+    const background = (node: Element | null): string => {
+      for (let n = node; n; n = n.parentElement) {
+        const bg = getComputedStyle(n).backgroundColor;
+        if (bg !== 'rgba(0, 0, 0, 0)') return bg;
+      }
+      return '';
+    };
+    return { keyword: getComputedStyle(el).color, code: background(el), pre: background(code) };
+  });
+  expect(colors.keyword).toBe('rgb(255, 123, 114)'); // github-dark's keyword color
+  expect(colors.code).toBe('rgb(32, 38, 47)'); // the dark --row-alt, not white
+  expect(colors.pre).toBe('rgb(32, 38, 47)');
+});
+
+test('dark mode follows a change of the system theme after the first load', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(18, 21, 27)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('dark mode: the first paint is dark, before any script runs', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  // No script at all: what is painted is what the HTML and CSS alone give.
+  await page.route('**/*.js', (route) => route.abort());
+  await page.goto('/');
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBeUndefined();
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(18, 21, 27)');
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('light dark');
+});

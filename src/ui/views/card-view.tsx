@@ -9,7 +9,7 @@ import { renderMermaid } from '../graph/mermaid-renderer';
 import { getParseClient } from '../parse-client-instance';
 import type { HubContext } from '../use-model-document';
 import 'katex/dist/katex.min.css';
-import 'highlight.js/styles/github.css';
+import '../highlight-theme.css';
 
 const LINT_DELAY_MS = 250;
 /** A draft is stored this long after typing stops, not on every keystroke (a card may be megabytes). */
