@@ -139,28 +139,24 @@ export function App() {
           onClose={() => setSettingsOpen(false)}
         />
       )}
-      <nav className="tabs" role="tablist" aria-label="Views">
-        {VIEWS.map((v) => (
-          <button key={v} type="button" role="tab" aria-selected={view === v} data-testid={`tab-${v}`} className={view === v ? 'tab active' : 'tab'} onClick={() => setView(v)}>
-            {VIEW_LABELS[v]}
-          </button>
-        ))}
-      </nav>
+      <ViewTabs view={view} onView={setView} />
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
-        {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
-        <Body
-          doc={doc}
-          view={view}
-          theme={theme}
-          onExample={openExample}
-          computeStats={computeStats}
-          focusTensor={focusTensor}
-          onShowTensor={(name) => {
-            setFocusTensor(name);
-            setView('tensors');
-          }}
-        />
+        <div className="view-panel" role="tabpanel" id={VIEW_PANEL_ID} aria-labelledby={`view-tab-${view}`}>
+          {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
+          <Body
+            doc={doc}
+            view={view}
+            theme={theme}
+            onExample={openExample}
+            computeStats={computeStats}
+            focusTensor={focusTensor}
+            onShowTensor={(name) => {
+              setFocusTensor(name);
+              setView('tensors');
+            }}
+          />
+        </div>
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
@@ -168,6 +164,50 @@ export function App() {
         </div>
       )}
     </div>
+  );
+}
+
+const VIEW_PANEL_ID = 'view-panel';
+
+/**
+ * The view tabs, with the WAI-ARIA tabs pattern: one tab in the Tab order (the selected one), the
+ * arrow keys, Home and End move between tabs and select them, and each tab names the panel it controls.
+ */
+function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }) {
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const at = VIEWS.indexOf(view);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + VIEWS.length, Home: 0, End: VIEWS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const index = next % VIEWS.length;
+    onView(VIEWS[index]!);
+    tabs.current[index]?.focus();
+  };
+  return (
+    <nav className="tabs" aria-label="Views">
+      <div className="tab-list" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+        {VIEWS.map((v, i) => (
+          <button
+            key={v}
+            ref={(el) => {
+              tabs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`view-tab-${v}`}
+            aria-selected={view === v}
+            aria-controls={VIEW_PANEL_ID}
+            tabIndex={view === v ? 0 : -1}
+            data-testid={`tab-${v}`}
+            className={view === v ? 'tab active' : 'tab'}
+            onClick={() => onView(v)}
+          >
+            {VIEW_LABELS[v]}
+          </button>
+        ))}
+      </div>
+    </nav>
   );
 }
 

@@ -193,7 +193,8 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
         {editing && (
           <textarea className="card-editor mono" value={text} onChange={(e) => update(e.target.value)} spellCheck={false} aria-label="README.md source" data-testid="card-editor" />
         )}
-        <div className="card-preview panel">
+        {/* Focusable so that keyboard users can scroll a long card. */}
+        <div className="card-preview panel" tabIndex={0} role="region" aria-label="Card preview">
           {value && value.remoteImages > 0 && !allowRemote && (
             <p className="notice" data-testid="remote-images">
               {value.remoteImages} remote image{value.remoteImages > 1 ? 's are' : ' is'} not loaded, so that previewing this card contacts no server.{' '}
@@ -290,6 +291,8 @@ const SHARED_LABELS: Record<string, string> = {
   'training-data': 'Training data',
 };
 
+const SHARED_STATUS_LABELS: Record<string, string> = { green: 'shared', amber: 'partly shared', red: 'not shared' };
+
 function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
   if (shared.length === 0) return null;
   return (
@@ -298,7 +301,7 @@ function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
       <ul className="shared-list">
         {shared.map((s) => (
           <li key={s.part} data-testid="shared-item" data-part={s.part} data-status={s.status}>
-            <span className={`dot dot-${s.status}`} aria-label={s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
+            <span className={`dot dot-${s.status}`} role="img" aria-label={SHARED_STATUS_LABELS[s.status] ?? s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
             {s.hint && <div className="muted">{s.hint}</div>}
           </li>
         ))}

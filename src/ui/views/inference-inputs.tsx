@@ -320,6 +320,7 @@ function InputEditor({
       </div>
       {state.source === 'json' && (
         <textarea
+          aria-label="Values as JSON"
           data-testid="input-json"
           rows={3}
           style={{ width: '100%', fontFamily: 'monospace' }}
@@ -331,6 +332,7 @@ function InputEditor({
       {state.source === 'tokens' && (
         <input
           type="text"
+          aria-label="Token ids, comma-separated"
           data-testid="input-tokens"
           style={{ width: '100%', fontFamily: 'monospace' }}
           placeholder="101, 7592, 2088, 102"
@@ -387,7 +389,7 @@ function ImageControls({ state, dims, set }: { state: InputEditorState; dims: nu
         <span key={key}>
           {key}{' '}
           {[0, 1, 2].map((c) => (
-            <input key={c} type="number" step="any" style={{ width: 64 }} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
+            <input key={c} type="number" step="any" style={{ width: 64 }} aria-label={`${key} of channel ${c + 1}`} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
           ))}
         </span>
       ))}

@@ -121,7 +121,7 @@ function ConvertButton({ document, files, paths }: { document: ModelDocument; fi
     <div className="convert">
       {status.state === 'running' ? (
         <div className="stats-progress">
-          Converting {status.file} <progress max={status.total || 1} value={status.done} />
+          Converting {status.file} <progress max={status.total || 1} value={status.done} aria-label={`Converting ${status.file}`} />
           <button type="button" onClick={() => controller.current?.abort()}>
             Cancel
           </button>
