@@ -1,8 +1,8 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * Render-time faults switched on by the end-to-end tests (window.__loupe.failView, only with
- * ?test-hooks=1), to check that one view's exception leaves the rest of the app working.
+ * Render-time faults switched on by the end-to-end tests (window.__loupe.failView, only in a
+ * LOUPE_TEST_HOOKS=1 build with ?test-hooks=1), to check that one view's exception leaves the rest working.
  */
 const failing = new Set<string>();
 const listeners = new Set<() => void>();
