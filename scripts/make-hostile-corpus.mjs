@@ -184,6 +184,19 @@ add('pkl-mark-flood.pkl', 'pytorch', '200,000 MARKs never closed', ready('unknow
 add('pkl-global-unterminated.pkl', 'pytorch', 'GLOBAL whose module line never ends', ready('unknown'),
   msg(P2, Buffer.from('cos\nsys')));
 
+// Protocols 0 and 1 have no PROTO opcode: a scanner that only looks for \x80 misses them.
+// Each is written twice, named like a pickle and with no extension at all (sniffed from its opcodes).
+const systemPickles = {
+  'pkl-proto0-handwritten': ["cos\nsystem\n(S'echo pwned'\ntR.", 'protocol 0 os.system, hand-written (GLOBAL, MARK, STRING, TUPLE, REDUCE)'],
+  'pkl-proto0-system': ['cposix\nsystem\np0\n(Vecho pwned\np1\ntp2\nRp3\n.', 'protocol 0 posix.system as pickle.dumps writes it'],
+  'pkl-proto1-system': ['cposix\nsystem\nq\x00(X\n\x00\x00\x00echo pwnedq\x01tq\x02Rq\x03.', 'protocol 1 posix.system as pickle.dumps writes it'],
+  'pkl-proto2-system': ['\x80\x02cposix\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.', 'protocol 2 posix.system as pickle.dumps writes it'],
+};
+for (const [name, [text, attack]] of Object.entries(systemPickles)) {
+  add(`${name}.pkl`, 'pytorch', `${attack}, named .pkl`, ready('unsafe'), Buffer.from(text, 'latin1'));
+  add(`${name}-no-extension`, 'pytorch', `${attack}, with no file extension`, ready('unsafe'), Buffer.from(text, 'latin1'));
+}
+
 function crc32(bytes) {
   let crc = ~0;
   for (const byte of bytes) {

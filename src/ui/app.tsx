@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { toLoupeError } from '../model/errors';
 import type { FileInput } from '../workers/parse-protocol';
 import { collectDroppedFiles, filesFromInput } from './collect-dropped-files';
+import { FilePickerButton } from './file-picker-button';
 import { loadExample } from './load-example';
 import { HubSettings } from './hub-settings';
 import { RepoInput } from './repo-input';
@@ -9,9 +10,11 @@ import { useHubDocument } from './use-hub-document';
 import { useHubParams } from './use-hub-params';
 import { useHubToken } from './use-hub-token';
 import { statsFor, useModelDocument, type ComputeStats, type DocState } from './use-model-document';
+import { RenderFault } from './render-faults';
 import { RepoPanel } from './views/repo-panel';
 import { useTheme } from './use-theme';
 import { VIEWS, useUrlView, type View } from './use-url-view';
+import { ViewErrorBoundary } from './view-error-boundary';
 import { CardView } from './views/card-view';
 import { GraphView, READY_MARK } from './views/graph-view';
 import { InferenceView } from './views/inference-view';
@@ -136,28 +139,24 @@ export function App() {
           onClose={() => setSettingsOpen(false)}
         />
       )}
-      <nav className="tabs" role="tablist" aria-label="Views">
-        {VIEWS.map((v) => (
-          <button key={v} type="button" role="tab" aria-selected={view === v} data-testid={`tab-${v}`} className={view === v ? 'tab active' : 'tab'} onClick={() => setView(v)}>
-            {VIEW_LABELS[v]}
-          </button>
-        ))}
-      </nav>
+      <ViewTabs view={view} onView={setView} />
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
-        {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
-        <Body
-          doc={doc}
-          view={view}
-          theme={theme}
-          onExample={openExample}
-          computeStats={computeStats}
-          focusTensor={focusTensor}
-          onShowTensor={(name) => {
-            setFocusTensor(name);
-            setView('tensors');
-          }}
-        />
+        <div className="view-panel" role="tabpanel" id={VIEW_PANEL_ID} aria-labelledby={`view-tab-${view}`}>
+          {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
+          <Body
+            doc={doc}
+            view={view}
+            theme={theme}
+            onExample={openExample}
+            computeStats={computeStats}
+            focusTensor={focusTensor}
+            onShowTensor={(name) => {
+              setFocusTensor(name);
+              setView('tensors');
+            }}
+          />
+        </div>
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
@@ -168,22 +167,60 @@ export function App() {
   );
 }
 
-function OpenButtons({ onFiles }: { onFiles: (files: FileInput[]) => void }) {
-  const onChange = (event: React.ChangeEvent<HTMLInputElement>) => {
-    const files = filesFromInput(event.target.files);
-    event.target.value = ''; // so that choosing the same file again still opens it
-    if (files.length > 0) onFiles(files);
+const VIEW_PANEL_ID = 'view-panel';
+
+/**
+ * The view tabs, with the WAI-ARIA tabs pattern: one tab in the Tab order (the selected one), the
+ * arrow keys, Home and End move between tabs and select them, and each tab names the panel it controls.
+ */
+function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }) {
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const at = VIEWS.indexOf(view);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + VIEWS.length, Home: 0, End: VIEWS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const index = next % VIEWS.length;
+    onView(VIEWS[index]!);
+    tabs.current[index]?.focus();
   };
   return (
+    <nav className="tabs" aria-label="Views">
+      <div className="tab-list" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+        {VIEWS.map((v, i) => (
+          <button
+            key={v}
+            ref={(el) => {
+              tabs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`view-tab-${v}`}
+            aria-selected={view === v}
+            aria-controls={VIEW_PANEL_ID}
+            tabIndex={view === v ? 0 : -1}
+            data-testid={`tab-${v}`}
+            className={view === v ? 'tab active' : 'tab'}
+            onClick={() => onView(v)}
+          >
+            {VIEW_LABELS[v]}
+          </button>
+        ))}
+      </div>
+    </nav>
+  );
+}
+
+function OpenButtons({ onFiles }: { onFiles: (files: FileInput[]) => void }) {
+  const open = (files: File[]) => onFiles(filesFromInput(files));
+  return (
     <div className="open-buttons">
-      <label className="button">
+      <FilePickerButton multiple testId="file-input" buttonTestId="open-files" onFiles={open}>
         Open files
-        <input type="file" multiple data-testid="file-input" onChange={onChange} hidden />
-      </label>
-      <label className="button">
+      </FilePickerButton>
+      <FilePickerButton directory testId="folder-input" buttonTestId="open-folder" onFiles={open}>
         Open folder
-        <input type="file" data-testid="folder-input" onChange={onChange} hidden {...{ webkitdirectory: '' }} />
-      </label>
+      </FilePickerButton>
     </div>
   );
 }
@@ -244,6 +281,15 @@ function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTe
       </>
     );
   }
+  return (
+    <ViewErrorBoundary key={`${view} ${doc.label}`} view={VIEW_LABELS[view]}>
+      <RenderFault view={view} />
+      <ReadyView doc={doc} view={view} theme={theme} computeStats={computeStats} focusTensor={focusTensor} onShowTensor={onShowTensor} />
+    </ViewErrorBoundary>
+  );
+}
+
+function ReadyView({ doc, view, theme, computeStats, focusTensor, onShowTensor }: Omit<BodyProps, 'doc' | 'onExample'> & { doc: Extract<DocState, { state: 'ready' }> }) {
   const { document } = doc;
   switch (view) {
     case 'overview':

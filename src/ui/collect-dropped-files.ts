@@ -37,6 +37,6 @@ async function walk(entry: FileSystemEntry, prefix: string, out: FileInput[]): P
 }
 
 /** Files from an `<input type=file>`; a folder picker gives each file its relative path. */
-export function filesFromInput(list: FileList | null): FileInput[] {
+export function filesFromInput(list: Iterable<File> | null): FileInput[] {
   return [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, blob: file }));
 }

@@ -31,7 +31,7 @@ describe('pytorchFormat.sniff', () => {
     expect(safetensorsFormat.sniff(h, source)).toBe(false);
   });
 
-  it('does not claim a safetensors file, JSON, text, a protocol 0/1 pickle or an unrelated zip', () => {
+  it('does not claim a safetensors file, JSON, text, an unfinished protocol 0 stream or an unrelated zip', () => {
     expect(sniff(buildSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4))).toBe(false);
     expect(sniff(new TextEncoder().encode('{"architectures": ["X"]}'))).toBe(false);
     expect(sniff(new TextEncoder().encode('(dp0\nVa\n'))).toBe(false);

@@ -3,6 +3,7 @@ import type { FormatModule } from '../format-module';
 import { parsePytorch, type PytorchParse } from './parse-pytorch';
 import { worseVerdict } from './scan-imports';
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, PICKLE_OPCODES } from './pickle-opcodes';
+import { sniffPickle } from './sniff-pickle';
 
 const ZIP_NAME_OFFSET = 30;
 /**
@@ -51,8 +52,8 @@ export const pytorchFormat: FormatModule<PytorchParse> = {
   },
   extensions: ['.bin', '.pt', '.pth', '.ckpt'],
   role: 'weights',
-  sniff(head: Uint8Array, _source: ByteSource): boolean {
-    return sniffPytorch(head);
+  sniff(head: Uint8Array, source: ByteSource): boolean {
+    return sniffPytorch(head) || sniffPickle(head, source.name, source.size);
   },
   parse: parsePytorch,
   contribute(parsed, source, draft) {

@@ -26,7 +26,10 @@ function configure(mermaid: Mermaid, theme: 'light' | 'dark'): void {
     // strict: no click callbacks, labels sanitized; `%%{init}%%` directives cannot lower it
     // because securityLevel is in secure (site-only) config keys.
     securityLevel: 'strict',
-    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'maxEdges'],
+    // Labels as SVG <text>, not HTML in <foreignObject>: the card's SVG sanitizer keeps text and
+    // drops foreignObject, so HTML labels would vanish. The root key wins over flowchart.htmlLabels.
+    htmlLabels: false,
+    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'maxEdges', 'htmlLabels'],
     theme: theme === 'dark' ? 'dark' : 'default',
     maxEdges: MAX_EDGES,
     maxTextSize: MAX_TEXT_SIZE,

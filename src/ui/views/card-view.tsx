@@ -4,14 +4,38 @@ import type { ModelDocument } from '../../model/document';
 import { toLoupeError } from '../../model/errors';
 import type { CardResult } from '../../workers/card-work';
 import { downloadBlob } from '../download';
+import { formatBytes } from '../format';
 import { renderMermaid } from '../graph/mermaid-renderer';
 import { getParseClient } from '../parse-client-instance';
 import type { HubContext } from '../use-model-document';
 import 'katex/dist/katex.min.css';
-import 'highlight.js/styles/github.css';
+import '../highlight-theme.css';
 
 const LINT_DELAY_MS = 250;
+/** A draft is stored this long after typing stops, not on every keystroke (a card may be megabytes). */
+const DRAFT_SAVE_DELAY_MS = 500;
 const DRAFT_PREFIX = 'loupe:card-draft:';
+
+/** Stores a draft; a message for the user when the browser refuses it (over quota, storage off). */
+function saveDraft(key: string, text: string): string | undefined {
+  try {
+    localStorage.setItem(key, text);
+    return undefined;
+  } catch (error) {
+    const quota = error instanceof DOMException && error.name === 'QuotaExceededError';
+    return quota
+      ? `This draft (${formatBytes(text.length * 2)} as the browser stores it) is larger than this browser keeps, so it will not survive a reload. Download README.md to keep your edits.`
+      : `This browser does not let Loupe keep the draft (${error instanceof Error ? error.message : String(error)}). Download README.md to keep your edits.`;
+  }
+}
+
+function readDraft(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
 
 function cardText(document: ModelDocument): string | undefined {
   const card = document.card;
@@ -32,8 +56,13 @@ function draftKey(document: ModelDocument, hub?: HubContext): string {
 export function CardView({ document, hub, theme }: { document: ModelDocument; hub?: HubContext; theme: 'light' | 'dark' }) {
   const key = draftKey(document, hub);
   const original = cardText(document);
-  const [text, setText] = useState<string | undefined>(() => localStorage.getItem(key) ?? original);
-  const [editing, setEditing] = useState(() => localStorage.getItem(key) !== null);
+  const [text, setText] = useState<string | undefined>(() => readDraft(key) ?? original);
+  const [editing, setEditing] = useState(() => readDraft(key) !== null);
+  const [saveProblem, setSaveProblem] = useState<string | undefined>();
+  const [draftError, setDraftError] = useState<string | undefined>();
+  const [drafting, setDrafting] = useState(false);
+  /** The draft not yet stored; written a moment after typing stops, or when the view closes. */
+  const pending = useRef<{ key: string; text: string } | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
   const [result, setResult] = useState<{ text: string; value?: CardResult; error?: string } | null>(null);
   const slim = useMemo(() => ({ ...document, tensors: [], graphs: undefined, functions: undefined }), [document]);
@@ -58,29 +87,71 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
     };
   }, [text, path, repoBase, allowRemote, slim, editing]);
 
+  useEffect(() => {
+    if (!pending.current) return;
+    const timer = setTimeout(() => {
+      if (!pending.current) return;
+      setSaveProblem(saveDraft(pending.current.key, pending.current.text));
+      pending.current = null;
+    }, DRAFT_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  // Leaving the view, or the page, stores what is still pending.
+  useEffect(() => {
+    const flush = () => {
+      if (pending.current) saveDraft(pending.current.key, pending.current.text);
+      pending.current = null;
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, []);
+
   const update = (next: string) => {
+    pending.current = { key, text: next };
     setText(next);
-    localStorage.setItem(key, next);
   };
   const draft = async () => {
-    update(await getParseClient().draftCard({ ...document, graphs: undefined }));
-    setEditing(true);
+    setDraftError(undefined);
+    setDrafting(true);
+    try {
+      update(await getParseClient().draftCard({ ...document, graphs: undefined }));
+      setEditing(true);
+    } catch (error) {
+      setDraftError(toLoupeError(error).message);
+    } finally {
+      setDrafting(false);
+    }
   };
   const discard = () => {
-    localStorage.removeItem(key);
+    pending.current = null;
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // Storage turned off: there is no stored draft to remove.
+    }
+    setSaveProblem(undefined);
     setText(original);
     setEditing(false);
   };
+  const draftErrorPanel = draftError && (
+    <div className="error-panel" role="alert" data-testid="draft-error">
+      The card could not be drafted: {draftError}
+    </div>
+  );
 
   if (text === undefined) {
     return (
       <div className="card-view">
         <p className="empty">This model has no model card (README.md).</p>
         <div className="row center">
-          <button type="button" className="primary" onClick={draft} data-testid="draft-card">
-            Draft a card from this model
+          <button type="button" className="primary" onClick={draft} disabled={drafting} data-testid="draft-card">
+            {drafting ? 'Drafting…' : 'Draft a card from this model'}
           </button>
         </div>
+        {draftErrorPanel}
       </div>
     );
   }
@@ -94,8 +165,8 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
             Edit
           </button>
         )}
-        <button type="button" onClick={draft} data-testid="draft-card">
-          Draft from this model
+        <button type="button" onClick={draft} disabled={drafting} data-testid="draft-card">
+          {drafting ? 'Drafting…' : 'Draft from this model'}
         </button>
         <button type="button" onClick={() => downloadBlob(new Blob([text], { type: 'text/markdown' }), 'README.md')} data-testid="download-card">
           Download README.md
@@ -107,6 +178,12 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
         )}
         <span className="muted">{editing ? 'Your edits are kept in this browser only; nothing is uploaded.' : path}</span>
       </div>
+      {draftErrorPanel}
+      {saveProblem && (
+        <p className="notice" role="status" data-testid="draft-not-saved">
+          {saveProblem}
+        </p>
+      )}
       {result?.error && (
         <div className="error-panel" role="alert" data-testid="error">
           The card could not be rendered: {result.error}
@@ -116,7 +193,8 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
         {editing && (
           <textarea className="card-editor mono" value={text} onChange={(e) => update(e.target.value)} spellCheck={false} aria-label="README.md source" data-testid="card-editor" />
         )}
-        <div className="card-preview panel">
+        {/* Focusable so that keyboard users can scroll a long card. */}
+        <div className="card-preview panel" tabIndex={0} role="region" aria-label="Card preview">
           {value && value.remoteImages > 0 && !allowRemote && (
             <p className="notice" data-testid="remote-images">
               {value.remoteImages} remote image{value.remoteImages > 1 ? 's are' : ' is'} not loaded, so that previewing this card contacts no server.{' '}
@@ -165,7 +243,18 @@ function RenderedCard({ html, theme }: { html: string; theme: 'light' | 'dark' }
           figure.innerHTML = DOMPurify.sanitize(svg, { USE_PROFILES: { svg: true, svgFilters: true } });
           pre.replaceWith(figure);
         },
-        () => pre.classList.add('mermaid-error'),
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          // Shown, not just marked: the source stays readable below the reason.
+          const note = document.createElement('p');
+          note.className = 'mermaid-error-message';
+          note.dataset.testid = 'card-mermaid-error';
+          note.setAttribute('role', 'note');
+          note.textContent = `This diagram could not be drawn: ${toLoupeError(error).message}`;
+          if (pre.previousElementSibling?.classList.contains('mermaid-error-message')) pre.previousElementSibling.remove();
+          pre.classList.add('mermaid-error');
+          pre.before(note);
+        },
       );
     }
     return () => controller.abort();
@@ -202,6 +291,8 @@ const SHARED_LABELS: Record<string, string> = {
   'training-data': 'Training data',
 };
 
+const SHARED_STATUS_LABELS: Record<string, string> = { green: 'shared', amber: 'partly shared', red: 'not shared' };
+
 function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
   if (shared.length === 0) return null;
   return (
@@ -210,7 +301,7 @@ function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
       <ul className="shared-list">
         {shared.map((s) => (
           <li key={s.part} data-testid="shared-item" data-part={s.part} data-status={s.status}>
-            <span className={`dot dot-${s.status}`} aria-label={s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
+            <span className={`dot dot-${s.status}`} role="img" aria-label={SHARED_STATUS_LABELS[s.status] ?? s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
             {s.hint && <div className="muted">{s.hint}</div>}
           </li>
         ))}

@@ -14,6 +14,8 @@ import { NodePanel } from '../graph/node-panel';
 
 export const READY_MARK = 'loupe:ready';
 const EXPAND_START = 'loupe:graph:expand:start';
+/** Search hits listed under the search box; the rest are counted. */
+const SHOWN_HITS = 12;
 
 type Theme = 'light' | 'dark';
 
@@ -125,6 +127,8 @@ function ScopeGraph({
   const [selected, setSelected] = useState<string | undefined>();
   const [query, setQuery] = useState('');
   const [showResults, setShowResults] = useState(false);
+  /** The highlighted search hit (aria-activedescendant), -1 for none. */
+  const [activeHit, setActiveHit] = useState(-1);
   const searchRef = useRef<HTMLInputElement>(null);
   const svgRef = useRef<string | null>(null);
 
@@ -196,12 +200,15 @@ function ScopeGraph({
     return () => window.removeEventListener('keydown', onKey);
   }, [selected, view.breadcrumb, goTo, stack, onStack]);
 
+  const shownHits = search && !search.error ? search.hits.slice(0, SHOWN_HITS) : [];
+  const resultsOpen = Boolean(search) && showResults;
   const openHit = (index: number) => {
     const hit = search?.hits[index];
     if (!hit) return;
     goTo(hit.scopeId, { focus: hit.nodeId });
     setSelected(hit.nodeId);
     setShowResults(false);
+    setActiveHit(-1);
   };
 
   const selectedNode = selected !== undefined ? tree.graph.nodes[tree.nodeIndexById.get(selected) ?? -1] : undefined;
@@ -232,35 +239,56 @@ function ScopeGraph({
           <input
             ref={searchRef}
             type="search"
+            role="combobox"
+            aria-expanded={resultsOpen}
+            aria-controls="graph-search-results"
+            aria-autocomplete="list"
+            aria-activedescendant={resultsOpen && activeHit >= 0 && activeHit < shownHits.length ? `graph-search-hit-${activeHit}` : undefined}
             placeholder="Search nodes: name, op type or /regex/  (press /)"
             aria-label="Search nodes"
             value={query}
             onChange={(e) => {
               setQuery(e.target.value);
               setShowResults(true);
+              setActiveHit(-1);
             }}
             onFocus={() => setShowResults(true)}
-            onKeyDown={(e) => e.key === 'Enter' && openHit(0)}
+            onBlur={() => setShowResults(false)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                setShowResults(true);
+                if (shownHits.length > 0) setActiveHit((i) => (e.key === 'ArrowDown' ? (i + 1) % shownHits.length : (i <= 0 ? shownHits.length : i) - 1));
+              } else if (e.key === 'Enter') openHit(Math.max(0, activeHit));
+            }}
             data-testid="graph-search"
           />
-          {search && showResults && (
-            <div className="search-results" data-testid="search-results">
-              {search.error ? (
-                <div className="inline-error">{search.error}</div>
-              ) : search.hits.length === 0 ? (
-                <div className="muted">No node matches.</div>
-              ) : (
-                <>
-                  {search.hits.slice(0, 12).map((hit, i) => (
-                    <button type="button" key={hit.nodeId} className="search-hit" data-testid="search-hit" data-node-id={hit.nodeId} onClick={() => openHit(i)}>
-                      <span className="mono">{hit.opType}</span> <span className="muted ellipsis">{hit.name || hit.nodeId}</span>
-                    </button>
-                  ))}
-                  {search.total > 12 && <div className="muted">{search.total - 12} more; refine the search.</div>}
-                </>
-              )}
+          <div className="search-results" data-testid="search-results" hidden={!resultsOpen}>
+            {search?.error ? (
+              <div className="inline-error">{search.error}</div>
+            ) : search && search.hits.length === 0 ? (
+              <div className="muted">No node matches.</div>
+            ) : null}
+            {/* Options keep the focus in the input (mousedown prevented), so a click is not a blur. */}
+            <div role="listbox" id="graph-search-results" aria-label="Matching nodes">
+              {shownHits.map((hit, i) => (
+                <div
+                  role="option"
+                  id={`graph-search-hit-${i}`}
+                  aria-selected={i === activeHit}
+                  key={hit.nodeId}
+                  className={i === activeHit ? 'search-hit active' : 'search-hit'}
+                  data-testid="search-hit"
+                  data-node-id={hit.nodeId}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => openHit(i)}
+                >
+                  <span className="mono">{hit.opType}</span> <span className="muted ellipsis">{hit.name || hit.nodeId}</span>
+                </div>
+              ))}
             </div>
-          )}
+            {search && search.total > SHOWN_HITS && <div className="muted">{search.total - SHOWN_HITS} more; refine the search.</div>}
+          </div>
         </div>
         <span className="muted" data-testid="graph-counts">
           {view.renderedCount} boxes drawn of {nodeCount.toLocaleString('en-US')} nodes

@@ -4,6 +4,7 @@ import { IMAGE_PRESETS, cropRect, rgbaToTensor, type ImageNormalization } from '
 import { buildInput, type InputSource } from '../../inference/input-spec';
 import { formatDims, type HostTensor, type NamedTensor } from '../../inference/tensor';
 import { decodeTensorFile } from '../../inference/tensor-files';
+import { FilePickerButton } from '../file-picker-button';
 
 /** The input editor: one block per model input, generated from the session's input metadata. */
 
@@ -153,21 +154,9 @@ export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loa
           Seed{' '}
           <input type="number" data-testid="seed-input" value={seed} min={0} step={1} onChange={(e) => onSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
         </label>
-        <label className="button">
+        <FilePickerButton multiple accept=".npy,.pb" testId="inputs-files" onFiles={onLoadFiles}>
           Load inputs (.npy, .pb)
-          <input
-            type="file"
-            multiple
-            hidden
-            accept=".npy,.pb"
-            data-testid="inputs-files"
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              if (files.length) onLoadFiles(files);
-            }}
-          />
-        </label>
+        </FilePickerButton>
         <span className="muted">Files match inputs by the name they hold, their file name, or input_N.</span>
       </div>
       {loadNotes.map((n) => (
@@ -317,7 +306,9 @@ function InputEditor({
         )}
         {state.source === 'file' && (
           <>
-            <input type="file" accept=".npy,.pb" data-testid="input-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+            <FilePickerButton accept=".npy,.pb" testId="input-file" onFiles={(files) => void onFile(files[0])}>
+              Choose a file (.npy, .pb)
+            </FilePickerButton>
             {state.file && (
               <span className="muted">
                 {state.file.name}: {state.file.tensor.dtype} {formatDims(state.file.tensor.dims)}
@@ -329,6 +320,7 @@ function InputEditor({
       </div>
       {state.source === 'json' && (
         <textarea
+          aria-label="Values as JSON"
           data-testid="input-json"
           rows={3}
           style={{ width: '100%', fontFamily: 'monospace' }}
@@ -340,6 +332,7 @@ function InputEditor({
       {state.source === 'tokens' && (
         <input
           type="text"
+          aria-label="Token ids, comma-separated"
           data-testid="input-tokens"
           style={{ width: '100%', fontFamily: 'monospace' }}
           placeholder="101, 7592, 2088, 102"
@@ -372,15 +365,9 @@ function ImageControls({ state, dims, set }: { state: InputEditorState; dims: nu
   };
   return (
     <>
-      <input
-        type="file"
-        accept="image/*"
-        data-testid="input-image"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) set({ image: { file, name: file.name } });
-        }}
-      />
+      <FilePickerButton accept="image/*" testId="input-image" onFiles={([file]) => file && set({ image: { file, name: file.name } })}>
+        Choose an image
+      </FilePickerButton>
       <label>
         normalize{' '}
         <select
@@ -402,7 +389,7 @@ function ImageControls({ state, dims, set }: { state: InputEditorState; dims: nu
         <span key={key}>
           {key}{' '}
           {[0, 1, 2].map((c) => (
-            <input key={c} type="number" step="any" style={{ width: 64 }} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
+            <input key={c} type="number" step="any" style={{ width: 64 }} aria-label={`${key} of channel ${c + 1}`} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
           ))}
         </span>
       ))}

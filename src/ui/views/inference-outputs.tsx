@@ -4,6 +4,7 @@ import { encodeNpy } from '../../inference/npy';
 import { firstValues, formatNumber, isClassificationLike, tensorStats, topK } from '../../inference/stats';
 import type { HostTensor, NamedTensor } from '../../inference/tensor';
 import { formatMs } from '../../inference/timing';
+import { FilePickerButton } from '../file-picker-button';
 
 /** The outputs area: per output its shape, type, statistics, first values, download, comparison and top-k. */
 
@@ -56,21 +57,9 @@ export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, la
     >
       <h2>Outputs</h2>
       <div className="toolbar" style={{ flexWrap: 'wrap', marginBottom: 8 }}>
-        <label className="button">
+        <FilePickerButton multiple accept=".npy,.pb" testId="expected-files" onFiles={onLoadExpected}>
           Compare with expected (.npy, .pb)
-          <input
-            type="file"
-            multiple
-            hidden
-            accept=".npy,.pb"
-            data-testid="expected-files"
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              if (files.length) onLoadExpected(files);
-            }}
-          />
-        </label>
+        </FilePickerButton>
         <label>
           rtol <input type="number" step="any" data-testid="rtol" value={tolerance.rtol} onChange={(e) => e.target.value !== '' && onTolerance({ ...tolerance, rtol: Number(e.target.value) })} />
         </label>

@@ -235,7 +235,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
         {session.state === 'loading' && (
           <p aria-busy="true" data-testid="session-loading">
             {describeProgress(session.progress, modelPath)}
-            {session.progress?.phase === 'read' && session.progress.total > 0 && <progress max={session.progress.total} value={session.progress.done} style={{ marginLeft: 8 }} />}
+            {session.progress?.phase === 'read' && session.progress.total > 0 && <progress max={session.progress.total} value={session.progress.done} style={{ marginLeft: 8 }} aria-label="Reading the model" />}
           </p>
         )}
         {session.state === 'error' && (

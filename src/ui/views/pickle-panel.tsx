@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { shardedConversionPlan } from '../../formats/pytorch/convert-to-safetensors';
 import type { ModelDocument, ParsedFile } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
@@ -83,6 +83,8 @@ type ConvertState = { state: 'idle' } | { state: 'running'; file: string; done: 
 function ConvertButton({ document, files, paths }: { document: ModelDocument; files: FileInput[]; paths: string[] }) {
   const [status, setStatus] = useState<ConvertState>({ state: 'idle' });
   const controller = useRef<AbortController | null>(null);
+  // Leaving the Overview cancels a conversion: nothing converts, and nothing downloads, out of sight.
+  useEffect(() => () => controller.current?.abort(), []);
   const run = async () => {
     const c = new AbortController();
     controller.current = c;
@@ -96,6 +98,7 @@ function ConvertButton({ document, files, paths }: { document: ModelDocument; fi
           signal: c.signal,
           onProgress: (p) => setStatus({ state: 'running', file: path, done: p.done, total: p.total }),
         });
+        if (c.signal.aborted) throw new CancelledError();
         downloadBlob(blob, name);
         names.push(name);
       }
@@ -104,6 +107,7 @@ function ConvertButton({ document, files, paths }: { document: ModelDocument; fi
       const indexFile = index && files.find((f) => f.path === index.path);
       if (indexFile && paths.length > 1) {
         const plan = shardedConversionPlan(await indexFile.blob.text(), indexFile.path.split('/').pop());
+        if (c.signal.aborted) throw new CancelledError();
         downloadBlob(new Blob([plan.indexText], { type: 'application/json' }), plan.indexName);
         names.push(plan.indexName);
       }
@@ -117,7 +121,7 @@ function ConvertButton({ document, files, paths }: { document: ModelDocument; fi
     <div className="convert">
       {status.state === 'running' ? (
         <div className="stats-progress">
-          Converting {status.file} <progress max={status.total || 1} value={status.done} />
+          Converting {status.file} <progress max={status.total || 1} value={status.done} aria-label={`Converting ${status.file}`} />
           <button type="button" onClick={() => controller.current?.abort()}>
             Cancel
           </button>

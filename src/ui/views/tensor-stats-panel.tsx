@@ -62,7 +62,7 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
       )}
       {status.state === 'running' && (
         <div className="stats-progress">
-          <progress max={status.total || 1} value={status.done} data-testid="stats-progress" />
+          <progress max={status.total || 1} value={status.done} data-testid="stats-progress" aria-label="Computing statistics" />
           <button type="button" onClick={cancel} data-testid="cancel-stats">
             Cancel
           </button>
