@@ -19,8 +19,8 @@ const TORCH_RECORD = /^[^/]+\/(data\.pkl|constants\.pkl|version|byteorder|\.data
  *
  * The zip check reads the first local header's name from the head (SNIFF_BYTES = 64 leaves 34 bytes
  * of name after the 30-byte header). A name cut off by the head is accepted when what is visible is
- * `folder/` followed by the start of one of torch's record names. Protocol 0 and 1 pickles, which
- * start with printable opcodes, are not sniffed: too many text files start the same way.
+ * `folder/` followed by the start of one of torch's record names. Protocol 0 and 1 pickles start
+ * with printable opcodes, like many text files; `sniffPickle` tells them apart by parsing them.
  */
 export function sniffPytorch(head: Uint8Array): boolean {
   if (head.length >= 3 && head[0] === PICKLE_OPCODES.PROTO) {
