@@ -70,7 +70,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/formats/**/*.ts', 'src/graph/**/*.ts', 'src/card/**/*.ts', 'src/bytes/**/*.ts'],
+    files: ['src/formats/**/*.ts', 'src/graph/**/*.ts', 'src/card/**/*.ts', 'src/bytes/**/*.ts', 'src/compare/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(noReact, noMermaid, noUi),
       'no-restricted-globals': ['error', ...DOM_GLOBALS],

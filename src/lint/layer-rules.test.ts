@@ -18,14 +18,14 @@ describe('layer rules', () => {
     expect(await ruleIdsFor('src/model/x.ts', "import type { DType } from './dtype';\nexport type X = DType;\n")).toEqual([]);
   });
 
-  it('formats, graph and card have no React', async () => {
-    for (const layer of ['formats', 'graph', 'card']) {
+  it('formats, graph, card and compare have no React', async () => {
+    for (const layer of ['formats', 'graph', 'card', 'compare']) {
       expect(await ruleIdsFor(`src/${layer}/x.ts`, "import { useState } from 'react';\nexport const x = useState;\n")).toContain('no-restricted-imports');
     }
   });
 
-  it('formats, graph and card have no DOM', async () => {
-    for (const layer of ['formats', 'graph', 'card']) {
+  it('formats, graph, card and compare have no DOM', async () => {
+    for (const layer of ['formats', 'graph', 'card', 'compare']) {
       expect(await ruleIdsFor(`src/${layer}/x.ts`, 'export const title = document.title;\n')).toContain('no-restricted-globals');
     }
   });
