@@ -1,4 +1,5 @@
 import type { OpenProgress } from '../formats/open-group';
+import type { ValueComparison } from '../compare/compare-values';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError } from '../model/errors';
@@ -6,13 +7,13 @@ import { HubError, type HubErrorKind } from '../hub/hub-error';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { SerializedError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
-import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest, type TensorInFile, type ParseResponse } from './parse-protocol';
 
 export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
-type Result = ModelDocument | TensorStats | HubOpenResult | { blob: Blob; name: string } | CardResult | string;
+type Result = ModelDocument | TensorStats | ValueComparison | HubOpenResult | { blob: Blob; name: string } | CardResult | string;
 
 interface Pending {
   resolve: (value: Result) => void;
@@ -86,6 +87,15 @@ export class ParseClient {
       return computeFileStats(file, tensor, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
     }
     return this.#request((id) => ({ type: 'stats', id, file, tensor }), options) as Promise<TensorStats>;
+  }
+
+  /** Two tensors' values compared in the worker, each streamed from its own byte range. */
+  async compareValues(a: TensorInFile, b: TensorInFile, options: ProgressOptions = {}): Promise<ValueComparison> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { compareFileValues } = await import('./parse-files');
+      return compareFileValues(a, b, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: a.tensor.name }));
+    }
+    return this.#request((id) => ({ type: 'compare-values', id, a, b }), options) as Promise<ValueComparison>;
   }
 
   #request(make: (id: number) => ParseRequest, { signal, onProgress }: ProgressOptions): Promise<Result> {
@@ -183,6 +193,8 @@ function resultOf(data: Exclude<ParseResponse, { type: 'progress' } | { type: 'e
       return data.document;
     case 'stats-result':
       return data.stats;
+    case 'compare-result':
+      return data.result;
     case 'hub-result':
     case 'card-result':
       return data.result;

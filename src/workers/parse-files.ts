@@ -2,7 +2,9 @@ import { FileByteSource } from '../bytes/file-byte-source';
 import type { OpenProgress } from '../formats/open-group';
 import { computeTensorStats, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
-import type { FileInput, HubFileInput, HubOpenRequest } from './parse-protocol';
+import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile } from './parse-protocol';
+import type { ByteSource } from '../model/byte-source';
+import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
 import { LoupeError } from '../model/errors';
 import { localSource } from '../sources/local-source';
@@ -35,22 +37,34 @@ export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress
   });
 }
 
+/**
+ * A tensor's bytes as one contiguous range: the file itself, or for a strided PyTorch view its
+ * elements gathered into row order first (bounded by readTensorBytes).
+ */
+async function contiguousTensor(file: FileInput | HubFileInput, tensor: TensorInfo, signal: AbortSignal): Promise<{ source: ByteSource; tensor: TensorInfo }> {
+  const source = pinnedByteSource(file);
+  const layout = (tensor as Partial<PytorchTensorInfo>).torch;
+  if (!layout || layout.contiguous) return { source, tensor };
+  const bytes = await readTensorBytes(source, tensor as PytorchTensorInfo, signal);
+  return { source: new FileByteSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.path), tensor: { ...tensor, byteOffset: 0, byteLength: bytes.length } };
+}
+
 /** Statistics of one tensor, streaming only its bytes from the file that holds it. */
-export function computeFileStats(
+export async function computeFileStats(
   file: FileInput | HubFileInput,
   tensor: TensorInfo,
   signal: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<TensorStats> {
-  const source = pinnedByteSource(file);
-  const layout = (tensor as Partial<PytorchTensorInfo>).torch;
-  if (layout && !layout.contiguous) {
-    // A strided view: gather its elements into row order first (bounded by readTensorBytes), then stream those.
-    return readTensorBytes(source, tensor as PytorchTensorInfo, signal).then((bytes) =>
-      computeTensorStats(new FileByteSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.path), { ...tensor, byteOffset: 0, byteLength: bytes.length }, { signal, onProgress }),
-    );
-  }
-  return computeTensorStats(source, tensor, { signal, onProgress });
+  const placed = await contiguousTensor(file, tensor, signal);
+  return computeTensorStats(placed.source, placed.tensor, { signal, onProgress });
+}
+
+/** Two tensors' values compared, each streamed from its own file's byte range only (a Blob slice or an HTTP Range). */
+export async function compareFileValues(a: TensorInFile, b: TensorInFile, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ValueComparison> {
+  const left = await contiguousTensor(a.file, a.tensor, signal);
+  const right = await contiguousTensor(b.file, b.tensor, signal);
+  return compareTensorValues(left.source, left.tensor, right.source, right.tensor, { signal, onProgress });
 }
 
 /**

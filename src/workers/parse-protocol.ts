@@ -1,3 +1,4 @@
+import type { ValueComparison } from '../compare/compare-values';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
@@ -36,11 +37,18 @@ export interface HubFileInput {
   token?: string;
 }
 
+/** One tensor and the file that holds it, for reading its values. */
+export interface TensorInFile {
+  file: FileInput | HubFileInput;
+  tensor: TensorInfo;
+}
+
 export type ParseRequest =
   | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
   | { type: 'open-hub'; id: number; request: HubOpenRequest }
   | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
   | { type: 'convert'; id: number; file: FileInput }
+  | { type: 'compare-values'; id: number; a: TensorInFile; b: TensorInFile }
   | { type: 'card'; id: number; request: CardRequest }
   | { type: 'draft-card'; id: number; document: ModelDocument }
   | { type: 'cancel'; id: number };
@@ -49,6 +57,7 @@ export type ParseResponse =
   | { type: 'progress'; id: number; done: number; total: number; file: string }
   | { type: 'result'; id: number; document: ModelDocument }
   | { type: 'stats-result'; id: number; stats: TensorStats }
+  | { type: 'compare-result'; id: number; result: ValueComparison }
   | { type: 'hub-result'; id: number; result: HubOpenResult }
   | { type: 'convert-result'; id: number; blob: Blob; name: string }
   | { type: 'card-result'; id: number; result: CardResult }
@@ -69,6 +78,7 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'cancel') return true;
   if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
+  if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
   if (value.type === 'card') {
@@ -110,6 +120,10 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
   );
 }
 
+function isTensorInFile(value: unknown): value is TensorInFile {
+  return isRecord(value) && (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
+}
+
 function isTensorInfo(value: unknown): value is TensorInfo {
   return (
     isRecord(value) &&
@@ -139,6 +153,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return isRecord(value.document) && Array.isArray(value.document.tensors) && Array.isArray(value.document.formats);
     case 'stats-result':
       return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
+    case 'compare-result':
+      return isRecord(value.result) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof (value.result as Record<string, unknown>)[k] === 'number');
     case 'hub-result':
       return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
     case 'card-result':

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
+import { compareFileValues, computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
 import { cardWork, draftWork } from './card-work';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
@@ -46,6 +46,13 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'draft-card':
       work = Promise.resolve().then(() => ({ type: 'draft-result', id, text: draftWork(request.document) }));
+      break;
+    case 'compare-values':
+      work = compareFileValues(request.a, request.b, controller.signal, (done, total) => progress({ done, total, file: request.a.tensor.name })).then((result) => ({
+        type: 'compare-result',
+        id,
+        result,
+      }));
       break;
     case 'stats':
       work = computeFileStats(request.file, request.tensor, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(
