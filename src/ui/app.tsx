@@ -20,6 +20,9 @@ import { GraphView, READY_MARK } from './views/graph-view';
 import { InferenceView } from './views/inference-view';
 import { OverviewView } from './views/overview-view';
 import { TensorsView } from './views/tensors-view';
+import { CompareControl } from './compare-control';
+import { useCompare, valuesFor } from './use-compare';
+import { DiffBody } from './views/diff-view';
 
 const VIEW_LABELS: Record<View, string> = {
   overview: 'Overview',
@@ -27,6 +30,7 @@ const VIEW_LABELS: Record<View, string> = {
   graph: 'Graph',
   inference: 'Inference',
   card: 'Card',
+  diff: 'Diff',
 };
 
 export function App() {
@@ -49,6 +53,9 @@ export function App() {
     performance.mark(READY_MARK);
   }, [readyDocument]);
   const [view, setView] = useUrlView();
+  // The second model of a comparison (`?compare=` or files); the Diff tab shows while there is one.
+  const comparing = useCompare(hubParams, endpoint, hubToken.token, hubToken.version);
+  const computeValues = useMemo(() => valuesFor(doc, comparing.doc), [doc, comparing.doc]);
   const [theme, toggleTheme] = useTheme();
   const [dragging, setDragging] = useState(false);
   const [exampleError, setExampleError] = useState<string | null>(null);
@@ -120,6 +127,22 @@ export function App() {
           Try an example
         </button>
         <RepoInput key={hubParams?.repo ?? ''} endpoint={endpoint} current={hubParams} onOpen={setHubParams} />
+        <CompareControl
+          active={comparing.doc !== null}
+          current={comparing.param}
+          onFiles={(files) => {
+            comparing.compareFiles(files);
+            setView('diff');
+          }}
+          onRepo={(value) => {
+            comparing.compareWith(value);
+            setView('diff');
+          }}
+          onStop={() => {
+            comparing.stop();
+            if (view === 'diff') setView('overview');
+          }}
+        />
         <div className="spacer" />
         <StatusBadge doc={doc} onCancel={cancel} />
         <button type="button" className="icon" onClick={() => setSettingsOpen((o) => !o)} aria-label="Hub settings" title="Hub endpoint and token" data-testid="open-settings">
@@ -139,23 +162,27 @@ export function App() {
           onClose={() => setSettingsOpen(false)}
         />
       )}
-      <ViewTabs view={view} onView={setView} />
+      <ViewTabs view={view} views={VIEWS.filter((v) => v !== 'diff' || comparing.doc)} onView={setView} />
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
         <div className="view-panel" role="tabpanel" id={VIEW_PANEL_ID} aria-labelledby={`view-tab-${view}`}>
           {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
-          <Body
-            doc={doc}
-            view={view}
-            theme={theme}
-            onExample={openExample}
-            computeStats={computeStats}
-            focusTensor={focusTensor}
-            onShowTensor={(name) => {
-              setFocusTensor(name);
-              setView('tensors');
-            }}
-          />
+          {view === 'diff' ? (
+            <DiffBody a={doc} b={comparing.doc} computeValues={computeValues} />
+          ) : (
+            <Body
+              doc={doc}
+              view={view}
+              theme={theme}
+              onExample={openExample}
+              computeStats={computeStats}
+              focusTensor={focusTensor}
+              onShowTensor={(name) => {
+                setFocusTensor(name);
+                setView('tensors');
+              }}
+            />
+          )}
         </div>
       </main>
       {dragging && (
@@ -173,21 +200,22 @@ const VIEW_PANEL_ID = 'view-panel';
  * The view tabs, with the WAI-ARIA tabs pattern: one tab in the Tab order (the selected one), the
  * arrow keys, Home and End move between tabs and select them, and each tab names the panel it controls.
  */
-function ViewTabs({ view, onView }: { view: View; onView: (view: View) => void }) {
+/** The view tabs; `views` are those shown (Diff only while two models are open). */
+function ViewTabs({ view, views, onView }: { view: View; views: readonly View[]; onView: (view: View) => void }) {
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (event: React.KeyboardEvent) => {
-    const at = VIEWS.indexOf(view);
-    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + VIEWS.length, Home: 0, End: VIEWS.length - 1 }[event.key];
+    const at = views.indexOf(view);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + views.length, Home: 0, End: views.length - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
-    const index = next % VIEWS.length;
-    onView(VIEWS[index]!);
+    const index = next % views.length;
+    onView(views[index]!);
     tabs.current[index]?.focus();
   };
   return (
     <nav className="tabs" aria-label="Views">
       <div className="tab-list" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
-        {VIEWS.map((v, i) => (
+        {views.map((v, i) => (
           <button
             key={v}
             ref={(el) => {
@@ -262,7 +290,7 @@ export function ErrorPanel({ message, title = 'Something went wrong' }: { messag
 
 interface BodyProps {
   doc: DocState;
-  view: View;
+  view: Exclude<View, 'diff'>;
   theme: 'light' | 'dark';
   onExample: () => void;
   computeStats: ComputeStats;

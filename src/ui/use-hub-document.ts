@@ -13,9 +13,10 @@ const HUB_START = 'loupe:hub:start';
  * Opens a Hub repo through react-query, in the parse worker. The query key is the endpoint, repo,
  * revision and file (never the token; `tokenVersion` changes when the token does), so reopening
  * the same repo is served from the cache with no request. Transient failures (429, 5xx, network)
- * are retried as the server asks; permanent ones are not.
+ * are retried as the server asks; permanent ones are not. `measure` is off for the second model
+ * of a comparison, which has its own measure (loupe:diff).
  */
-export function useHubDocument(params: HubParams | null, endpoint: string, token: string, tokenVersion: number): DocState | null {
+export function useHubDocument(params: HubParams | null, endpoint: string, token: string, tokenVersion: number, measure = true): DocState | null {
   const [progress, setProgress] = useState<OpenProgress | undefined>();
   const startedFor = useRef<string | null>(null);
   const key = params ? `${endpoint} ${params.repo}@${params.revision ?? ''}:${params.file ?? ''}#${tokenVersion}` : null;
@@ -40,20 +41,20 @@ export function useHubDocument(params: HubParams | null, endpoint: string, token
   // A repo served from the cache is not a new open, so it is not measured.
   const cached = query.isSuccess;
   useEffect(() => {
-    if (!key || startedFor.current === key) return;
+    if (!measure || !key || startedFor.current === key) return;
     startedFor.current = key;
     performance.clearMarks(HUB_START);
     if (!cached) performance.mark(HUB_START);
-  }, [key, cached]);
+  }, [key, cached, measure]);
   useEffect(() => {
-    if (!query.isSuccess) return;
+    if (!measure || !query.isSuccess) return;
     const frame = requestAnimationFrame(() => {
       if (performance.getEntriesByName(HUB_START, 'mark').length === 0) return;
       performance.measure('loupe:hub:open', HUB_START);
       performance.clearMarks(HUB_START);
     });
     return () => cancelAnimationFrame(frame);
-  }, [query.isSuccess, query.data]);
+  }, [query.isSuccess, query.data, measure]);
 
   if (!params) return null;
   const label = `${params.repo}${params.revision ? `@${params.revision}` : ''}${params.file ? ` · ${params.file}` : ''}`;

@@ -89,17 +89,23 @@ function describeFiles(files: FileInput[]): string {
   return `${files.length} files`;
 }
 
+/** The file that holds a tensor of a ready document, as the worker reads it: a local Blob, or a Hub file pinned to its commit. */
+export function tensorFile(doc: DocState, tensor: TensorInfo): FileInput | HubFileInput {
+  if (doc.state !== 'ready') throw new LoupeError('io', 'No document is open.');
+  let file: FileInput | HubFileInput | undefined = doc.files.find((f) => f.path === tensor.file);
+  if (!file && doc.hub) {
+    const entry = doc.hub.files.find((f) => f.path === tensor.file);
+    const { endpoint, repo, commit, token } = doc.hub;
+    if (entry) file = { path: entry.path, size: entry.lfs?.size ?? entry.size, endpoint, repo, commit, token };
+  }
+  if (!file) throw new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file });
+  return file;
+}
+
 /** Statistics of one tensor of a ready document, computed in the worker from that tensor's bytes (a Blob slice or an HTTP Range). */
 export function statsFor(doc: DocState): ComputeStats {
-  return (tensor, options) => {
-    if (doc.state !== 'ready') return Promise.reject(new LoupeError('io', 'No document is open.'));
-    let file: FileInput | HubFileInput | undefined = doc.files.find((f) => f.path === tensor.file);
-    if (!file && doc.hub) {
-      const entry = doc.hub.files.find((f) => f.path === tensor.file);
-      const { endpoint, repo, commit, token } = doc.hub;
-      if (entry) file = { path: entry.path, size: entry.lfs?.size ?? entry.size, endpoint, repo, commit, token };
-    }
-    if (!file) return Promise.reject(new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file }));
+  return async (tensor, options) => {
+    const file = tensorFile(doc, tensor);
     return getParseClient().stats(file, tensor, { signal: options.signal, onProgress: (p) => options.onProgress(p.done, p.total) });
   };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export const VIEWS = ['overview', 'tensors', 'graph', 'inference', 'card'] as const;
+/** `diff` shows only while a second model is given (see useCompare). */
+export const VIEWS = ['overview', 'tensors', 'graph', 'inference', 'card', 'diff'] as const;
 export type View = (typeof VIEWS)[number];
 
 function readView(): View {
