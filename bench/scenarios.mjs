@@ -243,6 +243,30 @@ export const SCENARIOS = [
       const searchGraph = time(() => search.searchGraph(tree, '/layers\\.1\\d\\/mlp\\/Mul/'));
       const buildView = time(() => view.buildView(tree, '', { expanded: view.defaultExpanded(tree) }));
       return { renderCard, searchGraph, buildView };
+      },
+    },
+  {
+    name: 'compare: two 70B-shaped Hub repos by headers (local test Hub)',
+    metrics: ['loupe:diff'],
+    memoryMetrics: ['heap', 'transferred'],
+    targets: { 'loupe:diff': '< 2 s', transferred: '< 16 MiB' },
+    async prepare() {
+      const { startHubServer } = await import('../e2e/hub-server/server.mjs');
+      const { TEST_REPOS, TEST_TOKENS } = await import('../e2e/hub-server/repos.mjs');
+      const server = await startHubServer({ port: 5190, cdnPort: 5191, host: '127.0.0.1' });
+      return { server, a: TEST_REPOS.virtual70b, b: TEST_REPOS.llama70bGated, token: TEST_TOKENS.granted, cleanup: () => server.close() };
+    },
+    async run(page, { server, a, b, token }) {
+      server.reset();
+      // The second repo is gated: the remembered token opens it (sent to the test Hub only).
+      await page.evaluate((t) => localStorage.setItem('loupe:hub-token', t), token);
+      await page.goto(`${page.url()}?endpoint=${encodeURIComponent(server.endpoint)}&repo=${encodeURIComponent(a)}&compare=${encodeURIComponent(b)}&view=diff`);
+      await page.waitForSelector('[data-testid="diff-summary"]', { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('loupe:diff').length > 0);
+      const same = Number(await page.getAttribute('[data-testid="diff-summary"]', 'data-same'));
+      if (same !== 723) throw new Error(`expected the two 70B repos to match tensor for tensor, got ${same} same`);
+      const s = server.stats();
+      return { transferred: s.hub.bytes + s.cdn.bytes };
     },
   },
   ...INFERENCE_SCENARIOS,
