@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { buildSafetensors, layoutTensors, type TensorSpec } from '../../test/builders/build-safetensors';
+import { llamaTensors, tinyLlamaGguf } from '../../test/fixtures/gguf-fixtures';
+import { FileByteSource } from '../bytes/file-byte-source';
+import { ggufFormat } from '../formats/gguf/gguf-format';
+import { openGroup } from '../formats/open-group';
+import { FORMATS } from '../formats/registry';
+import { compareDocuments } from './compare-documents';
+
+/** Hugging Face names for the GGUF fixture's tensors, written out here as convert_hf_to_gguf.py maps them. */
+const HF_NAMES: Record<string, string> = {
+  token_embd: 'model.embed_tokens',
+  attn_norm: 'input_layernorm',
+  attn_q: 'self_attn.q_proj',
+  attn_k: 'self_attn.k_proj',
+  attn_v: 'self_attn.v_proj',
+  attn_output: 'self_attn.o_proj',
+  ffn_norm: 'post_attention_layernorm',
+  ffn_gate: 'mlp.gate_proj',
+  ffn_up: 'mlp.up_proj',
+  ffn_down: 'mlp.down_proj',
+  output_norm: 'model.norm',
+  output: 'lm_head',
+};
+
+function hfName(gguf: string): string {
+  const block = /^blk\.(\d+)\.(\w+)\.weight$/.exec(gguf);
+  if (block) return `model.layers.${block[1]}.${HF_NAMES[block[2]!]}.weight`;
+  return `${HF_NAMES[gguf.replace(/\.weight$/, '')]}.weight`;
+}
+
+describe('a safetensors checkpoint against its GGUF', () => {
+  it('matches every tensor after normalization, with ggml dims reversed; only the dtypes differ', async () => {
+    const gguf = tinyLlamaGguf();
+    // The safetensors twin: BF16, names as transformers writes them, shapes in PyTorch order (ggml's reversed).
+    const specs: TensorSpec[] = llamaTensors().map((t) => ({ name: hfName(t.name), dtype: 'BF16', shape: [...t.dims].reverse() }));
+    const { header, dataLength } = layoutTensors(specs);
+    const safetensors = buildSafetensors(header, dataLength);
+
+    const formats = FORMATS.some((f) => f.id === ggufFormat.id) ? FORMATS : [...FORMATS, ggufFormat];
+    const a = await openGroup([new FileByteSource(new Blob([safetensors]), 'model.safetensors')], { formats });
+    const b = await openGroup([new FileByteSource(new Blob([gguf.bytes as Uint8Array<ArrayBuffer>]), gguf.name)], { formats });
+    const result = compareDocuments(a, b);
+
+    expect(result.summary.counts).toEqual({ same: 0, changed: specs.length, added: 0, removed: 0 });
+    expect(new Set(result.rows.flatMap((r) => r.reasons))).toEqual(new Set(['dtype']));
+    expect(result.rows.find((r) => r.key === 'blk.1.attn_k.weight')).toMatchObject({ a: { name: 'model.layers.1.self_attn.k_proj.weight', shape: [32, 64] }, b: { dtype: 'Q8_0', shape: [32, 64] } });
+    const byType = new Map<string, number>();
+    for (const t of llamaTensors()) byType.set(t.type, (byType.get(t.type) ?? 0) + 1);
+    expect(byType).toEqual(new Map([['Q8_0', 13], ['F32', 5], ['F16', 3]]));
+    expect(result.summary.transitions.map((t) => [t.from, t.to, t.tensors])).toEqual([...byType].map(([type, n]) => ['BF16', type, n]));
+  });
+});
