@@ -6,6 +6,8 @@ import { ggufFormat } from '../formats/gguf/gguf-format';
 import { openGroup } from '../formats/open-group';
 import { FORMATS } from '../formats/registry';
 import { compareDocuments } from './compare-documents';
+import { compareFileValues } from '../workers/parse-files';
+import { q8_0Data } from '../../test/fixtures/gguf-fixtures';
 
 /** Hugging Face names for the GGUF fixture's tensors, written out here as convert_hf_to_gguf.py maps them. */
 const HF_NAMES: Record<string, string> = {
@@ -49,5 +51,26 @@ describe('a safetensors checkpoint against its GGUF', () => {
     for (const t of llamaTensors()) byType.set(t.type, (byType.get(t.type) ?? 0) + 1);
     expect(byType).toEqual(new Map([['Q8_0', 13], ['F32', 5], ['F16', 3]]));
     expect(result.summary.transitions.map((t) => [t.from, t.to, t.tensors])).toEqual([...byType].map(([type, n]) => ['BF16', type, n]));
+  });
+
+  it('measures a Q8_0 tensor against the F32 values it stands for, each read from its own file', async () => {
+    const gguf = tinyLlamaGguf();
+    const { values } = q8_0Data(64 * 64); // blk.0.attn_q.weight's dequantized values, as the fixture states them
+    const edited = Float32Array.from(values);
+    edited[5] = edited[5]! + 1;
+    const { header, dataLength } = layoutTensors([{ name: 'model.layers.0.self_attn.q_proj.weight', dtype: 'F32', shape: [64, 64] }]);
+    const safetensors = { path: 'model.safetensors', blob: new Blob([buildSafetensors(header, new Uint8Array(edited.buffer))]) };
+    expect(dataLength).toBe(edited.byteLength);
+    const ggufFile = { path: gguf.name, blob: new Blob([gguf.bytes as Uint8Array<ArrayBuffer>]) };
+    const formats = FORMATS.some((f) => f.id === ggufFormat.id) ? FORMATS : [...FORMATS, ggufFormat];
+    const a = await openGroup([new FileByteSource(safetensors.blob, safetensors.path)], { formats });
+    const b = await openGroup([new FileByteSource(ggufFile.blob, ggufFile.path)], { formats });
+    const tb = b.tensors.find((t) => t.name === 'blk.0.attn_q.weight')!;
+    const result = await compareFileValues(
+      { file: safetensors, tensor: a.tensors[0]! },
+      { file: ggufFile, tensor: tb, ggml: { littleEndian: true } },
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ count: 4096, differing: 1, maxAbs: 1, cosine: expect.closeTo(1, 3) as unknown });
   });
 });

@@ -3,6 +3,8 @@ import { FileByteSource } from '../bytes/file-byte-source';
 import type { TensorInfo } from '../model/document';
 import { CancelledError } from '../model/errors';
 import { compareTensorValues } from './compare-values';
+import { ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
+import { q8_0Data } from '../../test/fixtures/gguf-fixtures';
 
 /** A deterministic pseudo-random stream (LCG), so the test needs no seed handling. */
 function values(n: number, seed: number): Float32Array {
@@ -93,6 +95,19 @@ describe('compareTensorValues', () => {
     expect(result.maxAbs).toBe(Math.abs(edited[123]! - base[123]!));
     expect(result.rms).toBeCloseTo(Math.abs(edited[123]! - base[123]!) / Math.sqrt(300), 12);
     expect(result).toEqual(direct(base, edited));
+  });
+
+  it('Q8_0 blocks against F32, with a ggml decoder: a quantization measured tensor by tensor', async () => {
+    // The fixture states each block's dequantized values; the F32 side holds them, one changed.
+    const { data, values: dequantized } = q8_0Data(32 * 40);
+    const reference = Float32Array.from(dequantized);
+    reference[77] = reference[77]! - 0.25;
+    const q = { source: new FileByteSource(new Blob([new Uint8Array(5), data as Uint8Array<ArrayBuffer>]), 'model.gguf'), tensor: { name: 'blk.0.attn_q.weight', dtype: 'Q8_0', shape: [40, 32], elements: 1280, file: 'model.gguf', byteOffset: 5, byteLength: data.length } as unknown as TensorInfo };
+    const f = placed('f', 'F32', new Uint8Array(reference.buffer), 3);
+    const result = await compareTensorValues(q.source, q.tensor, f.source, f.tensor, { decoders: { a: ggmlElementDecoder('Q8_0') }, chunkBytes: 200 });
+    expect(result).toEqual(direct(dequantized, reference));
+    expect(result.differing).toBe(1);
+    await expect(compareTensorValues(q.source, q.tensor, f.source, f.tensor)).rejects.toThrow(/Q8_0 values cannot be compared/);
   });
 
   it('counts a NaN against a number as differing, and two NaNs as equal', async () => {

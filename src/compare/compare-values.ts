@@ -1,5 +1,5 @@
 import { decodeToFloat64, packedGroup, valuesPerElement } from '../formats/tensors/decode-elements';
-import { DEFAULT_CHUNK_BYTES } from '../formats/tensors/tensor-stats';
+import { DEFAULT_CHUNK_BYTES, type ElementDecoder } from '../formats/tensors/tensor-stats';
 import type { ByteSource } from '../model/byte-source';
 import type { TensorInfo } from '../model/document';
 import { DTYPES, isDType } from '../model/dtype';
@@ -33,26 +33,50 @@ export interface ValueComparisonOptions {
   onProgress?: (done: number, total: number) => void;
   /** Bytes of the wider tensor per step. */
   chunkBytes?: number;
+  /** Decoders for dtypes the dtype alone cannot decode (ggml's quantized blocks, big-endian data), per side. */
+  decoders?: { a?: ElementDecoder; b?: ElementDecoder };
 }
 
 function gcd(x: number, y: number): number {
   return y === 0 ? x : gcd(y, x % y);
 }
 
-function checkTensor(tensor: TensorInfo): number {
+/** How one side's bytes become numbers: its group of whole elements, its byte count, and the decode. */
+interface SideDecoder {
+  group: { elements: number; bytes: number };
+  needed: number;
+  perElement: 1 | 2;
+  decode(bytes: Uint8Array, count: number, out: Float64Array): void;
+}
+
+function sideDecoder(tensor: TensorInfo, given: ElementDecoder | undefined): SideDecoder {
   const field = `tensors[${JSON.stringify(tensor.name)}]`;
-  if (!isDType(tensor.dtype) || DTYPES[tensor.dtype].bits === 0) {
-    throw new LoupeError('unsupported', `${tensor.name}: ${tensor.dtype} values cannot be compared yet.`, { file: tensor.file, field: `${field}.dtype` });
+  let decoder: SideDecoder;
+  if (given) {
+    decoder = { group: given.group, needed: Math.ceil(tensor.elements / given.group.elements) * given.group.bytes, perElement: 1, decode: given.decode };
+  } else {
+    const { dtype } = tensor;
+    // Quantized blocks need their format's decoder (see options.decoders).
+    if (!isDType(dtype) || DTYPES[dtype].bits === 0 || DTYPES[dtype].kind === 'quantized') {
+      throw new LoupeError('unsupported', `${tensor.name}: ${dtype} values cannot be compared without a decoder for them.`, { file: tensor.file, field: `${field}.dtype` });
+    }
+    decoder = {
+      group: packedGroup(dtype),
+      needed: Math.ceil((tensor.elements * DTYPES[dtype].bits) / 8),
+      perElement: valuesPerElement(dtype),
+      decode: (bytes, count, out) => decodeToFloat64(dtype, bytes, count, out),
+    };
   }
-  const needed = Math.ceil((tensor.elements * DTYPES[tensor.dtype].bits) / 8);
-  if (tensor.byteLength < needed) throw new FormatError(tensor.file, field, `${tensor.byteLength} bytes is too short for ${tensor.elements} ${tensor.dtype} elements (${needed} bytes)`);
-  return needed;
+  if (tensor.byteLength < decoder.needed) {
+    throw new FormatError(tensor.file, field, `${tensor.byteLength} bytes is too short for ${tensor.elements} ${tensor.dtype} elements (${decoder.needed} bytes)`);
+  }
+  return decoder;
 }
 
 /**
  * Compares two tensors' values by streaming both byte ranges side by side, a chunk at a time:
- * memory stays at one chunk of each whatever the size. Dtypes may differ (BF16 against F32);
- * element counts must agree. Cancellation is checked between chunks.
+ * memory stays at one chunk of each whatever the size. Dtypes may differ (BF16 against F32, Q8_0
+ * against F16 with a ggml decoder); element counts must agree. Cancellation is checked between chunks.
  */
 export async function compareTensorValues(
   sourceA: ByteSource,
@@ -66,23 +90,21 @@ export async function compareTensorValues(
   if (a.elements !== b.elements) {
     throw new LoupeError('unsupported', `${a.name} has ${a.elements} elements and ${b.name} ${b.elements}: values are compared only between tensors of the same size.`);
   }
-  const neededA = checkTensor(a);
-  const neededB = checkTensor(b);
-  const perElement = valuesPerElement(a.dtype as keyof typeof DTYPES);
-  if (valuesPerElement(b.dtype as keyof typeof DTYPES) !== perElement) throw new LoupeError('unsupported', `${a.name}: a complex tensor is compared only with a complex one.`);
+  const left = sideDecoder(a, options.decoders?.a);
+  const right = sideDecoder(b, options.decoders?.b);
+  const perElement = left.perElement;
+  if (right.perElement !== perElement) throw new LoupeError('unsupported', `${a.name}: a complex tensor is compared only with a complex one.`);
 
-  // A chunk holds a whole number of packed groups on both sides.
-  const groupA = packedGroup(a.dtype as keyof typeof DTYPES);
-  const groupB = packedGroup(b.dtype as keyof typeof DTYPES);
-  const step = (groupA.elements * groupB.elements) / gcd(groupA.elements, groupB.elements);
-  const widestBits = Math.max(DTYPES[a.dtype as keyof typeof DTYPES].bits, DTYPES[b.dtype as keyof typeof DTYPES].bits);
+  // A chunk holds a whole number of groups on both sides.
+  const step = (left.group.elements * right.group.elements) / gcd(left.group.elements, right.group.elements);
+  const widestBytesPerElement = Math.max(left.group.bytes / left.group.elements, right.group.bytes / right.group.elements);
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const chunkElements = Math.max(step, Math.floor((chunkBytes * 8) / widestBits / step) * step);
-  const bufferLength = Math.min(chunkElements, a.elements) * perElement;
+  const chunkElements = Math.max(step, Math.floor(chunkBytes / widestBytesPerElement / step) * step);
+  const bufferLength = Math.ceil(Math.min(chunkElements, a.elements) / step) * step * perElement;
   const valuesA = new Float64Array(bufferLength);
   const valuesB = new Float64Array(bufferLength);
-  const bytesOf = (t: TensorInfo, elements: number) => Math.ceil((elements * DTYPES[t.dtype as keyof typeof DTYPES].bits) / 8);
-  const total = neededA + neededB;
+  const bytesOf = (side: SideDecoder, elements: number) => Math.ceil(elements / side.group.elements) * side.group.bytes;
+  const total = left.needed + right.needed;
 
   let differing = 0;
   let nanMismatches = 0;
@@ -96,13 +118,13 @@ export async function compareTensorValues(
   for (let element = 0; element < a.elements; element += chunkElements) {
     if (signal?.aborted) throw new CancelledError();
     const count = Math.min(chunkElements, a.elements - element);
-    const startA = bytesOf(a, element);
-    const startB = bytesOf(b, element);
-    const lengthA = Math.min(bytesOf(a, count), neededA - startA);
-    const lengthB = Math.min(bytesOf(b, count), neededB - startB);
+    const startA = bytesOf(left, element);
+    const startB = bytesOf(right, element);
+    const lengthA = Math.min(bytesOf(left, count), left.needed - startA);
+    const lengthB = Math.min(bytesOf(right, count), right.needed - startB);
     const [bytesA, bytesB] = await Promise.all([sourceA.read(a.byteOffset + startA, lengthA, signal), sourceB.read(b.byteOffset + startB, lengthB, signal)]);
-    decodeToFloat64(a.dtype as keyof typeof DTYPES, bytesA, count, valuesA);
-    decodeToFloat64(b.dtype as keyof typeof DTYPES, bytesB, count, valuesB);
+    left.decode(bytesA, count, valuesA);
+    right.decode(bytesB, count, valuesB);
     for (let i = 0; i < count * perElement; i++) {
       const x = valuesA[i]!;
       const y = valuesB[i]!;

@@ -12,12 +12,19 @@ import type { TensorInfo } from '../model/document';
 /** Compares two tensors' values in the worker, each streamed from its own byte range. */
 export type ComputeValues = (a: TensorInfo, b: TensorInfo, options: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<ValueComparison>;
 
+/** For a tensor of a GGUF file, the file's byte order, so the worker decodes its ggml blocks. */
+function ggmlOf(doc: DocState, tensor: TensorInfo): { littleEndian: boolean } | undefined {
+  if (doc.state !== 'ready') return undefined;
+  const file = doc.document.files.find((f) => f.path === tensor.file);
+  return file?.format === 'gguf' ? { littleEndian: file.littleEndian } : undefined;
+}
+
 /** Value comparison between a tensor of model A and one of model B, wherever each model's files are. */
 export function valuesFor(a: DocState, b: DocState | null): ComputeValues {
   return async (ta, tb, options) => {
     if (!b) throw new LoupeError('io', 'No second model is open.');
-    const sideA = { file: tensorFile(a, ta), tensor: ta };
-    const sideB = { file: tensorFile(b, tb), tensor: tb };
+    const sideA = { file: tensorFile(a, ta), tensor: ta, ggml: ggmlOf(a, ta) };
+    const sideB = { file: tensorFile(b, tb), tensor: tb, ggml: ggmlOf(b, tb) };
     return getParseClient().compareValues(sideA, sideB, { signal: options.signal, onProgress: (p) => options.onProgress(p.done, p.total) });
   };
 }

@@ -1,12 +1,14 @@
 import { FileByteSource } from '../bytes/file-byte-source';
 import type { OpenProgress } from '../formats/open-group';
-import { computeTensorStats, type TensorStats } from '../formats/tensors/tensor-stats';
+import { computeTensorStats, type ElementDecoder, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile } from './parse-protocol';
 import type { ByteSource } from '../model/byte-source';
 import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
+import { GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
+import { ggmlTypeByName, type GgmlTypeName } from '../formats/gguf/ggml-types';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
-import { LoupeError } from '../model/errors';
+import { FormatError, LoupeError } from '../model/errors';
 import { localSource } from '../sources/local-source';
 import { openSource } from '../sources/model-source';
 import { pinnedByteSource } from '../sources/registry';
@@ -64,7 +66,17 @@ export async function computeFileStats(
 export async function compareFileValues(a: TensorInFile, b: TensorInFile, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ValueComparison> {
   const left = await contiguousTensor(a.file, a.tensor, signal);
   const right = await contiguousTensor(b.file, b.tensor, signal);
-  return compareTensorValues(left.source, left.tensor, right.source, right.tensor, { signal, onProgress });
+  return compareTensorValues(left.source, left.tensor, right.source, right.tensor, { signal, onProgress, decoders: { a: ggmlDecoder(a), b: ggmlDecoder(b) } });
+}
+
+/** The ggml block decoder for a GGUF tensor; undefined for other formats. */
+function ggmlDecoder(side: TensorInFile): ElementDecoder | undefined {
+  if (!side.ggml) return undefined;
+  const decoder = ggmlTypeByName(side.tensor.dtype) && ggmlElementDecoder(side.tensor.dtype as GgmlTypeName, side.ggml.littleEndian);
+  if (!decoder) {
+    throw new FormatError(side.tensor.file, `tensors[${JSON.stringify(side.tensor.name)}].type`, `values of ${side.tensor.dtype} tensors cannot be decoded (Loupe decodes ${[...GGML_STATS_TYPES].join(', ')})`);
+  }
+  return decoder;
 }
 
 /**

@@ -8,6 +8,8 @@ describe('parse worker messages are checked where they arrive', () => {
     const side = { file: { path: 'a', blob: new Blob([]) }, tensor: { name: 'w', dtype: 'F32', shape: [2], elements: 2, byteOffset: 8, byteLength: 8 } };
     expect(isParseRequest({ type: 'compare-values', id: 3, a: side, b: side })).toBe(true);
     expect(isParseRequest({ type: 'compare-values', id: 3, a: side, b: { ...side, tensor: { ...side.tensor, byteOffset: -1 } } })).toBe(false);
+    expect(isParseRequest({ type: 'compare-values', id: 3, a: { ...side, ggml: { littleEndian: false } }, b: side })).toBe(true);
+    expect(isParseRequest({ type: 'compare-values', id: 3, a: { ...side, ggml: { littleEndian: 'no' } }, b: side })).toBe(false);
   });
 
   it('rejects malformed requests', () => {

@@ -41,6 +41,8 @@ export interface HubFileInput {
 export interface TensorInFile {
   file: FileInput | HubFileInput;
   tensor: TensorInfo;
+  /** Set for a GGUF tensor: its dtype is a ggml type, decoded by ggml's blocks in the file's byte order. */
+  ggml?: { littleEndian: boolean };
 }
 
 export type ParseRequest =
@@ -121,7 +123,12 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
 }
 
 function isTensorInFile(value: unknown): value is TensorInFile {
-  return isRecord(value) && (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
+  return (
+    isRecord(value) &&
+    (isFileInput(value.file) || isHubFileInput(value.file)) &&
+    isTensorInfo(value.tensor) &&
+    (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
+  );
 }
 
 function isTensorInfo(value: unknown): value is TensorInfo {
