@@ -38,7 +38,7 @@ const noTest = [['**/test/**', '**/e2e/**'], 'Product code never imports test co
 
 /** Product code: everything in src/ but the unit tests beside it. */
 const PRODUCT = { files: ['src/**/*.{ts,tsx}'], ignores: ['src/**/*.test.ts'] };
-const PURE_LAYERS = ['src/model/**/*.ts', 'src/formats/**/*.ts', 'src/graph/**/*.ts', 'src/card/**/*.ts', 'src/bytes/**/*.ts'];
+const PURE_LAYERS = ['src/model/**/*.ts', 'src/formats/**/*.ts', 'src/graph/**/*.ts', 'src/card/**/*.ts', 'src/bytes/**/*.ts', 'src/compare/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'public/**', 'bench/out/**'] },
