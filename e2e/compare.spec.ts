@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { buildSafetensors, layoutTensors, type TensorSpec } from '../test/builders/build-safetensors';
 import { HUB_PORT } from '../playwright.config';
@@ -52,6 +53,12 @@ async function summary(page: Page) {
   return s;
 }
 
+/** axe's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
 async function hubBytes(request: APIRequestContext): Promise<number> {
   const s = (await (await request.get(`${ENDPOINT}/__control/stats`)).json()) as { hub: { bytes: number }; cdn: { bytes: number } };
   return s.hub.bytes + s.cdn.bytes;
@@ -97,6 +104,7 @@ test('an F32 copy of the example against the example: every tensor changed to BF
   await page.getByTestId('compare-values').click();
   await expect(page.getByTestId('value-diff')).toHaveAttribute('data-differing', '0');
   await expect(page.getByTestId('value-diff')).toHaveAttribute('data-cosine', /^(1|0\.99999\d*)$/);
+  expect(await seriousViolations(page), 'the Diff view with a value comparison').toEqual([]);
 });
 
 test('a checkpoint against the same checkpoint sharded: every tensor the same', async ({ page }) => {
@@ -136,6 +144,11 @@ test('two unrelated models: everything added or removed, with a probable rename 
   await expect(page.getByTestId('diff-renames')).toContainText('1 probable rename');
   await page.getByTestId('diff-show-removed').uncheck();
   await expect(page.getByTestId('diff-shown')).toHaveAttribute('data-value', '3');
+  await page.getByTestId('diff-group-depth').selectOption('1');
+  await expect(page.getByTestId('diff-module-row')).toHaveCount(3);
+  await page.getByTestId('compare-open').click();
+  await expect(page.getByTestId('compare-repo-input')).toBeVisible();
+  expect(await seriousViolations(page), 'the Diff view grouped, with the compare menu open').toEqual([]);
 });
 
 test('two Hub repos by ?repo=&compare=: a 70B-shaped repo against another revision of itself, then a small one, by headers only', async ({ page, request }) => {
