@@ -6,6 +6,7 @@ import { ggufFormat } from '../formats/gguf/gguf-format';
 import { openGroup } from '../formats/open-group';
 import { FORMATS } from '../formats/registry';
 import { compareDocuments } from './compare-documents';
+import type { PytorchTensorInfo } from '../model/pickle';
 import { compareFileValues } from '../workers/parse-files';
 import { q8_0Data } from '../../test/fixtures/gguf-fixtures';
 
@@ -72,5 +73,27 @@ describe('a safetensors checkpoint against its GGUF', () => {
       new AbortController().signal,
     );
     expect(result).toMatchObject({ count: 4096, differing: 1, maxAbs: 1, cosine: expect.closeTo(1, 3) as unknown });
+  });
+});
+
+describe('a PyTorch checkpoint against its safetensors conversion', () => {
+  it('matches tensor for tensor, and a strided view compares equal value for value', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { convertFile } = await import('../workers/parse-files');
+    // views.pt holds non-contiguous views, so both the gathered read and the plain read are used.
+    const pickle = { path: 'views.pt', blob: new Blob([readFileSync(join(import.meta.dirname, '..', '..', 'e2e', 'models', 'pytorch', 'views.pt'))]) };
+    const converted = await convertFile(pickle, new AbortController().signal);
+    const safetensors = { path: converted.name, blob: converted.blob };
+    const a = await openGroup([new FileByteSource(pickle.blob, pickle.path)]);
+    const b = await openGroup([new FileByteSource(safetensors.blob, safetensors.path)]);
+    const result = compareDocuments(a, b);
+    expect(a.tensors.length).toBeGreaterThan(1);
+    expect(a.tensors.some((t) => (t as Partial<PytorchTensorInfo>).torch?.contiguous === false)).toBe(true);
+    expect(result.summary.counts).toEqual({ same: a.tensors.length, changed: 0, added: 0, removed: 0 });
+    for (const row of result.rows) {
+      const values = await compareFileValues({ file: pickle, tensor: row.a! }, { file: safetensors, tensor: row.b! }, new AbortController().signal);
+      expect(values.differing, row.key).toBe(0);
+    }
   });
 });
