@@ -36,7 +36,7 @@ describe('a safetensors checkpoint against its GGUF', () => {
   it('matches every tensor after normalization, with ggml dims reversed; only the dtypes differ', async () => {
     const gguf = tinyLlamaGguf();
     // The safetensors twin: BF16, names as transformers writes them, shapes in PyTorch order (ggml's reversed).
-    const specs: TensorSpec[] = llamaTensors().map((t) => ({ name: hfName(t.name), dtype: 'BF16', shape: [...t.dims].reverse() }));
+    const specs: TensorSpec[] = llamaTensors().map((t) => ({ name: hfName(String(t.name)), dtype: 'BF16', shape: [...t.dims].reverse().map(Number) }));
     const { header, dataLength } = layoutTensors(specs);
     const safetensors = buildSafetensors(header, dataLength);
 
@@ -49,7 +49,7 @@ describe('a safetensors checkpoint against its GGUF', () => {
     expect(new Set(result.rows.flatMap((r) => r.reasons))).toEqual(new Set(['dtype']));
     expect(result.rows.find((r) => r.key === 'blk.1.attn_k.weight')).toMatchObject({ a: { name: 'model.layers.1.self_attn.k_proj.weight', shape: [32, 64] }, b: { dtype: 'Q8_0', shape: [32, 64] } });
     const byType = new Map<string, number>();
-    for (const t of llamaTensors()) byType.set(t.type, (byType.get(t.type) ?? 0) + 1);
+    for (const t of llamaTensors()) byType.set(String(t.type), (byType.get(String(t.type)) ?? 0) + 1);
     expect(byType).toEqual(new Map([['Q8_0', 13], ['F32', 5], ['F16', 3]]));
     expect(result.summary.transitions.map((t) => [t.from, t.to, t.tensors])).toEqual([...byType].map(([type, n]) => ['BF16', type, n]));
   });
