@@ -3,7 +3,8 @@ import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, LoupeError } from '../model/errors';
 import { InferenceClient } from '../workers/inference-client';
-import { isInferenceRequest, isInferenceResponse, serveInferenceRequests, type InferenceResponse } from '../workers/inference-protocol';
+import { isWorkerResponse } from '../workers/worker-protocol';
+import { INFERENCE_PROTOCOL, isInferenceRequest, serveInferenceRequests, type InferenceResponse } from '../workers/inference-protocol';
 import { compareTensors } from './compare';
 import type { OrtApi } from './engine';
 import { fillTensor } from './generate';
@@ -141,10 +142,13 @@ describe('inference protocol', () => {
     expect(isInferenceRequest({ type: 'load', id: 2, options: { backend: 'cuda', threads: 0 }, model: { path: 'm', blob: new Blob() }, externalData: [] })).toBe(false);
     expect(isInferenceRequest({ type: 'bench', id: 3, feeds: [], warmupRuns: 1, minWarmupMs: 0, runs: 0 })).toBe(false);
     expect(isInferenceRequest({ type: 'release', id: 1.5 })).toBe(false);
-    expect(isInferenceResponse({ type: 'result', id: 1, outputs: [tensor], ms: 1 })).toBe(true);
-    expect(isInferenceResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x' }, kind: 'unsupported' })).toBe(true);
-    expect(isInferenceResponse({ type: 'error', id: 1, error: { code: 'nope', message: 'x' } })).toBe(false);
-    expect(isInferenceResponse({ type: 'progress', id: 1, phase: 'dance', done: 0, total: 1 })).toBe(false);
+    const summary = { name: 'x', stats: { count: 2, nan: 0, infinite: 0, zeros: 0 }, first: ['1', '2'] };
+    expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [tensor], ms: 1, summaries: [summary] })).toBe(true);
+    expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [{ ...tensor, dims: [3] }], ms: 1, summaries: [summary] })).toBe(false);
+    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x', kind: 'unsupported' } }, INFERENCE_PROTOCOL.isProgress)).toBe(true);
+    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'nope', message: 'x' } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
+    expect(isWorkerResponse({ type: 'progress', id: 1, progress: { phase: 'dance', done: 0, total: 1 } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
+    expect(INFERENCE_PROTOCOL.fromWire({ code: 'unsupported', message: 'x', kind: 'unsupported', node: 'n1' })).toMatchObject({ kind: 'unsupported', node: 'n1' });
   });
 });
 
@@ -187,7 +191,7 @@ describe('InferenceClient (fake worker, real protocol)', () => {
     const again = await client.run([x]);
     expect(again.outputs).toHaveLength(1);
     expect(workers).toHaveLength(2);
-    expect(workers[1]!.received.some((m) => (m as InferenceResponse).type === 'loaded')).toBe(true);
+    expect(workers[1]!.received.some((m) => (m as InferenceResponse).type === 'result' && INFERENCE_PROTOCOL.isResponse.load((m as { result: unknown }).result))).toBe(true);
     client.dispose();
   });
 

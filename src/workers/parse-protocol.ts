@@ -1,13 +1,17 @@
-import type { ValueComparison } from '../compare/compare-values';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
-import type { ErrorCode, SerializedError } from '../model/errors';
+import { LoupeError } from '../model/errors';
+import { HubError, type HubErrorKind } from '../hub/hub-error';
+import type { OpenProgress } from '../formats/open-group';
+import type { ValueComparison } from '../compare/compare-values';
+import { isId, isRecord, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
 
 /**
- * Messages between the page and the parse worker: one tagged union each way,
- * checked where they arrive (a message is data from another realm, not a trusted value).
+ * Messages between the page and the parse worker (the envelope is worker-protocol.ts): each
+ * request type's payload and answer, checked where they arrive (a message is data from another
+ * realm, not a trusted value).
  */
 
 /** A file to open: the Blob crosses by structured clone; `path` is relative to the dropped folder. */
@@ -45,42 +49,25 @@ export interface TensorInFile {
   ggml?: { littleEndian: boolean };
 }
 
-export type ParseRequest =
-  | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
-  | { type: 'open-hub'; id: number; request: HubOpenRequest }
-  | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
-  | { type: 'convert'; id: number; file: FileInput }
-  | { type: 'compare-values'; id: number; a: TensorInFile; b: TensorInFile }
-  | { type: 'card'; id: number; request: CardRequest }
-  | { type: 'draft-card'; id: number; document: ModelDocument }
-  | { type: 'cancel'; id: number };
+/** Each parse request's payload and answer. */
+export type ParseMap = {
+  open: { request: { files: FileInput[]; sourceKind: 'local' | 'example' }; response: ModelDocument };
+  'open-hub': { request: { request: HubOpenRequest }; response: HubOpenResult };
+  stats: { request: { file: FileInput | HubFileInput; tensor: TensorInfo }; response: TensorStats };
+  convert: { request: { file: FileInput }; response: { blob: Blob; name: string } };
+  card: { request: { request: CardRequest }; response: CardResult };
+  'draft-card': { request: { document: ModelDocument }; response: string };
+  /** Two tensors' values compared, each streamed from its own byte range. */
+  'compare-values': { request: { a: TensorInFile; b: TensorInFile }; response: ValueComparison };
+};
 
-export type ParseResponse =
-  | { type: 'progress'; id: number; done: number; total: number; file: string }
-  | { type: 'result'; id: number; document: ModelDocument }
-  | { type: 'stats-result'; id: number; stats: TensorStats }
-  | { type: 'compare-result'; id: number; result: ValueComparison }
-  | { type: 'hub-result'; id: number; result: HubOpenResult }
-  | { type: 'convert-result'; id: number; blob: Blob; name: string }
-  | { type: 'card-result'; id: number; result: CardResult }
-  | { type: 'draft-result'; id: number; text: string }
-  | { type: 'error'; id: number; error: SerializedError };
+export type ParseRequest = WorkerRequest<ParseMap>;
 
-const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value);
-}
 
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
-  if (value.type === 'cancel') return true;
-  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
+  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
   if (value.type === 'card') {
@@ -93,6 +80,15 @@ export function isParseRequest(value: unknown): value is ParseRequest {
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
     Array.isArray(value.files) &&
     value.files.every(isFileInput)
+  );
+}
+
+function isTensorInFile(value: unknown): value is TensorInFile {
+  return (
+    isRecord(value) &&
+    (isFileInput(value.file) || isHubFileInput(value.file)) &&
+    isTensorInfo(value.tensor) &&
+    (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
   );
 }
 
@@ -122,15 +118,6 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
   );
 }
 
-function isTensorInFile(value: unknown): value is TensorInFile {
-  return (
-    isRecord(value) &&
-    (isFileInput(value.file) || isHubFileInput(value.file)) &&
-    isTensorInfo(value.tensor) &&
-    (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
-  );
-}
-
 function isTensorInfo(value: unknown): value is TensorInfo {
   return (
     isRecord(value) &&
@@ -141,38 +128,34 @@ function isTensorInfo(value: unknown): value is TensorInfo {
   );
 }
 
-export function isSerializedError(value: unknown): value is SerializedError {
-  return (
-    isRecord(value) &&
-    typeof value.message === 'string' &&
-    ERROR_CODES.includes(value.code as ErrorCode) &&
-    optionalString(value.kind) &&
-    (value.retryAfterMs === undefined || typeof value.retryAfterMs === 'number')
-  );
-}
+/** The answers, each checked by the guard of the request it answers. */
+export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
+  name: 'parse',
+  isRequest: isParseRequest,
+  isProgress: (value): value is OpenProgress => isRecord(value) && typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string',
+  isResponse: {
+    open: (value): value is ModelDocument => isRecord(value) && Array.isArray(value.tensors) && Array.isArray(value.formats),
+    'open-hub': (value): value is HubOpenResult => isRecord(value) && isRecord(value.document) && isRecord(value.repo) && Array.isArray(value.files),
+    stats: (value): value is TensorStats => isRecord(value) && typeof value.count === 'number' && isRecord(value.histogram),
+    convert: (value): value is { blob: Blob; name: string } => isRecord(value) && value.blob instanceof Blob && typeof value.name === 'string',
+    card: (value): value is CardResult => isRecord(value) && typeof value.html === 'string' && Array.isArray(value.lints),
+    'draft-card': (value): value is string => typeof value === 'string',
+    'compare-values': (value): value is ValueComparison =>
+      isRecord(value) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof value[k] === 'number'),
+  },
+  fromWire: rehydrate,
+};
 
-export function isParseResponse(value: unknown): value is ParseResponse {
-  if (!isRecord(value) || !isId(value.id)) return false;
-  switch (value.type) {
-    case 'progress':
-      return typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string';
-    case 'result':
-      return isRecord(value.document) && Array.isArray(value.document.tensors) && Array.isArray(value.document.formats);
-    case 'stats-result':
-      return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
-    case 'compare-result':
-      return isRecord(value.result) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof (value.result as Record<string, unknown>)[k] === 'number');
-    case 'hub-result':
-      return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
-    case 'card-result':
-      return isRecord(value.result) && typeof value.result.html === 'string' && Array.isArray(value.result.lints);
-    case 'draft-result':
-      return typeof value.text === 'string';
-    case 'convert-result':
-      return value.blob instanceof Blob && typeof value.name === 'string';
-    case 'error':
-      return isSerializedError(value.error);
-    default:
-      return false;
+/** Rebuilds the typed error a worker sent, HubError included, so `transient` and retry delays still hold. */
+function rehydrate(error: WireError): LoupeError {
+  if (error.kind !== undefined) {
+    return new HubError(error.kind as HubErrorKind, error.message, {
+      status: error.status,
+      url: error.url,
+      requestId: error.requestId,
+      retryAfterMs: error.retryAfterMs,
+      file: error.file,
+    });
   }
+  return LoupeError.fromJSON(error);
 }
