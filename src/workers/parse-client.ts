@@ -5,7 +5,10 @@ import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { LoupeError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
-import { PARSE_PROTOCOL, type FileInput, type HubFileInput, type HubOpenRequest, type ParseMap, type TensorInFile } from './parse-protocol';
+import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
+import type { SearchResult } from '../graph/search-graph';
+import type { Graph } from '../model/graph';
+import { PARSE_PROTOCOL, type FileInput, type HubFileInput, type HubOpenRequest, type Kept, type ParseMap, type TensorInFile } from './parse-protocol';
 import { WorkerClient, type CallOptions } from './worker-client';
 
 export type WorkerFactory = () => Worker;
@@ -21,6 +24,10 @@ type ProgressOptions = Pick<CallOptions<OpenProgress>, 'signal' | 'onProgress'>;
  */
 export class ParseClient {
   #client: WorkerClient<ParseMap, OpenProgress>;
+  /** A key per graph object, and the keys whose scope trees the current worker holds (or is building). */
+  #graphKeys = new WeakMap<Graph, string>();
+  #nextGraphKey = 1;
+  #graphsLoaded = new Map<string, Promise<null>>();
 
   constructor(factory: WorkerFactory = defaultFactory) {
     this.#client = new WorkerClient({
@@ -29,6 +36,7 @@ export class ParseClient {
       mainThread: async () => (await import('./parse-handlers')).parseHandlers,
       cancel: 'message',
       retryHint: 'Try again; a fresh worker will start.',
+      onStop: () => this.#graphsLoaded.clear(),
     });
   }
 
@@ -69,6 +77,46 @@ export class ParseClient {
   /** Two tensors' values compared in the worker, each streamed from its own byte range. */
   compareValues(a: TensorInFile, b: TensorInFile, options: ProgressOptions = {}): Promise<ValueComparison> {
     return this.#client.call('compare-values', { a, b }, options);
+  }
+
+  /**
+   * The graph view's model (scope tree → view → mermaid) for one view request, computed in the
+   * worker. The graph's scope tree is built there once and kept, so expanding or searching only
+   * builds the view.
+   */
+  graphView(graph: Graph, initializers: readonly TensorInfo[], view: GraphViewRequest): Promise<GraphViewModel> {
+    return this.#withGraph(graph, initializers, (key) => this.#client.call('graph-view', { key, view }));
+  }
+
+  graphSearch(graph: Graph, initializers: readonly TensorInfo[], query: string, limit: number): Promise<SearchResult> {
+    return this.#withGraph(graph, initializers, (key) => this.#client.call('graph-search', { key, query, limit }));
+  }
+
+  /** A node's index and value types; null when the graph has no such node. */
+  graphNode(graph: Graph, initializers: readonly TensorInfo[], nodeId: string): Promise<GraphNodeDetails | null> {
+    return this.#withGraph(graph, initializers, (key) => this.#client.call('graph-node', { key, nodeId }));
+  }
+
+  /** Asks about a kept graph, sending the graph first when the worker does not hold it (first use, a fresh worker, or dropped). */
+  async #withGraph<T>(graph: Graph, initializers: readonly TensorInfo[], ask: (key: string) => Promise<Kept<T>>): Promise<T> {
+    let key = this.#graphKeys.get(graph);
+    if (!key) {
+      key = `g${this.#nextGraphKey++}`;
+      this.#graphKeys.set(graph, key);
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let loading = this.#graphsLoaded.get(key);
+      if (!loading) {
+        loading = this.#client.call('graph-load', { key, graph, initializers: [...initializers] });
+        this.#graphsLoaded.set(key, loading);
+        loading.catch(() => this.#graphsLoaded.delete(key));
+      }
+      await loading;
+      const answer = await ask(key);
+      if (answer.kept) return answer.value;
+      this.#graphsLoaded.delete(key);
+    }
+    throw new LoupeError('internal', 'The parse worker did not keep the graph it was sent.');
   }
 
   /** Kills the worker (crash recovery and tests); pending work fails with a 'worker' error. */

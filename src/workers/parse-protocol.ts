@@ -4,6 +4,9 @@ import { LoupeError } from '../model/errors';
 import { HubError, type HubErrorKind } from '../hub/hub-error';
 import type { OpenProgress } from '../formats/open-group';
 import type { ValueComparison } from '../compare/compare-values';
+import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
+import type { SearchResult } from '../graph/search-graph';
+import type { Graph } from '../model/graph';
 import { isId, isRecord, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
@@ -59,7 +62,15 @@ export type ParseMap = {
   'draft-card': { request: { document: ModelDocument }; response: string };
   /** Two tensors' values compared, each streamed from its own byte range. */
   'compare-values': { request: { a: TensorInFile; b: TensorInFile }; response: ValueComparison };
+  /** Builds a graph's scope tree and keeps it under `key`, for the requests below. */
+  'graph-load': { request: { key: string; graph: Graph; initializers: TensorInfo[] }; response: null };
+  'graph-view': { request: { key: string; view: GraphViewRequest }; response: Kept<GraphViewModel> };
+  'graph-search': { request: { key: string; query: string; limit: number }; response: Kept<SearchResult> };
+  'graph-node': { request: { key: string; nodeId: string }; response: Kept<GraphNodeDetails | null> };
 };
+
+/** An answer about a kept graph: `kept: false` when the worker has no tree under that key (a fresh worker, or dropped), so the page loads it again. */
+export type Kept<T> = { kept: false } | { kept: true; value: T };
 
 export type ParseRequest = WorkerRequest<ParseMap>;
 
@@ -67,6 +78,10 @@ export type ParseRequest = WorkerRequest<ParseMap>;
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
+  if (value.type === 'graph-load') return typeof value.key === 'string' && isRecord(value.graph) && Array.isArray(value.graph.nodes) && Array.isArray(value.initializers) && value.initializers.every(isTensorInfo);
+  if (value.type === 'graph-view') return typeof value.key === 'string' && isGraphViewRequest(value.view);
+  if (value.type === 'graph-search') return typeof value.key === 'string' && typeof value.query === 'string' && isId(value.limit);
+  if (value.type === 'graph-node') return typeof value.key === 'string' && typeof value.nodeId === 'string';
   if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
@@ -89,6 +104,39 @@ function isTensorInFile(value: unknown): value is TensorInFile {
     (isFileInput(value.file) || isHubFileInput(value.file)) &&
     isTensorInfo(value.tensor) &&
     (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
+  );
+}
+
+function isGraphViewRequest(value: unknown): value is GraphViewRequest {
+  return (
+    isRecord(value) &&
+    typeof value.scopeId === 'string' &&
+    (value.expanded === undefined || (Array.isArray(value.expanded) && value.expanded.every((e) => typeof e === 'string'))) &&
+    Array.isArray(value.instances) &&
+    value.instances.every((i) => Array.isArray(i) && typeof i[0] === 'string' && isId(i[1])) &&
+    optionalString(value.sectionId) &&
+    optionalString(value.focusNodeId) &&
+    (value.theme === 'light' || value.theme === 'dark')
+  );
+}
+
+/** The guard of a Kept answer, given the guard of its value. */
+function isKept<T>(isValue: (value: unknown) => value is T) {
+  return (value: unknown): value is Kept<T> => isRecord(value) && (value.kept === false || (value.kept === true && isValue(value.value)));
+}
+
+function isGraphViewModel(value: unknown): value is GraphViewModel {
+  return (
+    isRecord(value) &&
+    isRecord(value.view) &&
+    Array.isArray(value.view.boxes) &&
+    Array.isArray(value.view.breadcrumb) &&
+    isRecord(value.diagram) &&
+    typeof value.diagram.text === 'string' &&
+    value.diagram.idToBox instanceof Map &&
+    Array.isArray(value.diagram.legend) &&
+    Array.isArray(value.boxes) &&
+    Array.isArray(value.expanded)
   );
 }
 
@@ -142,6 +190,10 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
     'draft-card': (value): value is string => typeof value === 'string',
     'compare-values': (value): value is ValueComparison =>
       isRecord(value) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof value[k] === 'number'),
+    'graph-load': (value): value is null => value === null,
+    'graph-view': isKept(isGraphViewModel),
+    'graph-search': isKept((value): value is SearchResult => isRecord(value) && Array.isArray(value.hits) && typeof value.total === 'number'),
+    'graph-node': isKept((value): value is GraphNodeDetails | null => value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes))),
   },
   fromWire: rehydrate,
 };
