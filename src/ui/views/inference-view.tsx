@@ -93,9 +93,9 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
   const ready = session.state === 'ready' ? session.client : undefined;
 
   // The inputs are built in the inference worker; the tensors come back transferred, not copied.
-  const makeFeeds = useCallback(async (): Promise<NamedTensor[] | undefined> => {
+  const makeFeeds = useCallback(async (signal?: AbortSignal): Promise<NamedTensor[] | undefined> => {
     if (!info || !ready) return undefined;
-    const built = await ready.buildFeeds({ inputs: info.inputs, recipes: states, symbols, seed, vocabSize });
+    const built = await ready.buildFeeds({ inputs: info.inputs, recipes: states, symbols, seed, vocabSize }, { signal });
     setInputErrors(built.errors);
     setInputNotes(built.notes);
     return Object.keys(built.errors).length ? undefined : built.feeds;
@@ -109,7 +109,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     runController.current = controller;
     setRun({ state: 'running', message: 'Preparing the inputs…' });
     try {
-      const feeds = await makeFeeds();
+      const feeds = await makeFeeds(controller.signal);
       if (controller.signal.aborted) return; // cancelled while the inputs were made
       if (!feeds) {
         setRun({ state: 'idle' });
@@ -304,7 +304,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
               setExpectedNotes([]);
             }}
           />
-          <BenchPanel model={model} buildFeeds={makeFeeds} />
+          <BenchPanel model={model} buildFeeds={() => makeFeeds()} />
         </>
       )}
     </>
