@@ -50,7 +50,9 @@ class FakeWorker extends EventTarget {
     });
   }
 
-  postMessage(message: unknown): void {
+  postMessage(message: unknown, transfer?: unknown): void {
+    // As the real Worker: the second argument is a transfer list (or options), nothing else.
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("Failed to execute 'postMessage' on 'Worker': Overload resolution failed.");
     if (this.terminated) return;
     const data = structuredClone(message);
     if (this.held && (data as { type: string }).type === 'run') this.held.push(data);
@@ -215,6 +217,18 @@ describe('InferenceClient (fake worker, real protocol)', () => {
     const pending = client.run([x]);
     workers[0]!.dispatchEvent(Object.assign(new Event('error'), { message: 'gone' }));
     expect((await pending).outputs).toHaveLength(1);
+    expect(workers).toHaveLength(2);
+    client.dispose();
+  });
+
+  it('runs transferred inputs after a cancel lost the session: the session is loaded again first', async () => {
+    const client = new InferenceClient({ backend: 'wasm', threads: 1 }, factory);
+    await client.load({ model: modelFile(CLS), externalData: [] });
+    client.cancel();
+    const feed: NamedTensor = { ...x, data: (x.data as Float32Array).slice() };
+    const result = await client.run([feed], { transfer: true });
+    expect(result.outputs[0]).toMatchObject({ name: 'softmax_0.tmp_0', dims: [1, 2] });
+    expect(result.summaries[0]).toMatchObject({ name: 'softmax_0.tmp_0', stats: { count: 2 } });
     expect(workers).toHaveLength(2);
     client.dispose();
   });

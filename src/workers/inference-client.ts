@@ -115,7 +115,8 @@ export class InferenceClient {
 
   async #load(model: ModelFiles, options: CallOptions & { onProgress?: (p: InferenceProgress) => void }): Promise<SessionInfo> {
     const start = performance.now();
-    const info = await this.#call('load', { options: this.#options, model: model.model, externalData: model.externalData }, options);
+    const { signal, onProgress } = options;
+    const info = await this.#call('load', { options: this.#options, model: model.model, externalData: model.externalData }, { signal, onProgress });
     if (this.#model !== model) throw new CancelledError(); // another model was loaded meanwhile
     this.#info = info;
     if (this.#measure) measure(SESSION_MEASURE, start, { model: info.model, backend: info.backend, threads: info.threads, ...info.timings });
@@ -148,9 +149,10 @@ export class InferenceClient {
    * worker instead of copying them (the caller gives them up).
    */
   async run(feeds: NamedTensor[], options: CallOptions & { onProgress?: (p: InferenceProgress) => void; transfer?: boolean } = {}): Promise<RunResult> {
-    await this.#sessionNow(options);
+    const { signal, onProgress, transfer } = options;
+    await this.#sessionNow({ signal, onProgress });
     const start = performance.now();
-    const result = await this.#call('run', { feeds }, { ...options, transfer: options.transfer ? transferables(feeds) : undefined });
+    const result = await this.#call('run', { feeds }, { signal, onProgress, transfer: transfer ? transferables(feeds) : undefined });
     const wallMs = this.#measure ? measure(RUN_MEASURE, start, { ms: result.ms }) : performance.now() - start;
     return { ...result, wallMs };
   }
