@@ -3,7 +3,8 @@ import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, LoupeError } from '../model/errors';
 import { InferenceClient } from '../workers/inference-client';
-import { isInferenceRequest, isInferenceResponse, serveInferenceRequests, type InferenceResponse } from '../workers/inference-protocol';
+import { isWorkerResponse } from '../workers/worker-protocol';
+import { INFERENCE_PROTOCOL, isInferenceRequest, serveInferenceRequests, type InferenceResponse } from '../workers/inference-protocol';
 import { compareTensors } from './compare';
 import type { OrtApi } from './engine';
 import { fillTensor } from './generate';
@@ -49,7 +50,9 @@ class FakeWorker extends EventTarget {
     });
   }
 
-  postMessage(message: unknown): void {
+  postMessage(message: unknown, transfer?: unknown): void {
+    // As the real Worker: the second argument is a transfer list (or options), nothing else.
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("Failed to execute 'postMessage' on 'Worker': Overload resolution failed.");
     if (this.terminated) return;
     const data = structuredClone(message);
     if (this.held && (data as { type: string }).type === 'run') this.held.push(data);
@@ -141,10 +144,13 @@ describe('inference protocol', () => {
     expect(isInferenceRequest({ type: 'load', id: 2, options: { backend: 'cuda', threads: 0 }, model: { path: 'm', blob: new Blob() }, externalData: [] })).toBe(false);
     expect(isInferenceRequest({ type: 'bench', id: 3, feeds: [], warmupRuns: 1, minWarmupMs: 0, runs: 0 })).toBe(false);
     expect(isInferenceRequest({ type: 'release', id: 1.5 })).toBe(false);
-    expect(isInferenceResponse({ type: 'result', id: 1, outputs: [tensor], ms: 1 })).toBe(true);
-    expect(isInferenceResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x' }, kind: 'unsupported' })).toBe(true);
-    expect(isInferenceResponse({ type: 'error', id: 1, error: { code: 'nope', message: 'x' } })).toBe(false);
-    expect(isInferenceResponse({ type: 'progress', id: 1, phase: 'dance', done: 0, total: 1 })).toBe(false);
+    const summary = { name: 'x', stats: { count: 2, nan: 0, infinite: 0, zeros: 0 }, first: ['1', '2'] };
+    expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [tensor], ms: 1, summaries: [summary] })).toBe(true);
+    expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [{ ...tensor, dims: [3] }], ms: 1, summaries: [summary] })).toBe(false);
+    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x', kind: 'unsupported' } }, INFERENCE_PROTOCOL.isProgress)).toBe(true);
+    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'nope', message: 'x' } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
+    expect(isWorkerResponse({ type: 'progress', id: 1, progress: { phase: 'dance', done: 0, total: 1 } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
+    expect(INFERENCE_PROTOCOL.fromWire({ code: 'unsupported', message: 'x', kind: 'unsupported', node: 'n1' })).toMatchObject({ kind: 'unsupported', node: 'n1' });
   });
 });
 
@@ -187,7 +193,7 @@ describe('InferenceClient (fake worker, real protocol)', () => {
     const again = await client.run([x]);
     expect(again.outputs).toHaveLength(1);
     expect(workers).toHaveLength(2);
-    expect(workers[1]!.received.some((m) => (m as InferenceResponse).type === 'loaded')).toBe(true);
+    expect(workers[1]!.received.some((m) => (m as InferenceResponse).type === 'result' && INFERENCE_PROTOCOL.isResponse.load((m as { result: unknown }).result))).toBe(true);
     client.dispose();
   });
 
@@ -211,6 +217,18 @@ describe('InferenceClient (fake worker, real protocol)', () => {
     const pending = client.run([x]);
     workers[0]!.dispatchEvent(Object.assign(new Event('error'), { message: 'gone' }));
     expect((await pending).outputs).toHaveLength(1);
+    expect(workers).toHaveLength(2);
+    client.dispose();
+  });
+
+  it('runs transferred inputs after a cancel lost the session: the session is loaded again first', async () => {
+    const client = new InferenceClient({ backend: 'wasm', threads: 1 }, factory);
+    await client.load({ model: modelFile(CLS), externalData: [] });
+    client.cancel();
+    const feed: NamedTensor = { ...x, data: (x.data as Float32Array).slice() };
+    const result = await client.run([feed], { transfer: true });
+    expect(result.outputs[0]).toMatchObject({ name: 'softmax_0.tmp_0', dims: [1, 2] });
+    expect(result.summaries[0]).toMatchObject({ name: 'softmax_0.tmp_0', stats: { count: 2 } });
     expect(workers).toHaveLength(2);
     client.dispose();
   });

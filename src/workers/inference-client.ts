@@ -1,10 +1,25 @@
-import type { BenchResult } from '../inference/engine';
+import type { Comparison, Tolerance } from '../inference/compare';
+import type { BenchResult, ValueInfo } from '../inference/engine';
+import type { InputRecipe } from '../inference/input-recipe';
+import type { BuiltFeeds, TensorFileSummary } from '../inference/input-work';
 import { InferenceError } from '../inference/ort-errors';
 import { DEFAULT_RUNTIME_OPTIONS, sameRuntimeOptions, type RuntimeOptions } from '../inference/runtime-options';
 import type { NamedTensor } from '../inference/tensor';
-import { CancelledError, LoupeError } from '../model/errors';
-import { isInferenceResponse, type BenchPhase, type InferenceRequest, type LoadPhase, type SessionInfo, type WorkerFile } from './inference-protocol';
+import { CancelledError } from '../model/errors';
+import {
+  INFERENCE_PROTOCOL,
+  transferables,
+  type ExpectedFile,
+  type InferenceMap,
+  type InferenceProgress,
+  type NamedBlob,
+  type RunAnswer,
+  type SessionInfo,
+  type WorkerFile,
+} from './inference-protocol';
+import { WorkerClient } from './worker-client';
 
+export type { InferenceProgress };
 /**
  * The main-thread caller of the inference worker. It owns the worker's life:
  * - one worker per runtime configuration (backend, threads); changing it starts a fresh worker;
@@ -27,25 +42,9 @@ export interface ModelFiles {
   externalData: WorkerFile[];
 }
 
-/** Progress of a call: reading the files, loading the runtime, creating the session; then the benchmark's runs. */
-export interface InferenceProgress {
-  phase: LoadPhase | BenchPhase;
-  done: number;
-  total: number;
-}
-
-export interface RunResult {
-  outputs: NamedTensor[];
-  /** Time inside session.run, in the worker. */
-  ms: number;
+export interface RunResult extends RunAnswer {
   /** Main-thread time from handing the inputs over to having the outputs. */
   wallMs: number;
-}
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: LoupeError) => void;
-  onProgress?: (progress: InferenceProgress) => void;
 }
 
 type CallOptions = { signal?: AbortSignal };
@@ -56,9 +55,7 @@ export const RUN_MEASURE = 'loupe:inference:run';
 export class InferenceClient {
   #factory: InferenceWorkerFactory;
   #options: RuntimeOptions;
-  #worker: Worker | undefined;
-  #nextId = 1;
-  #pending = new Map<number, Pending>();
+  #client: WorkerClient<InferenceMap, InferenceProgress>;
   #model: ModelFiles | undefined;
   #info: SessionInfo | undefined;
   /** The load in flight, shared by callers that need the session. */
@@ -74,6 +71,17 @@ export class InferenceClient {
     this.#options = { ...options };
     this.#factory = factory;
     this.#measure = measure;
+    this.#client = new WorkerClient({
+      protocol: INFERENCE_PROTOCOL,
+      factory: () => this.#factory(),
+      // ORT cannot stop a run half way: a cancel stops the worker, and with it the session.
+      cancel: 'terminate',
+      retryHint: 'Run again to start a fresh one.',
+      onStop: () => {
+        this.#info = undefined;
+        this.#loading = undefined;
+      },
+    });
   }
 
   get options(): RuntimeOptions {
@@ -89,7 +97,7 @@ export class InferenceClient {
   setOptions(options: RuntimeOptions): void {
     if (sameRuntimeOptions(options, this.#options)) return;
     this.#options = { ...options };
-    this.#stop(new CancelledError());
+    this.#client.terminate(new CancelledError());
   }
 
   /** Creates a session for the model (replacing the one held). Measured as `loupe:inference:session`. */
@@ -107,7 +115,8 @@ export class InferenceClient {
 
   async #load(model: ModelFiles, options: CallOptions & { onProgress?: (p: InferenceProgress) => void }): Promise<SessionInfo> {
     const start = performance.now();
-    const info = (await this.#request((id) => ({ type: 'load', id, options: this.#options, model: model.model, externalData: model.externalData }), options)) as SessionInfo;
+    const { signal, onProgress } = options;
+    const info = await this.#call('load', { options: this.#options, model: model.model, externalData: model.externalData }, { signal, onProgress });
     if (this.#model !== model) throw new CancelledError(); // another model was loaded meanwhile
     this.#info = info;
     if (this.#measure) measure(SESSION_MEASURE, start, { model: info.model, backend: info.backend, threads: info.threads, ...info.timings });
@@ -130,16 +139,20 @@ export class InferenceClient {
   async #sessionNow(options: CallOptions & { onProgress?: (p: InferenceProgress) => void }): Promise<SessionInfo> {
     for (;;) {
       const info = await this.ensureSession(options);
-      if (this.#info === info && this.#worker) return info;
+      if (this.#info === info && this.#client.started) return info;
       if (options.signal?.aborted || this.#disposed) throw new CancelledError();
     }
   }
 
-  /** One run. Measured as `loupe:inference:run`. */
-  async run(feeds: NamedTensor[], options: CallOptions & { onProgress?: (p: InferenceProgress) => void } = {}): Promise<RunResult> {
-    await this.#sessionNow(options);
+  /**
+   * One run. Measured as `loupe:inference:run`. `transfer` moves the inputs' buffers to the
+   * worker instead of copying them (the caller gives them up).
+   */
+  async run(feeds: NamedTensor[], options: CallOptions & { onProgress?: (p: InferenceProgress) => void; transfer?: boolean } = {}): Promise<RunResult> {
+    const { signal, onProgress, transfer } = options;
+    await this.#sessionNow({ signal, onProgress });
     const start = performance.now();
-    const result = (await this.#request((id) => ({ type: 'run', id, feeds }), options)) as { outputs: NamedTensor[]; ms: number };
+    const result = await this.#call('run', { feeds }, { signal, onProgress, transfer: transfer ? transferables(feeds) : undefined });
     const wallMs = this.#measure ? measure(RUN_MEASURE, start, { ms: result.ms }) : performance.now() - start;
     return { ...result, wallMs };
   }
@@ -150,124 +163,46 @@ export class InferenceClient {
     options: CallOptions & { warmupRuns: number; minWarmupMs?: number; runs: number; onProgress?: (p: InferenceProgress) => void },
   ): Promise<BenchResult> {
     await this.#sessionNow(options);
-    return (await this.#request(
-      (id) => ({ type: 'bench', id, feeds, warmupRuns: options.warmupRuns, minWarmupMs: Math.round(options.minWarmupMs ?? 0), runs: options.runs }),
-      options,
-    )) as BenchResult;
+    return this.#call('bench', { feeds, warmupRuns: options.warmupRuns, minWarmupMs: Math.round(options.minWarmupMs ?? 0), runs: options.runs }, options);
+  }
+
+  /** Builds the inputs from their recipes in the worker (no session needed); the tensors come back transferred. */
+  buildFeeds(
+    request: { inputs: ValueInfo[]; recipes: Record<string, InputRecipe>; symbols: Record<string, number>; seed: number; vocabSize?: number },
+    options: CallOptions = {},
+  ): Promise<BuiltFeeds> {
+    return this.#call('build-feeds', request, options);
+  }
+
+  /** Decodes .npy/.pb files in the worker and says what each holds. */
+  describeFiles(files: NamedBlob[], options: CallOptions = {}): Promise<{ files: TensorFileSummary[]; problems: string[] }> {
+    return this.#call('describe-files', { files }, options);
+  }
+
+  /** Compares outputs with expected files in the worker, by output name. */
+  compare(outputs: NamedTensor[], expected: ExpectedFile[], tolerance: Tolerance, options: CallOptions = {}): Promise<Record<string, Comparison>> {
+    return this.#call('compare', { outputs, expected, tolerance }, options);
   }
 
   /** Stops whatever runs: the worker is terminated; pending calls fail with CancelledError. The model is kept for the next call. */
   cancel(): void {
-    this.#stop(new CancelledError());
+    this.#client.terminate(new CancelledError());
   }
 
   /** Stops the worker for good. */
   dispose(): void {
     this.#disposed = true;
     this.#model = undefined;
-    this.#stop(new CancelledError());
+    this.#client.terminate(new CancelledError());
   }
 
-  #stop(error: LoupeError): void {
-    this.#worker?.terminate();
-    this.#worker = undefined;
-    this.#info = undefined;
-    this.#loading = undefined;
-    this.#failAll(error);
-  }
-
-  #request(make: (id: number) => InferenceRequest, options: CallOptions & { onProgress?: Pending['onProgress'] }): Promise<unknown> {
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new CancelledError());
+  #call<K extends keyof InferenceMap>(
+    type: K,
+    payload: InferenceMap[K]['request'],
+    options: CallOptions & { onProgress?: (p: InferenceProgress) => void; transfer?: Transferable[] },
+  ): Promise<InferenceMap[K]['response']> {
     if (this.#disposed) return Promise.reject(new CancelledError());
-    const worker = this.#ensureWorker();
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, onProgress: options.onProgress });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          // ORT cannot stop a run half way: the worker goes, and with it the session.
-          if (this.#pending.has(id)) this.cancel();
-        },
-        { once: true },
-      );
-      try {
-        worker.postMessage(make(id));
-      } catch (error) {
-        this.#pending.delete(id);
-        reject(new LoupeError('worker', `The inputs could not be sent to the inference worker: ${error instanceof Error ? error.message : String(error)}`));
-      }
-    });
-  }
-
-  #ensureWorker(): Worker {
-    if (this.#worker) return this.#worker;
-    let worker: Worker;
-    try {
-      worker = this.#factory();
-    } catch (error) {
-      throw new LoupeError('worker', `The inference worker could not start: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    worker.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (this.#worker === worker) this.#onMessage(event.data);
-    });
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      if (this.#worker !== worker) return;
-      this.#stop(new LoupeError('worker', `The inference worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. Run again to start a fresh one.`));
-    });
-    worker.addEventListener('messageerror', () => {
-      if (this.#worker === worker) this.#failAll(new LoupeError('worker', 'A message from the inference worker could not be read.'));
-    });
-    this.#worker = worker;
-    return worker;
-  }
-
-  #onMessage(data: unknown): void {
-    if (!isInferenceResponse(data)) {
-      console.error('Loupe: ignored a malformed message from the inference worker', data);
-      return;
-    }
-    const pending = this.#pending.get(data.id);
-    if (!pending) return;
-    switch (data.type) {
-      case 'progress':
-        pending.onProgress?.(data);
-        return;
-      case 'loaded':
-        this.#pending.delete(data.id);
-        pending.resolve(data.info);
-        return;
-      case 'result':
-        this.#pending.delete(data.id);
-        pending.resolve({ outputs: data.outputs, ms: data.ms });
-        return;
-      case 'bench-result':
-        this.#pending.delete(data.id);
-        pending.resolve(data.result);
-        return;
-      case 'released':
-        this.#pending.delete(data.id);
-        pending.resolve(undefined);
-        return;
-      case 'error': {
-        this.#pending.delete(data.id);
-        const { error } = data;
-        pending.reject(
-          data.kind
-            ? new InferenceError(data.kind, error.message, { node: data.node, detail: data.detail })
-            : LoupeError.fromJSON(error),
-        );
-        return;
-      }
-    }
-  }
-
-  #failAll(error: LoupeError): void {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) p.reject(error);
+    return this.#client.call(type, payload, options);
   }
 }
 

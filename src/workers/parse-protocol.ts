@@ -1,13 +1,20 @@
-import type { ValueComparison } from '../compare/compare-values';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
-import type { ErrorCode, SerializedError } from '../model/errors';
+import { LoupeError } from '../model/errors';
+import { HubError, type HubErrorKind } from '../hub/hub-error';
+import type { OpenProgress } from '../formats/open-group';
+import type { ValueComparison } from '../compare/compare-values';
+import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
+import type { SearchResult } from '../graph/search-graph';
+import type { Graph } from '../model/graph';
+import { isId, isRecord, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
 
 /**
- * Messages between the page and the parse worker: one tagged union each way,
- * checked where they arrive (a message is data from another realm, not a trusted value).
+ * Messages between the page and the parse worker (the envelope is worker-protocol.ts): each
+ * request type's payload and answer, checked where they arrive (a message is data from another
+ * realm, not a trusted value).
  */
 
 /** A file to open: the Blob crosses by structured clone; `path` is relative to the dropped folder. */
@@ -45,42 +52,37 @@ export interface TensorInFile {
   ggml?: { littleEndian: boolean };
 }
 
-export type ParseRequest =
-  | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
-  | { type: 'open-hub'; id: number; request: HubOpenRequest }
-  | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
-  | { type: 'convert'; id: number; file: FileInput }
-  | { type: 'compare-values'; id: number; a: TensorInFile; b: TensorInFile }
-  | { type: 'card'; id: number; request: CardRequest }
-  | { type: 'draft-card'; id: number; document: ModelDocument }
-  | { type: 'cancel'; id: number };
+/** Each parse request's payload and answer. */
+export type ParseMap = {
+  open: { request: { files: FileInput[]; sourceKind: 'local' | 'example' }; response: ModelDocument };
+  'open-hub': { request: { request: HubOpenRequest }; response: HubOpenResult };
+  stats: { request: { file: FileInput | HubFileInput; tensor: TensorInfo }; response: TensorStats };
+  convert: { request: { file: FileInput }; response: { blob: Blob; name: string } };
+  card: { request: { request: CardRequest }; response: CardResult };
+  'draft-card': { request: { document: ModelDocument }; response: string };
+  /** Two tensors' values compared, each streamed from its own byte range. */
+  'compare-values': { request: { a: TensorInFile; b: TensorInFile }; response: ValueComparison };
+  /** Builds a graph's scope tree and keeps it under `key`, for the requests below. */
+  'graph-load': { request: { key: string; graph: Graph; initializers: TensorInfo[] }; response: null };
+  'graph-view': { request: { key: string; view: GraphViewRequest }; response: Kept<GraphViewModel> };
+  'graph-search': { request: { key: string; query: string; limit: number }; response: Kept<SearchResult> };
+  'graph-node': { request: { key: string; nodeId: string }; response: Kept<GraphNodeDetails | null> };
+};
 
-export type ParseResponse =
-  | { type: 'progress'; id: number; done: number; total: number; file: string }
-  | { type: 'result'; id: number; document: ModelDocument }
-  | { type: 'stats-result'; id: number; stats: TensorStats }
-  | { type: 'compare-result'; id: number; result: ValueComparison }
-  | { type: 'hub-result'; id: number; result: HubOpenResult }
-  | { type: 'convert-result'; id: number; blob: Blob; name: string }
-  | { type: 'card-result'; id: number; result: CardResult }
-  | { type: 'draft-result'; id: number; text: string }
-  | { type: 'error'; id: number; error: SerializedError };
+/** An answer about a kept graph: `kept: false` when the worker has no tree under that key (a fresh worker, or dropped), so the page loads it again. */
+export type Kept<T> = { kept: false } | { kept: true; value: T };
 
-const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
+export type ParseRequest = WorkerRequest<ParseMap>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value);
-}
 
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
-  if (value.type === 'cancel') return true;
-  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
+  if (value.type === 'graph-load') return typeof value.key === 'string' && isRecord(value.graph) && Array.isArray(value.graph.nodes) && Array.isArray(value.initializers) && value.initializers.every(isTensorInfo);
+  if (value.type === 'graph-view') return typeof value.key === 'string' && isGraphViewRequest(value.view);
+  if (value.type === 'graph-search') return typeof value.key === 'string' && typeof value.query === 'string' && isId(value.limit);
+  if (value.type === 'graph-node') return typeof value.key === 'string' && typeof value.nodeId === 'string';
+  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
   if (value.type === 'card') {
@@ -93,6 +95,48 @@ export function isParseRequest(value: unknown): value is ParseRequest {
     (value.sourceKind === 'local' || value.sourceKind === 'example') &&
     Array.isArray(value.files) &&
     value.files.every(isFileInput)
+  );
+}
+
+function isTensorInFile(value: unknown): value is TensorInFile {
+  return (
+    isRecord(value) &&
+    (isFileInput(value.file) || isHubFileInput(value.file)) &&
+    isTensorInfo(value.tensor) &&
+    (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
+  );
+}
+
+function isGraphViewRequest(value: unknown): value is GraphViewRequest {
+  return (
+    isRecord(value) &&
+    typeof value.scopeId === 'string' &&
+    (value.expanded === undefined || (Array.isArray(value.expanded) && value.expanded.every((e) => typeof e === 'string'))) &&
+    Array.isArray(value.instances) &&
+    value.instances.every((i) => Array.isArray(i) && typeof i[0] === 'string' && isId(i[1])) &&
+    optionalString(value.sectionId) &&
+    optionalString(value.focusNodeId) &&
+    (value.theme === 'light' || value.theme === 'dark')
+  );
+}
+
+/** The guard of a Kept answer, given the guard of its value. */
+function isKept<T>(isValue: (value: unknown) => value is T) {
+  return (value: unknown): value is Kept<T> => isRecord(value) && (value.kept === false || (value.kept === true && isValue(value.value)));
+}
+
+function isGraphViewModel(value: unknown): value is GraphViewModel {
+  return (
+    isRecord(value) &&
+    isRecord(value.view) &&
+    Array.isArray(value.view.boxes) &&
+    Array.isArray(value.view.breadcrumb) &&
+    isRecord(value.diagram) &&
+    typeof value.diagram.text === 'string' &&
+    value.diagram.idToBox instanceof Map &&
+    Array.isArray(value.diagram.legend) &&
+    Array.isArray(value.boxes) &&
+    Array.isArray(value.expanded)
   );
 }
 
@@ -122,15 +166,6 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
   );
 }
 
-function isTensorInFile(value: unknown): value is TensorInFile {
-  return (
-    isRecord(value) &&
-    (isFileInput(value.file) || isHubFileInput(value.file)) &&
-    isTensorInfo(value.tensor) &&
-    (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
-  );
-}
-
 function isTensorInfo(value: unknown): value is TensorInfo {
   return (
     isRecord(value) &&
@@ -141,38 +176,38 @@ function isTensorInfo(value: unknown): value is TensorInfo {
   );
 }
 
-export function isSerializedError(value: unknown): value is SerializedError {
-  return (
-    isRecord(value) &&
-    typeof value.message === 'string' &&
-    ERROR_CODES.includes(value.code as ErrorCode) &&
-    optionalString(value.kind) &&
-    (value.retryAfterMs === undefined || typeof value.retryAfterMs === 'number')
-  );
-}
+/** The answers, each checked by the guard of the request it answers. */
+export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
+  name: 'parse',
+  isRequest: isParseRequest,
+  isProgress: (value): value is OpenProgress => isRecord(value) && typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string',
+  isResponse: {
+    open: (value): value is ModelDocument => isRecord(value) && Array.isArray(value.tensors) && Array.isArray(value.formats),
+    'open-hub': (value): value is HubOpenResult => isRecord(value) && isRecord(value.document) && isRecord(value.repo) && Array.isArray(value.files),
+    stats: (value): value is TensorStats => isRecord(value) && typeof value.count === 'number' && isRecord(value.histogram),
+    convert: (value): value is { blob: Blob; name: string } => isRecord(value) && value.blob instanceof Blob && typeof value.name === 'string',
+    card: (value): value is CardResult => isRecord(value) && typeof value.html === 'string' && Array.isArray(value.lints),
+    'draft-card': (value): value is string => typeof value === 'string',
+    'compare-values': (value): value is ValueComparison =>
+      isRecord(value) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof value[k] === 'number'),
+    'graph-load': (value): value is null => value === null,
+    'graph-view': isKept(isGraphViewModel),
+    'graph-search': isKept((value): value is SearchResult => isRecord(value) && Array.isArray(value.hits) && typeof value.total === 'number'),
+    'graph-node': isKept((value): value is GraphNodeDetails | null => value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes))),
+  },
+  fromWire: rehydrate,
+};
 
-export function isParseResponse(value: unknown): value is ParseResponse {
-  if (!isRecord(value) || !isId(value.id)) return false;
-  switch (value.type) {
-    case 'progress':
-      return typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string';
-    case 'result':
-      return isRecord(value.document) && Array.isArray(value.document.tensors) && Array.isArray(value.document.formats);
-    case 'stats-result':
-      return isRecord(value.stats) && typeof value.stats.count === 'number' && isRecord(value.stats.histogram);
-    case 'compare-result':
-      return isRecord(value.result) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof (value.result as Record<string, unknown>)[k] === 'number');
-    case 'hub-result':
-      return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
-    case 'card-result':
-      return isRecord(value.result) && typeof value.result.html === 'string' && Array.isArray(value.result.lints);
-    case 'draft-result':
-      return typeof value.text === 'string';
-    case 'convert-result':
-      return value.blob instanceof Blob && typeof value.name === 'string';
-    case 'error':
-      return isSerializedError(value.error);
-    default:
-      return false;
+/** Rebuilds the typed error a worker sent, HubError included, so `transient` and retry delays still hold. */
+function rehydrate(error: WireError): LoupeError {
+  if (error.kind !== undefined) {
+    return new HubError(error.kind as HubErrorKind, error.message, {
+      status: error.status,
+      url: error.url,
+      requestId: error.requestId,
+      retryAfterMs: error.retryAfterMs,
+      file: error.file,
+    });
   }
+  return LoupeError.fromJSON(error);
 }

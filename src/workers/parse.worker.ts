@@ -1,67 +1,9 @@
 /// <reference lib="webworker" />
-import { toLoupeError } from '../model/errors';
-import { compareFileValues, computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
-import { cardWork, draftWork } from './card-work';
-import { isParseRequest, type ParseResponse } from './parse-protocol';
+import { parseHandlers } from './parse-handlers';
+import { PARSE_PROTOCOL } from './parse-protocol';
+import { serveRequests } from './worker-protocol';
 
-/** The thin worker entry: validate, run the pure workload, answer. One AbortController per open. */
-const inFlight = new Map<number, AbortController>();
+/** The thin worker entry: the generic server runs the parse handlers; requests run side by side, each with its own AbortController. */
+const serve = serveRequests(PARSE_PROTOCOL, parseHandlers, (message, transfer = []) => self.postMessage(message, transfer));
 
-function post(message: ParseResponse): void {
-  self.postMessage(message);
-}
-
-self.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const request = event.data;
-  if (!isParseRequest(request)) {
-    console.error('parse worker: ignored a malformed request', request);
-    return;
-  }
-  if (request.type === 'cancel') {
-    inFlight.get(request.id)?.abort();
-    return;
-  }
-  const controller = new AbortController();
-  inFlight.set(request.id, controller);
-  const { id } = request;
-  const progress = (p: { done: number; total: number; file: string }) => post({ type: 'progress', id, ...p });
-  let work: Promise<ParseResponse>;
-  switch (request.type) {
-    case 'open':
-      work = parseFiles(request.files, request.sourceKind, controller.signal, progress).then((document) => ({ type: 'result', id, document }));
-      break;
-    case 'open-hub':
-      work = openHub(request.request, controller.signal, progress).then((result) => ({ type: 'hub-result', id, result }));
-      break;
-    case 'convert':
-      work = convertFile(request.file, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(({ blob, name }) => ({
-        type: 'convert-result',
-        id,
-        blob,
-        name,
-      }));
-      break;
-    case 'card':
-      work = Promise.resolve().then(() => ({ type: 'card-result', id, result: cardWork(request.request) }));
-      break;
-    case 'draft-card':
-      work = Promise.resolve().then(() => ({ type: 'draft-result', id, text: draftWork(request.document) }));
-      break;
-    case 'compare-values':
-      work = compareFileValues(request.a, request.b, controller.signal, (done, total) => progress({ done, total, file: request.a.tensor.name })).then((result) => ({
-        type: 'compare-result',
-        id,
-        result,
-      }));
-      break;
-    case 'stats':
-      work = computeFileStats(request.file, request.tensor, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(
-        (stats) => ({ type: 'stats-result', id, stats }),
-      );
-      break;
-  }
-  work
-    .then(post)
-    .catch((error: unknown) => post({ type: 'error', id, error: toLoupeError(error).toJSON() }))
-    .finally(() => inFlight.delete(id));
-});
+self.addEventListener('message', (event: MessageEvent<unknown>) => serve(event.data));

@@ -1,4 +1,4 @@
-import type { ScopeTree } from '../../graph/build-scope-tree';
+import type { ValueType } from '../../graph/build-scope-tree';
 import { describeOp } from '../../graph/op-descriptions';
 import type { TensorInfo } from '../../model/document';
 import type { Attribute, Graph, Node, OnnxFunction, OnnxText } from '../../model/graph';
@@ -67,7 +67,7 @@ export function attributeSummary(attribute: Attribute): string {
 /** The node panel: op and domain, name, attributes, inputs and outputs with types, initializers, subgraphs. */
 export function NodePanel({
   node,
-  tree,
+  valueTypes,
   initializers,
   onClose,
   onEnterSubgraph,
@@ -76,7 +76,8 @@ export function NodePanel({
 }: {
   functions?: OnnxFunction[];
   node: Node;
-  tree: ScopeTree;
+  /** The types of the node's inputs and outputs, from the whole graph (computed in the parse worker). */
+  valueTypes: ReadonlyMap<string, ValueType>;
   initializers: Map<string, TensorInfo>;
   onClose: () => void;
   onEnterSubgraph: (graph: Graph, label: string) => void;
@@ -85,7 +86,7 @@ export function NodePanel({
   const description = describeOp(node.opType, node.domain);
   const valueRow = (name: string, role: string) => {
     const init = initializers.get(name);
-    const type = tree.valueTypes.get(name);
+    const type = valueTypes.get(name);
     return (
       <tr key={`${role}:${name}`} data-testid={`node-${role}`} data-name={name}>
         <td className="mono ellipsis" title={name}>

@@ -1,16 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { architectureDiagram } from '../../graph/architecture-diagram';
-import { buildScopeTree, type ScopeTree } from '../../graph/build-scope-tree';
-import { buildView, defaultExpanded } from '../../graph/build-view';
+import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../../graph/graph-view-model';
 import { buildModuleTree } from '../../graph/module-tree';
 import { moduleTreeDiagram } from '../../graph/module-tree-diagram';
-import { searchGraph } from '../../graph/search-graph';
-import { toMermaid } from '../../graph/to-mermaid';
+import type { SearchResult } from '../../graph/search-graph';
 import type { ModelDocument, ParsedFile, TensorInfo } from '../../model/document';
 import type { Graph, OnnxFunction } from '../../model/graph';
 import { exportMermaid, exportPng, exportSvg } from '../graph/export-diagram';
 import { MermaidView, type BoxAttributes } from '../graph/mermaid-view';
 import { NodePanel } from '../graph/node-panel';
+import { CancelledError, toLoupeError } from '../../model/errors';
+import { getParseClient } from '../parse-client-instance';
 
 export const READY_MARK = 'loupe:ready';
 const EXPAND_START = 'loupe:graph:expand:start';
@@ -80,12 +80,12 @@ function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { do
   const [stack, setStack] = useState<Frame[]>([{ graph: mainGraph, label: 'main graph' }]);
   const frame = stack[stack.length - 1]!;
   const initializers = useMemo(() => new Map<string, TensorInfo>(document.tensors.map((t) => [t.name, t])), [document.tensors]);
-  const tree = useMemo(() => buildScopeTree(frame.graph, initializers), [frame.graph, initializers]);
   const nodeCount = document.files.find((f): f is Extract<ParsedFile, { format: 'onnx' }> => f.format === 'onnx')?.nodeCount ?? mainGraph.nodes.length;
   return (
     <ScopeGraph
       key={stack.length}
-      tree={tree}
+      graph={frame.graph}
+      tensors={document.tensors}
       theme={theme}
       nodeCount={nodeCount}
       stack={stack}
@@ -98,8 +98,72 @@ function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { do
   );
 }
 
+/** What the user chose to see; the worker turns it into a view (undefined `expanded`: the scope's default). */
+type ViewChoice = Omit<GraphViewRequest, 'theme'>;
+
+const TOP: ViewChoice = { scopeId: '', instances: [] };
+
+/**
+ * The graph view's model, asked of the parse worker, which keeps the graph's scope tree: the
+ * page never builds the tree, the view or the mermaid text. The last model stays shown until
+ * the next one arrives.
+ */
+function useGraphViewModel(graph: Graph, tensors: readonly TensorInfo[], request: GraphViewRequest): { model?: GraphViewModel; error?: string } {
+  const [state, setState] = useState<{ model?: GraphViewModel; error?: string }>({});
+  useEffect(() => {
+    let current = true;
+    getParseClient()
+      .graphView(graph, tensors, request)
+      .then(
+        (model) => current && setState({ model }),
+        (error: unknown) => current && !(error instanceof CancelledError) && setState((old) => ({ ...old, error: toLoupeError(error).message })),
+      );
+    return () => {
+      current = false;
+    };
+  }, [graph, tensors, request]);
+  return state;
+}
+
+function useGraphSearch(graph: Graph, tensors: readonly TensorInfo[], query: string): SearchResult | undefined {
+  const [state, setState] = useState<{ query: string; result: SearchResult } | undefined>();
+  useEffect(() => {
+    if (!query) return;
+    let current = true;
+    getParseClient()
+      .graphSearch(graph, tensors, query, 50)
+      .then(
+        (result) => current && setState({ query, result }),
+        (error: unknown) => current && setState({ query, result: { hits: [], total: 0, truncated: false, mode: 'text', error: toLoupeError(error).message } }),
+      );
+    return () => {
+      current = false;
+    };
+  }, [graph, tensors, query]);
+  return query && state?.query === query ? state.result : undefined;
+}
+
+function useGraphNode(graph: Graph, tensors: readonly TensorInfo[], nodeId: string | undefined): GraphNodeDetails | undefined {
+  const [state, setState] = useState<{ nodeId: string; details: GraphNodeDetails | null } | undefined>();
+  useEffect(() => {
+    if (nodeId === undefined) return;
+    let current = true;
+    getParseClient()
+      .graphNode(graph, tensors, nodeId)
+      .then(
+        (details) => current && setState({ nodeId, details }),
+        () => current && setState({ nodeId, details: null }),
+      );
+    return () => {
+      current = false;
+    };
+  }, [graph, tensors, nodeId]);
+  return nodeId !== undefined && state?.nodeId === nodeId ? (state.details ?? undefined) : undefined;
+}
+
 function ScopeGraph({
-  tree,
+  graph,
+  tensors,
   theme,
   nodeCount,
   stack,
@@ -110,7 +174,8 @@ function ScopeGraph({
   functions,
 }: {
   functions: OnnxFunction[];
-  tree: ScopeTree;
+  graph: Graph;
+  tensors: readonly TensorInfo[];
   theme: Theme;
   nodeCount: number;
   stack: Frame[];
@@ -119,11 +184,7 @@ function ScopeGraph({
   onShowTensor: (name: string) => void;
   name: string;
 }) {
-  const [scopeId, setScopeId] = useState('');
-  const [expanded, setExpanded] = useState<Set<string>>(() => defaultExpanded(tree, ''));
-  const [instances, setInstances] = useState<Map<string, number>>(new Map());
-  const [sectionId, setSectionId] = useState<string | undefined>();
-  const [focusNodeId, setFocusNodeId] = useState<string | undefined>();
+  const [choice, setChoice] = useState<ViewChoice>(TOP);
   const [selected, setSelected] = useState<string | undefined>();
   const [query, setQuery] = useState('');
   const [showResults, setShowResults] = useState(false);
@@ -132,32 +193,24 @@ function ScopeGraph({
   const searchRef = useRef<HTMLInputElement>(null);
   const svgRef = useRef<string | null>(null);
 
-  const view = useMemo(() => buildView(tree, scopeId, { expanded, instances, sectionId, focusNodeId }), [tree, scopeId, expanded, instances, sectionId, focusNodeId]);
-  const diagram = useMemo(() => toMermaid(view, { theme, highlight: view.focusBoxId }), [view, theme]);
-  const boxes = useMemo(() => {
-    const byBox = new Map(view.boxes.map((b) => [b.id, b]));
-    const out = new Map<string, BoxAttributes>();
-    for (const [mermaidId, boxId] of diagram.idToBox) {
-      const box = byBox.get(boxId);
-      if (box) out.set(mermaidId, { boxId, kind: box.kind, nodeId: box.nodeId });
-    }
-    return out;
-  }, [view, diagram]);
-  const search = useMemo(() => (query.trim() ? searchGraph(tree, query.trim(), { limit: 50 }) : undefined), [tree, query]);
+  const request = useMemo(() => ({ ...choice, theme }), [choice, theme]);
+  const { model, error } = useGraphViewModel(graph, tensors, request);
+  const search = useGraphSearch(graph, tensors, query.trim());
+  const details = useGraphNode(graph, tensors, selected);
+  const boxes = useMemo(() => new Map<string, BoxAttributes>(model?.boxes ?? []), [model]);
+  const view = model?.view;
+  const scopeId = view?.scopeId ?? choice.scopeId;
 
   const goTo = useCallback((next: string, options: { focus?: string } = {}) => {
     startExpand();
-    setScopeId(next);
-    setExpanded(defaultExpanded(tree, next));
-    setInstances(new Map());
-    setSectionId(undefined);
-    setFocusNodeId(options.focus);
-  }, [tree]);
+    setChoice({ scopeId: next, instances: [], focusNodeId: options.focus });
+  }, []);
 
   const onBoxClick = useCallback(
     (mermaidId: string) => {
-      const boxId = diagram.idToBox.get(mermaidId);
-      const box = view.boxes.find((b) => b.id === boxId);
+      if (!model) return;
+      const boxId = model.diagram.idToBox.get(mermaidId);
+      const box = model.view.boxes.find((b) => b.id === boxId);
       if (!box) return;
       if (box.kind === 'op' && box.nodeId !== undefined) {
         setSelected(box.nodeId);
@@ -166,23 +219,23 @@ function ScopeGraph({
       const toggle = box.scopeId ?? box.foldId;
       if ((box.kind === 'scope' || box.kind === 'fold') && toggle) {
         startExpand();
-        setExpanded((old) => {
-          const next = new Set(old);
-          if (next.has(toggle)) next.delete(toggle);
-          else next.add(toggle);
-          return next;
-        });
+        const expanded = new Set(model.expanded);
+        if (expanded.has(toggle)) expanded.delete(toggle);
+        else expanded.add(toggle);
+        setChoice((old) => ({ ...old, expanded: [...expanded] }));
         return;
       }
       if (box.kind === 'stub' && box.sectionId) {
         startExpand();
-        setSectionId(box.sectionId);
+        const sectionId = box.sectionId;
+        setChoice((old) => ({ ...old, expanded: model.expanded, sectionId }));
       }
     },
-    [diagram, view],
+    [model],
   );
 
   // Keyboard: `/` focuses search, Esc goes back up.
+  const breadcrumb = view?.breadcrumb;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
@@ -192,13 +245,13 @@ function ScopeGraph({
       } else if (event.key === 'Escape') {
         if (typing) (event.target as HTMLElement).blur();
         else if (selected) setSelected(undefined);
-        else if (view.breadcrumb.length > 1) goTo(view.breadcrumb[view.breadcrumb.length - 2]!.scopeId);
+        else if (breadcrumb && breadcrumb.length > 1) goTo(breadcrumb[breadcrumb.length - 2]!.scopeId);
         else if (stack.length > 1) onStack(stack.slice(0, -1));
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selected, view.breadcrumb, goTo, stack, onStack]);
+  }, [selected, breadcrumb, goTo, stack, onStack]);
 
   const shownHits = search && !search.error ? search.hits.slice(0, SHOWN_HITS) : [];
   const resultsOpen = Boolean(search) && showResults;
@@ -211,8 +264,18 @@ function ScopeGraph({
     setActiveHit(-1);
   };
 
-  const selectedNode = selected !== undefined ? tree.graph.nodes[tree.nodeIndexById.get(selected) ?? -1] : undefined;
+  const selectedNode = details ? graph.nodes[details.nodeIndex] : undefined;
+  const valueTypes = useMemo(() => new Map(details?.valueTypes ?? []), [details]);
   const fileName = `${name}-${scopeId.replaceAll('/', '_') || 'top'}`;
+
+  if (!model || !view) {
+    return (
+      <div className="graph-view" data-testid="graph" data-node-count={nodeCount} data-rendered-count={0} aria-busy={!error}>
+        {error ? <p className="inline-error">{error}</p> : <p className="muted">Laying out the graph…</p>}
+      </div>
+    );
+  }
+  const { diagram } = model;
 
   return (
     <div className="graph-view" data-testid="graph" data-node-count={nodeCount} data-rendered-count={view.renderedCount} data-scope={scopeId}>
@@ -308,7 +371,17 @@ function ScopeGraph({
       {view.sections.length > 1 && (
         <div className="sections" role="tablist" aria-label="Sections">
           {view.sections.map((s) => (
-            <button key={s.id} type="button" role="tab" aria-selected={s.id === view.sectionId} className={s.id === view.sectionId ? 'tab active' : 'tab'} onClick={() => { startExpand(); setSectionId(s.id); }}>
+            <button
+              key={s.id}
+              type="button"
+              role="tab"
+              aria-selected={s.id === view.sectionId}
+              className={s.id === view.sectionId ? 'tab active' : 'tab'}
+              onClick={() => {
+                startExpand();
+                setChoice((old) => ({ ...old, expanded: model.expanded, sectionId: s.id }));
+              }}
+            >
               {s.label}
             </button>
           ))}
@@ -353,7 +426,7 @@ function ScopeGraph({
           <NodePanel
             key={selectedNode.id}
             node={selectedNode}
-            tree={tree}
+            valueTypes={valueTypes}
             initializers={initializers}
             onClose={() => setSelected(undefined)}
             onShowTensor={onShowTensor}

@@ -117,7 +117,11 @@ export function BenchPanel({ model, buildFeeds }: { model: ModelFiles; buildFeed
     controller.current?.abort();
     const c = new AbortController();
     controller.current = c;
-    const feeds = await buildFeeds();
+    // The inputs are built in the inference worker, which a cancel or a crash can stop.
+    const feeds = await buildFeeds().catch((error: unknown) => {
+      if (!(error instanceof CancelledError)) setStatus({ running: false, message: toLoupeError(error).message });
+      return undefined;
+    });
     if (!feeds) return;
     setStatus({ running: true, message: 'Starting…' });
     await runBenchmark(configs.filter(isSelected), model, feeds, { warmupRuns, minWarmupMs: minWarmupS * 1000, runs }, c.signal, {

@@ -1,132 +1,32 @@
 import type { ValueInfo } from '../../inference/engine';
-import { FILL_MODES, defaultFill, isImageLike, resolveDims, type FillMode, type FillOptions } from '../../inference/generate';
-import { IMAGE_PRESETS, cropRect, rgbaToTensor, type ImageNormalization } from '../../inference/image';
-import { buildInput, type InputSource } from '../../inference/input-spec';
-import { formatDims, type HostTensor, type NamedTensor } from '../../inference/tensor';
-import { decodeTensorFile } from '../../inference/tensor-files';
+import { FILL_MODES, type FillMode, type FillOptions } from '../../inference/generate';
+import { IMAGE_PRESETS } from '../../inference/image';
+import { canTakeImage, canTakeTokens, defaultRecipe, inputDims, type ImageSettings, type InputRecipe, type SourceKind, type TensorFileRef } from '../../inference/input-recipe';
+import { formatDims } from '../../inference/tensor';
+import type { NamedBlob } from '../../workers/inference-protocol';
+import type { TensorFileSummary } from '../../inference/input-work';
 import { FilePickerButton } from '../file-picker-button';
 
-/** The input editor: one block per model input, generated from the session's input metadata. */
+/**
+ * The input editor: one block per model input, generated from the session's input metadata. It
+ * edits recipes; the inference worker builds the tensors from them (a large input would freeze
+ * the page if it were made here).
+ */
 
-export type SourceKind = 'fill' | 'json' | 'tokens' | 'file' | 'image';
-
-export interface ImageSettings {
-  preset: string;
-  normalization: ImageNormalization;
-  fit: 'stretch' | 'crop';
-}
-
-export interface InputEditorState {
-  source: SourceKind;
-  fill: Omit<FillOptions, 'seed'>;
-  /** Overrides of unnamed symbolic dims, by `#axis` (named symbols live in the shared `symbols`). */
-  axes: Record<string, number>;
-  json: string;
-  tokens: string;
-  file?: { name: string; tensor: HostTensor };
+export interface InputEditorState extends InputRecipe {
   /** Why the chosen file could not be read. */
   fileError?: string;
-  image?: { file: File; name: string };
-  imageSettings: ImageSettings;
 }
 
-export function defaultEditorState(info: ValueInfo, vocabSize?: number): InputEditorState {
-  return {
-    source: 'fill',
-    fill: defaultFill(info.name, info.dtype, vocabSize),
-    axes: {},
-    json: '',
-    tokens: '',
-    imageSettings: { preset: 'imagenet', normalization: IMAGE_PRESETS.imagenet!.normalization, fit: 'stretch' },
-  };
-}
+export const defaultEditorState: (info: ValueInfo, vocabSize?: number) => InputEditorState = defaultRecipe;
+export { inputDims };
 
-/** Concrete dims for an input: declared numbers, shared symbol values, per-axis overrides, defaults. */
-export function inputDims(info: ValueInfo, state: InputEditorState, symbols: Record<string, number>): number[] {
-  return resolveDims(info.shape, { ...symbols, ...state.axes });
-}
+/** Decodes tensor files in the worker and says what each holds. */
+export type DescribeFiles = (files: NamedBlob[]) => Promise<{ files: TensorFileSummary[]; problems: string[] }>;
 
-function imageLayout(info: ValueInfo): { layout: 'nchw' | 'nhwc'; channels: 1 | 3 | 4 } | undefined {
-  const shape = info.shape;
-  if (!shape || shape.length !== 4) return undefined;
-  if (isImageLike(shape)) return { layout: 'nchw', channels: shape[1] as 1 | 3 | 4 };
-  if (typeof shape[3] === 'number' && [1, 3, 4].includes(shape[3])) return { layout: 'nhwc', channels: shape[3] as 1 | 3 | 4 };
-  return undefined;
-}
-
-function canTakeImage(info: ValueInfo): boolean {
-  return !!imageLayout(info) && (info.dtype === 'float32' || info.dtype === 'float16' || info.dtype === 'float64' || info.dtype === 'uint8');
-}
-
-function canTakeTokens(info: ValueInfo): boolean {
-  return info.dtype === 'int64' || info.dtype === 'int32' || info.dtype === 'uint64' || info.dtype === 'uint32';
-}
-
-/** Decodes, resizes and normalizes an image into the input's layout (createImageBitmap + OffscreenCanvas). */
-async function imageTensor(info: ValueInfo, file: Blob, dims: number[], settings: ImageSettings): Promise<HostTensor> {
-  const layout = imageLayout(info);
-  if (!layout) throw new TypeError(`${info.name} is not an image input`);
-  const [height, width] = layout.layout === 'nchw' ? [dims[2]!, dims[3]!] : [dims[1]!, dims[2]!];
-  const bitmap = await createImageBitmap(file);
-  try {
-    const { sx, sy, sw, sh } = cropRect(bitmap.width, bitmap.height, width, height, settings.fit);
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('this browser has no 2D canvas in OffscreenCanvas');
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(bitmap, sx, sy, sw, sh, 0, 0, width, height);
-    const pixels = context.getImageData(0, 0, width, height).data;
-    return rgbaToTensor(pixels, width, height, { ...layout, dtype: info.dtype as 'float32', normalization: settings.normalization });
-  } finally {
-    bitmap.close();
-  }
-}
-
-export interface BuiltFeeds {
-  feeds: NamedTensor[];
-  errors: Record<string, string>;
-  notes: Record<string, string[]>;
-}
-
-/** Builds every input's tensor; errors are per input, in words. */
-export async function buildFeeds(inputs: readonly ValueInfo[], states: Record<string, InputEditorState>, symbols: Record<string, number>, seed: number, vocabSize?: number): Promise<BuiltFeeds> {
-  const feeds: NamedTensor[] = [];
-  const errors: Record<string, string> = {};
-  const notes: Record<string, string[]> = {};
-  for (const [index, info] of inputs.entries()) {
-    const state = states[info.name] ?? defaultEditorState(info, vocabSize);
-    try {
-      if (!info.isTensor) throw new TypeError(`${info.name} is not a tensor (a sequence, map or optional); Loupe cannot make one.`);
-      if (!info.dtype) throw new TypeError(`${info.name} has the element type ${info.typeName ?? 'unknown'}, which ONNX Runtime Web cannot take.`);
-      const dims = inputDims(info, state, symbols);
-      let source: InputSource;
-      switch (state.source) {
-        case 'fill':
-          source = { kind: 'fill', fill: state.fill };
-          break;
-        case 'json':
-          source = { kind: 'json', text: state.json };
-          break;
-        case 'tokens':
-          source = { kind: 'tokens', text: state.tokens };
-          break;
-        case 'file':
-          if (!state.file) throw new TypeError(`Choose a .npy or .pb file for ${info.name}.`);
-          source = { kind: 'tensor', tensor: state.file.tensor, origin: state.file.name };
-          break;
-        case 'image':
-          if (!state.image) throw new TypeError(`Choose an image for ${info.name}.`);
-          source = { kind: 'tensor', tensor: await imageTensor(info, state.image.file, dims, state.imageSettings), origin: state.image.name };
-          break;
-      }
-      const built = buildInput(info, index, source, dims, seed);
-      feeds.push(built.tensor);
-      if (built.notes.length) notes[info.name] = built.notes;
-    } catch (error) {
-      errors[info.name] = error instanceof Error ? error.message : String(error);
-    }
-  }
-  return { feeds, errors, notes };
+/** A chosen file as the editor keeps it: the Blob and what it holds, not its values. */
+export function tensorFileRef(file: Blob, summary: TensorFileSummary): TensorFileRef {
+  return { name: summary.fileName, blob: file, dtype: summary.dtype, dims: summary.dims };
 }
 
 interface InputsEditorProps {
@@ -143,9 +43,10 @@ interface InputsEditorProps {
   onSymbol: (symbol: string, value: number) => void;
   onSeed: (seed: number) => void;
   onLoadFiles: (files: File[]) => void;
+  describeFiles: DescribeFiles;
 }
 
-export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loadNotes, vocabSize, onChange, onSymbol, onSeed, onLoadFiles }: InputsEditorProps) {
+export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loadNotes, vocabSize, onChange, onSymbol, onSeed, onLoadFiles, describeFiles }: InputsEditorProps) {
   return (
     <section className="panel" aria-label="Inputs" data-testid="inference-inputs">
       <h2>Inputs</h2>
@@ -175,6 +76,7 @@ export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loa
           notes={notes[info.name]}
           onChange={(s) => onChange(info.name, s)}
           onSymbol={onSymbol}
+          describeFiles={describeFiles}
         />
       ))}
     </section>
@@ -199,6 +101,7 @@ function InputEditor({
   notes,
   onChange,
   onSymbol,
+  describeFiles,
 }: {
   info: ValueInfo;
   index: number;
@@ -208,6 +111,7 @@ function InputEditor({
   notes?: string[];
   onChange: (state: InputEditorState) => void;
   onSymbol: (symbol: string, value: number) => void;
+  describeFiles: DescribeFiles;
 }) {
   const dims = inputDims(info, state, symbols);
   const set = (patch: Partial<InputEditorState>) => onChange({ ...state, ...patch });
@@ -217,8 +121,10 @@ function InputEditor({
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     try {
-      const tensor = decodeTensorFile(new Uint8Array(await file.arrayBuffer()), file.name);
-      set({ source: 'file', file: { name: file.name, tensor }, fileError: undefined });
+      const described = await describeFiles([{ name: file.name, blob: file }]);
+      const summary = described.files[0];
+      if (!summary) throw new Error(described.problems[0] ?? `${file.name} could not be read`);
+      set({ source: 'file', file: tensorFileRef(file, summary), fileError: undefined });
     } catch (e) {
       set({ source: 'file', file: undefined, fileError: e instanceof Error ? e.message : String(e) });
     }
@@ -311,7 +217,7 @@ function InputEditor({
             </FilePickerButton>
             {state.file && (
               <span className="muted">
-                {state.file.name}: {state.file.tensor.dtype} {formatDims(state.file.tensor.dims)}
+                {state.file.name}: {state.file.dtype} {formatDims(state.file.dims)}
               </span>
             )}
           </>

@@ -1,24 +1,34 @@
-import { useMemo } from 'react';
-import { compareTensors, describeComparison, type Comparison, type Tolerance } from '../../inference/compare';
+import { useEffect, useMemo, useState } from 'react';
+import { describeComparison, type Comparison, type Tolerance } from '../../inference/compare';
+import type { OutputSummary } from '../../inference/input-work';
 import { encodeNpy } from '../../inference/npy';
-import { firstValues, formatNumber, isClassificationLike, tensorStats, topK } from '../../inference/stats';
-import type { HostTensor, NamedTensor } from '../../inference/tensor';
+import { formatNumber } from '../../inference/stats';
+import type { NamedTensor } from '../../inference/tensor';
 import { formatMs } from '../../inference/timing';
 import { FilePickerButton } from '../file-picker-button';
+import { CancelledError } from '../../model/errors';
+import type { ExpectedFile } from '../../workers/inference-protocol';
 
-/** The outputs area: per output its shape, type, statistics, first values, download, comparison and top-k. */
+/**
+ * The outputs area: per output its shape, type, statistics, first values, download, comparison
+ * and top-k. Statistics and comparisons are computed in the inference worker; this only shows them.
+ */
 
 export type RunState =
   | { state: 'idle' }
   | { state: 'running'; message: string }
-  | { state: 'done'; outputs: NamedTensor[]; ms: number; wallMs: number }
+  | { state: 'done'; outputs: NamedTensor[]; summaries: OutputSummary[]; ms: number; wallMs: number }
   | { state: 'error'; message: string; node?: string; detail?: string }
   | { state: 'cancelled' };
 
+/** An expected-output file: its bytes stay in the Blob and are decoded in the worker. */
 export interface ExpectedTensor {
   fileName: string;
-  tensor: HostTensor;
+  blob: Blob;
 }
+
+/** Compares outputs with expected files, in the worker. */
+export type CompareOutputs = (outputs: NamedTensor[], expected: ExpectedFile[], tolerance: Tolerance) => Promise<Record<string, Comparison>>;
 
 interface OutputsProps {
   run: RunState;
@@ -27,21 +37,16 @@ interface OutputsProps {
   expectedNotes: string[];
   tolerance: Tolerance;
   labels?: Record<string, unknown>;
+  compare: CompareOutputs;
   onTolerance: (t: Tolerance) => void;
   onLoadExpected: (files: File[]) => void;
   onClearExpected: () => void;
 }
 
-export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, labels, onTolerance, onLoadExpected, onClearExpected }: OutputsProps) {
+export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, labels, compare, onTolerance, onLoadExpected, onClearExpected }: OutputsProps) {
   const outputs = useMemo(() => (run.state === 'done' ? run.outputs : []), [run]);
-  const comparisons = useMemo(() => {
-    const result = new Map<string, Comparison>();
-    for (const output of outputs) {
-      const e = expected.get(output.name);
-      if (e) result.set(output.name, compareTensors(output, e.tensor, tolerance));
-    }
-    return result;
-  }, [outputs, expected, tolerance]);
+  const summaries = useMemo(() => new Map((run.state === 'done' ? run.summaries : []).map((s) => [s.name, s])), [run]);
+  const comparisons = useComparisons(outputs, expected, tolerance, compare);
   const compared = [...comparisons.values()];
   const overall = compared.length === 0 ? undefined : compared.every((c) => c.pass) ? 'pass' : 'fail';
 
@@ -109,13 +114,39 @@ export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, la
             )}
           </p>
           {outputs.map((output) => (
-            <OutputBlock key={output.name} output={output} comparison={comparisons.get(output.name)} tolerance={tolerance} labels={labels} />
+            <OutputBlock key={output.name} output={output} summary={summaries.get(output.name)} comparison={comparisons.get(output.name)} tolerance={tolerance} labels={labels} />
           ))}
         </>
       )}
     </section>
   );
 }
+
+/** The comparisons of the outputs with the expected files, asked of the worker whenever either side or the tolerance changes. */
+function useComparisons(outputs: NamedTensor[], expected: Map<string, ExpectedTensor>, tolerance: Tolerance, compare: CompareOutputs): Map<string, Comparison> {
+  const [state, setState] = useState<{ key: unknown[]; comparisons: Map<string, Comparison> } | undefined>();
+  useEffect(() => {
+    const files: ExpectedFile[] = outputs.flatMap((o) => {
+      const e = expected.get(o.name);
+      return e ? [{ output: o.name, name: e.fileName, blob: e.blob }] : [];
+    });
+    if (files.length === 0) return;
+    let current = true;
+    compare(outputs, files, tolerance).then(
+      (result) => current && setState({ key: [outputs, expected, tolerance], comparisons: new Map(Object.entries(result)) }),
+      (error: unknown) => {
+        if (!(error instanceof CancelledError)) console.error('Loupe: the outputs could not be compared', error);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [outputs, expected, tolerance, compare]);
+  const fresh = state && state.key[0] === outputs && state.key[1] === expected && state.key[2] === tolerance;
+  return fresh ? state.comparisons : EMPTY;
+}
+
+const EMPTY = new Map<string, Comparison>();
 
 function download(output: NamedTensor): void {
   const blob = new Blob([encodeNpy(output)], { type: 'application/octet-stream' });
@@ -127,10 +158,25 @@ function download(output: NamedTensor): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function OutputBlock({ output, comparison, tolerance, labels }: { output: NamedTensor; comparison?: Comparison; tolerance: Tolerance; labels?: Record<string, unknown> }) {
-  const stats = useMemo(() => tensorStats(output), [output]);
-  const first = useMemo(() => firstValues(output, 12), [output]);
-  const top = useMemo(() => (isClassificationLike(output) ? topK(output, 5, labels) : undefined), [output, labels]);
+function OutputBlock({
+  output,
+  summary,
+  comparison,
+  tolerance,
+  labels,
+}: {
+  output: NamedTensor;
+  summary?: OutputSummary;
+  comparison?: Comparison;
+  tolerance: Tolerance;
+  labels?: Record<string, unknown>;
+}) {
+  if (!summary) return null;
+  const { stats, first } = summary;
+  const top = summary.top?.map((t) => {
+    const label = labels?.[String(t.index)];
+    return typeof label === 'string' ? { ...t, label } : t;
+  });
   return (
     <div
       data-testid="output-tensor"

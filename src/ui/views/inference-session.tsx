@@ -6,7 +6,7 @@ import type { SessionInfo } from '../../workers/inference-protocol';
 
 export type SessionState =
   | { state: 'loading'; progress?: InferenceProgress }
-  | { state: 'ready'; info: SessionInfo }
+  | { state: 'ready'; info: SessionInfo; client: InferenceClient }
   | { state: 'error'; error: LoupeError };
 
 /**
@@ -24,7 +24,7 @@ export function useInferenceSession(model: ModelFiles, options: RuntimeOptions):
     client.current = c;
     const set = (session: SessionState) => setState({ model, key: `${backend}|${threads}`, session });
     c.load(model, { onProgress: (progress) => set({ state: 'loading', progress }) }).then(
-      (info) => set({ state: 'ready', info }),
+      (info) => set({ state: 'ready', info, client: c }),
       (error: unknown) => {
         if (!(error instanceof CancelledError)) set({ state: 'error', error: toLoupeError(error) });
       },

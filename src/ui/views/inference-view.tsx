@@ -5,7 +5,6 @@ import { externalDataFiles, onnxModelPaths } from '../../inference/model-files';
 import { InferenceError } from '../../inference/ort-errors';
 import { DEFAULT_RUNTIME_OPTIONS, type BackendPreference, type RuntimeOptions } from '../../inference/runtime-options';
 import type { NamedTensor } from '../../inference/tensor';
-import { decodeTensorFile } from '../../inference/tensor-files';
 import type { ModelDocument } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import type { ModelFiles } from '../../workers/inference-client';
@@ -13,8 +12,8 @@ import type { SessionInfo } from '../../workers/inference-protocol';
 import type { FileInput } from '../../workers/parse-protocol';
 import { formatBytes } from '../format';
 import { BenchPanel } from './inference-bench';
-import { InputsEditor, buildFeeds, defaultEditorState, type InputEditorState } from './inference-inputs';
-import { OutputsPanel, type ExpectedTensor, type RunState } from './inference-outputs';
+import { InputsEditor, defaultEditorState, tensorFileRef, type DescribeFiles, type InputEditorState } from './inference-inputs';
+import { OutputsPanel, type CompareOutputs, type ExpectedTensor, type RunState } from './inference-outputs';
 import { describeProgress, useInferenceSession } from './inference-session';
 import { installInferenceTestHooks } from './inference-test-hooks';
 
@@ -91,14 +90,16 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
   const runController = useRef<AbortController | null>(null);
 
   const info: SessionInfo | undefined = session.state === 'ready' ? session.info : undefined;
+  const ready = session.state === 'ready' ? session.client : undefined;
 
-  const makeFeeds = useCallback(async (): Promise<NamedTensor[] | undefined> => {
-    if (!info) return undefined;
-    const built = await buildFeeds(info.inputs, states, symbols, seed, vocabSize);
+  // The inputs are built in the inference worker; the tensors come back transferred, not copied.
+  const makeFeeds = useCallback(async (signal?: AbortSignal): Promise<NamedTensor[] | undefined> => {
+    if (!info || !ready) return undefined;
+    const built = await ready.buildFeeds({ inputs: info.inputs, recipes: states, symbols, seed, vocabSize }, { signal });
     setInputErrors(built.errors);
     setInputNotes(built.notes);
     return Object.keys(built.errors).length ? undefined : built.feeds;
-  }, [info, states, symbols, seed, vocabSize]);
+  }, [info, ready, states, symbols, seed, vocabSize]);
 
   const runOnce = async () => {
     const c = client.current;
@@ -107,20 +108,21 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     const controller = new AbortController();
     runController.current = controller;
     setRun({ state: 'running', message: 'Preparing the inputs…' });
-    const feeds = await makeFeeds();
-    if (controller.signal.aborted) return; // cancelled while the inputs were made
-    if (!feeds) {
-      setRun({ state: 'idle' });
-      return;
-    }
-    setRun({ state: 'running', message: 'Running…' });
     try {
+      const feeds = await makeFeeds(controller.signal);
+      if (controller.signal.aborted) return; // cancelled while the inputs were made
+      if (!feeds) {
+        setRun({ state: 'idle' });
+        return;
+      }
+      setRun({ state: 'running', message: 'Running…' });
       const result = await c.run(feeds, {
+        transfer: true,
         signal: controller.signal,
         onProgress: (p) => !controller.signal.aborted && setRun({ state: 'running', message: describeProgress(p, modelPath) }),
       });
       if (controller.signal.aborted) return;
-      setRun({ state: 'done', outputs: result.outputs, ms: result.ms, wallMs: result.wallMs });
+      setRun({ state: 'done', outputs: result.outputs, summaries: result.summaries, ms: result.ms, wallMs: result.wallMs });
       setRuns((n) => n + 1);
     } catch (error) {
       if (error instanceof CancelledError || controller.signal.aborted) {
@@ -140,18 +142,26 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     setRun({ state: 'cancelled' });
   };
 
+  const describeFiles: DescribeFiles = useCallback(async (list) => {
+    if (!ready) throw new InferenceError('runtime', 'No model is loaded.');
+    return ready.describeFiles(list);
+  }, [ready]);
+
+  const compare: CompareOutputs = useCallback(async (outputs, files, t) => {
+    return ready ? ready.compare(outputs, files, t) : {};
+  }, [ready]);
+
+  /** Decodes the files in the worker; each comes back as a reference to its Blob with what it holds. */
   const readTensorFiles = async (list: File[]) => {
-    const loaded: { fileName: string; storedName: string; tensor: NamedTensor }[] = [];
-    const problems: string[] = [];
-    for (const file of list) {
-      try {
-        const tensor = decodeTensorFile(new Uint8Array(await file.arrayBuffer()), file.name);
-        loaded.push({ fileName: file.name, storedName: tensor.name, tensor });
-      } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
-      }
+    const byName = new Map(list.map((f) => [f.name, f]));
+    let described: Awaited<ReturnType<DescribeFiles>>;
+    try {
+      described = await describeFiles(list.map((f) => ({ name: f.name, blob: f })));
+    } catch (error) {
+      return { loaded: [], problems: [toLoupeError(error).message] };
     }
-    return { loaded, problems };
+    const loaded = described.files.map((summary) => ({ fileName: summary.fileName, storedName: summary.storedName, ref: tensorFileRef(byName.get(summary.fileName)!, summary) }));
+    return { loaded, problems: described.problems };
   };
 
   const loadInputs = async (list: File[]) => {
@@ -165,7 +175,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     const next = { ...states };
     for (const [name, f] of matched) {
       const input = info.inputs.find((i) => i.name === name)!;
-      next[name] = { ...(states[name] ?? defaultEditorState(input, vocabSize)), source: 'file', file: { name: f.fileName, tensor: f.tensor }, fileError: undefined };
+      next[name] = { ...(states[name] ?? defaultEditorState(input, vocabSize)), source: 'file', file: f.ref, fileError: undefined };
     }
     setStates(next);
     setLoadNotes([...problems, ...unmatched.map((u) => `${u.fileName} matches no input`)]);
@@ -180,7 +190,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
       'output',
     );
     const next = new Map(expected);
-    for (const [name, f] of matched) next.set(name, { fileName: f.fileName, tensor: f.tensor });
+    for (const [name, f] of matched) next.set(name, { fileName: f.fileName, blob: f.ref.blob });
     setExpected(next);
     setExpectedNotes([...problems, ...unmatched.map((u) => `${u.fileName} matches no output`)]);
   };
@@ -267,6 +277,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
             onSymbol={(symbol, value) => setSymbols({ ...symbols, [symbol]: value })}
             onSeed={setSeed}
             onLoadFiles={(list) => void loadInputs(list)}
+            describeFiles={describeFiles}
           />
           <div className="toolbar">
             <button type="button" className="primary" data-testid="run-inference" disabled={running} onClick={() => void runOnce()}>
@@ -285,6 +296,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
             expectedNotes={expectedNotes}
             tolerance={tolerance}
             labels={labels}
+            compare={compare}
             onTolerance={setTolerance}
             onLoadExpected={(list) => void loadExpected(list)}
             onClearExpected={() => {
@@ -292,7 +304,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
               setExpectedNotes([]);
             }}
           />
-          <BenchPanel model={model} buildFeeds={makeFeeds} />
+          <BenchPanel model={model} buildFeeds={() => makeFeeds()} />
         </>
       )}
     </>

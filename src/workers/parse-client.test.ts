@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { floatValue, syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
+import { ParseClient } from './parse-client';
+import { parseHandlers } from './parse-handlers';
+import { PARSE_PROTOCOL } from './parse-protocol';
+import { serveRequests } from './worker-protocol';
+
+/** The parse client's graph requests against the real handlers, through an in-process fake worker (structuredClone both ways). */
+class FakeWorker extends EventTarget {
+  readonly received: { type: string }[] = [];
+  terminated = false;
+  #serve = serveRequests(PARSE_PROTOCOL, parseHandlers, (message) => {
+    if (!this.terminated) queueMicrotask(() => this.dispatchEvent(new MessageEvent('message', { data: structuredClone(message) })));
+  });
+
+  postMessage(message: unknown): void {
+    const data = structuredClone(message) as { type: string };
+    this.received.push(data);
+    this.#serve(data);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+const graph = syntheticGraph([node('0', '/a/MatMul', 'MatMul', ['x', 'W'], ['a1']), node('1', '/b/Relu', 'Relu', ['a1'], ['y'])], {
+  inputs: [floatValue('x', [1, 4])],
+  outputs: [floatValue('y', [1, 4])],
+});
+
+describe('ParseClient graph view model', () => {
+  it('sends a graph once, then asks for views of it; a fresh worker gets it again', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new ParseClient(() => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w as unknown as Worker;
+    });
+    const first = await client.graphView(graph, [], { scopeId: '', expanded: [], instances: [], theme: 'light' });
+    expect(first.view.boxes.filter((b) => b.kind === 'scope')).toHaveLength(2);
+    const opened = await client.graphView(graph, [], { scopeId: '', expanded: ['a'], instances: [], theme: 'light' });
+    expect(opened.boxes.some(([, box]) => box.nodeId === '0')).toBe(true);
+    expect((await client.graphSearch(graph, [], 'relu', 5)).hits.map((h) => h.nodeId)).toEqual(['1']);
+    expect(workers[0]!.received.map((m) => m.type)).toEqual(['graph-load', 'graph-view', 'graph-view', 'graph-search']);
+
+    client.terminate('stopped by the test');
+    expect(await client.graphNode(graph, [], '1')).toMatchObject({ nodeIndex: 1 });
+    expect(workers[1]!.received.map((m) => m.type)).toEqual(['graph-load', 'graph-node']);
+  });
+});
