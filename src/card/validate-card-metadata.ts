@@ -1,4 +1,5 @@
 import { ALL_MODEL_LIBRARY_KEYS, PIPELINE_TYPES } from '@huggingface/tasks';
+import { isRecord } from '../model/is-record';
 import type { CardLint } from './card-lint';
 import { HUB_LICENSE_IDS } from './hub-license-ids';
 import { ISO_639_1_CODES } from './iso-639-1-codes';
@@ -365,10 +366,6 @@ export function modelIndexTable(data: Record<string, unknown> | undefined): Mode
     }
   }
   return rows;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

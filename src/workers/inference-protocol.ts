@@ -4,6 +4,7 @@ import { InferenceError, type OrtErrorKind } from '../inference/ort-errors';
 import type { RuntimeOptions } from '../inference/runtime-options';
 import { dataMatchesDType, isTensorDType, type NamedTensor } from '../inference/tensor';
 import { toLoupeError, type SerializedError } from '../model/errors';
+import { isRecord } from '../model/is-record';
 import { isSerializedError } from './parse-protocol';
 
 /**
@@ -34,10 +35,6 @@ export type InferenceResponse =
 
 const LOAD_PHASES: readonly string[] = ['read', 'runtime', 'session', 'first', 'warmup', 'run'];
 const ERROR_KINDS: readonly string[] = ['invalid-model', 'unsupported', 'invalid-input', 'memory', 'runtime'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function isId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);

@@ -2,6 +2,7 @@ import type { ValueComparison } from '../compare/compare-values';
 import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
+import { isRecord } from '../model/is-record';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
 
@@ -67,10 +68,6 @@ export type ParseResponse =
   | { type: 'error'; id: number; error: SerializedError };
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function isId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);

@@ -13,8 +13,12 @@ export const MAX_HEADER_LENGTH = 100_000_000;
 export const MAX_TENSORS = 1_000_000;
 /** Longest tensor name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 65_536;
-/** Deepest JSON nesting accepted. A valid header is an object of objects holding arrays: 3. */
-export const MAX_JSON_DEPTH = 8;
+/**
+ * Deepest JSON nesting accepted in a safetensors header or index, whose shapes are fixed: a header
+ * is an object of objects holding arrays (3), an index an object of objects (2). Free-form JSON
+ * sidecars such as config.json have their own, looser bound (MAX_JSON_SIDECAR_DEPTH in json-sidecar.ts).
+ */
+export const MAX_SAFETENSORS_JSON_DEPTH = 8;
 
 /** The smallest header is `{}`. */
 const MIN_HEADER_LENGTH = 2;
@@ -92,7 +96,7 @@ export async function parseSafetensors(source: ByteSource, signal?: AbortSignal)
   try {
     // Trailing spaces are allowed: writers pad the header to a multiple of 8 bytes.
     // No value in a valid header is a float: dims and offsets are usize, metadata values strings.
-    root = parseStrictJson(text, { maxDepth: MAX_JSON_DEPTH, maxMembers: MAX_TENSORS + 1, integersOnly: true });
+    root = parseStrictJson(text, { maxDepth: MAX_SAFETENSORS_JSON_DEPTH, maxMembers: MAX_TENSORS + 1, integersOnly: true });
   } catch (error) {
     if (error instanceof StrictJsonError) throw new FormatError(file, headerField(error.path), error.message);
     throw error;
