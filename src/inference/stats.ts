@@ -1,54 +1,15 @@
-import { formatDims, numberAt, type HostTensor } from './tensor';
+import { summarizeValues, type TensorStats } from '../formats/tensors/tensor-stats';
+import { formatDims, numberAt, toFloat64, type HostTensor } from './tensor';
 
 /** What the outputs panel shows of a tensor: statistics, first values, top-k for logits. */
 
-export interface OutputStats {
-  count: number;
-  /** Over the finite values; undefined when there are none (or for strings). */
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
-  nan: number;
-  infinite: number;
-  zeros: number;
-}
-
-export function tensorStats(tensor: HostTensor): OutputStats {
-  const count = tensor.data.length;
-  const stats: OutputStats = { count, nan: 0, infinite: 0, zeros: 0 };
-  if (tensor.dtype === 'string') return stats;
-  let min = Infinity;
-  let max = -Infinity;
-  let finite = 0;
-  // Welford's running mean and variance: stable for large tensors.
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < count; i++) {
-    const v = numberAt(tensor, i);
-    if (Number.isNaN(v)) {
-      stats.nan++;
-      continue;
-    }
-    if (!Number.isFinite(v)) {
-      stats.infinite++;
-      continue;
-    }
-    if (v === 0) stats.zeros++;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    finite++;
-    const delta = v - mean;
-    mean += delta / finite;
-    m2 += delta * (v - mean);
-  }
-  if (finite > 0) {
-    stats.min = min;
-    stats.max = max;
-    stats.mean = mean;
-    stats.std = Math.sqrt(m2 / finite);
-  }
-  return stats;
+/**
+ * Statistics of an output tensor, by the same engine as a stored tensor's. 64-bit integers are
+ * rounded to the nearest double; a string tensor has no numeric values, only its count.
+ */
+export function tensorStats(tensor: HostTensor): TensorStats {
+  if (tensor.dtype === 'string') return { ...summarizeValues([]), count: tensor.data.length };
+  return summarizeValues(toFloat64(tensor));
 }
 
 /** The first `n` values as text, numbers with 6 significant digits. */

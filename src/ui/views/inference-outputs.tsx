@@ -154,9 +154,9 @@ function OutputBlock({ output, comparison, tolerance, labels }: { output: NamedT
       </div>
       {output.dtype !== 'string' && (
         <p className="mono" data-testid="output-stats">
-          {stats.min !== undefined ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max!)} · mean ${formatNumber(stats.mean!)} · std ${formatNumber(stats.std!)}` : 'no finite values'}
-          {stats.nan > 0 && ` · ${stats.nan} NaN`}
-          {stats.infinite > 0 && ` · ${stats.infinite} ±Inf`}
+          {stats.finite > 0 ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max)} · mean ${formatNumber(stats.mean)} · std ${formatNumber(stats.std)}` : 'no finite values'}
+          {stats.nans > 0 && ` · ${stats.nans} NaN`}
+          {stats.infs > 0 && ` · ${stats.infs} ±Inf`}
           {` · ${stats.zeros} zeros`}
         </p>
       )}
