@@ -4,6 +4,7 @@ import { pipelinesForArchitecture, guessPipelineTag } from './architecture-pipel
 import type { CardLint } from './card-lint';
 import { baseName, guessLibraryName, LIBRARY_FILE_RULES } from './guess-library-name';
 import { markdownText, parseCardMarkdown } from './parse-card-markdown';
+import { formatCount, formatInteger } from '../model/units';
 
 /** The parts of a ModelDocument the card is checked against. */
 export type CardConsistencyFacts = Partial<Pick<ModelDocument, 'config' | 'parameters' | 'formats' | 'source' | 'warnings'>>;
@@ -43,20 +44,6 @@ export function statedParameterCounts(text: string): StatedParameterCount[] {
     if (counts.length >= MAX_STATED_COUNTS) break;
   }
   return counts;
-}
-
-/** A count for people: 6.74B, 124M, 12.3K. */
-export function formatParameterCount(count: number): string {
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ];
-  for (const [size, suffix] of units) {
-    if (count >= size) return `${Number((count / size).toPrecision(3))}${suffix}`;
-  }
-  return String(count);
 }
 
 /**
@@ -135,6 +122,6 @@ function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: CardL
   lints.push({
     severity: 'warning',
     code: 'parameters-mismatch',
-    message: `The card says “${closest.text}”, but ${source} ${formatParameterCount(actual)} (${actual.toLocaleString('en-US')}) parameters.`,
+    message: `The card says “${closest.text}”, but ${source} ${formatCount(actual)} (${formatInteger(actual)}) parameters.`,
   });
 }

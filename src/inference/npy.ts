@@ -1,5 +1,6 @@
 import { FormatError } from '../model/errors';
 import { allocate, elementCount, type HostTensor, type NumericArray, type TensorDType } from './tensor';
+import { formatShape } from '../model/units';
 
 /**
  * NumPy's `.npy` format (numpy/lib/format.py): the magic `\x93NUMPY`, a version, a header length,
@@ -49,7 +50,7 @@ const FROM_DESCR = new Map<string, Exclude<TensorDType, 'string' | 'int4' | 'uin
 /** Encodes a tensor as a version 1.0 `.npy` file (version 2.0 when the header is over 64 KiB). */
 export function encodeNpy(tensor: HostTensor): Uint8Array<ArrayBuffer> {
   const count = elementCount(tensor.dims);
-  if (tensor.data.length !== count) throw new RangeError(`the shape [${tensor.dims.join(', ')}] needs ${count} values, the data has ${tensor.data.length}`);
+  if (tensor.data.length !== count) throw new RangeError(`the shape ${formatShape(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
   let descr: string;
   let body: Uint8Array;
   if (tensor.dtype === 'string') {

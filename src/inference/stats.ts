@@ -1,5 +1,6 @@
 import { summarizeValues, type TensorStats } from '../formats/tensors/tensor-stats';
-import { formatDims, numberAt, toFloat64, type HostTensor } from './tensor';
+import { numberAt, toFloat64, type HostTensor } from './tensor';
+import { formatShape } from '../model/units';
 
 /** What the outputs panel shows of a tensor: statistics, first values, top-k for logits. */
 
@@ -88,5 +89,5 @@ export function topK(tensor: HostTensor, k = 5, labels?: Record<string, unknown>
 }
 
 export function describeTensor(tensor: HostTensor): string {
-  return `${tensor.dtype} ${formatDims(tensor.dims)}`;
+  return `${tensor.dtype} ${formatShape(tensor.dims)}`;
 }

@@ -12,6 +12,7 @@
  * - string: a plain string array.
  */
 import { halfToNumber } from '../formats/tensors/half-float';
+import { formatShape } from '../model/units';
 
 export const TENSOR_DTYPES = [
   'float32',
@@ -119,12 +120,8 @@ export function elementCount(dims: readonly number[]): number {
     if (!Number.isSafeInteger(dim) || dim < 0) throw new RangeError(`invalid dimension ${String(dim)}`);
     count *= dim;
   }
-  if (!Number.isSafeInteger(count)) throw new RangeError(`the shape [${dims.join(', ')}] has too many elements`);
+  if (!Number.isSafeInteger(count)) throw new RangeError(`the shape ${formatShape(dims)} has too many elements`);
   return count;
-}
-
-export function formatDims(dims: readonly (number | string)[]): string {
-  return `[${dims.map((d) => (d === '' ? '?' : String(d))).join(', ')}]`;
 }
 
 /** Element `i` as a JS number (int64 beyond 2^53 loses precision; float16 is decoded). */
@@ -214,7 +211,7 @@ export function validateTensor(tensor: HostTensor, what = 'tensor'): void {
   const count = elementCount(tensor.dims);
   if (!dataMatchesDType(tensor.dtype, tensor.data)) throw new TypeError(`${what}: the data is not ${tensor.dtype} data`);
   if (tensor.data.length !== count) {
-    throw new RangeError(`${what}: the shape ${formatDims(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
+    throw new RangeError(`${what}: the shape ${formatShape(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from './decode-context';
 import { dtypeFromOnnx } from './onnx-data-type';
 import { FIELD_HEADER_BYTES, MAX_VARINT_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, int64Value, strictText, toHex, uint64Value, type Pull } from './wire-reader';
+import { formatShape } from '../../model/units';
 
 /** TensorProto.DataLocation.EXTERNAL (onnx.proto). */
 const DATA_LOCATION_EXTERNAL = 1;
@@ -258,7 +259,7 @@ export function product(ctx: DecodeContext, dims: readonly number[], field: stri
   let elements = 1;
   for (const dim of dims) {
     elements *= dim;
-    if (elements > Number.MAX_SAFE_INTEGER) throw ctx.reader.error(`element count of [${dims.join(', ')}] is beyond 2^53`, field);
+    if (elements > Number.MAX_SAFE_INTEGER) throw ctx.reader.error(`element count of ${formatShape(dims)} is beyond 2^53`, field);
   }
   return elements;
 }

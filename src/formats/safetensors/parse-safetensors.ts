@@ -3,6 +3,7 @@ import type { TensorInfo } from '../../model/document';
 import { DTYPES, type DType } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
 import { parseStrictJson, StrictJsonError, type JsonObject, type JsonPath, type JsonValue } from './parse-strict-json';
+import { formatShape } from '../../model/units';
 
 /**
  * Largest header accepted, as in the reference implementation
@@ -207,7 +208,7 @@ function validateLayout(file: string, entries: Entry[], headerLength: number, da
 
     const elements = elementCount(entry.shape);
     if (elements === undefined) {
-      throw new FormatError(file, `${tensorField(entry.name)}.shape`, `[${entry.shape.join(', ')}] has more than 2^53 - 1 elements`);
+      throw new FormatError(file, `${tensorField(entry.name)}.shape`, `${formatShape(entry.shape)} has more than 2^53 - 1 elements`);
     }
     const needed = byteCount(elements, DTYPES[entry.dtype].bits);
     if (needed === undefined) {
@@ -218,7 +219,7 @@ function validateLayout(file: string, entries: Entry[], headerLength: number, da
       throw new FormatError(
         file,
         `${tensorField(entry.name)}.data_offsets`,
-        `spans ${byteLength} bytes, but shape [${entry.shape.join(', ')}] of ${entry.dtype} needs ${needed}`,
+        `spans ${byteLength} bytes, but shape ${formatShape(entry.shape)} of ${entry.dtype} needs ${needed}`,
       );
     }
     tensors[i] = {

@@ -4,7 +4,7 @@ import type { ModelDocument } from '../../model/document';
 import { toLoupeError } from '../../model/errors';
 import type { CardResult } from '../../workers/card-work';
 import { downloadBlob } from '../download';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../model/units';
 import { renderMermaid } from '../graph/mermaid-renderer';
 import { getParseClient } from '../parse-client-instance';
 import type { HubContext } from '../use-model-document';

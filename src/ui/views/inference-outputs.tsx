@@ -5,6 +5,7 @@ import { firstValues, formatNumber, isClassificationLike, tensorStats, topK } fr
 import type { HostTensor, NamedTensor } from '../../inference/tensor';
 import { formatMs } from '../../inference/timing';
 import { FilePickerButton } from '../file-picker-button';
+import { formatInteger, formatShape } from '../../model/units';
 
 /** The outputs area: per output its shape, type, statistics, first values, download, comparison and top-k. */
 
@@ -145,9 +146,9 @@ function OutputBlock({ output, comparison, tolerance, labels }: { output: NamedT
       <div className="toolbar" style={{ flexWrap: 'wrap' }}>
         <strong className="mono">{output.name}</strong>
         <span className="mono">
-          {output.dtype} [{output.dims.join(', ')}]
+          {output.dtype} {formatShape(output.dims)}
         </span>
-        <span className="muted">{stats.count.toLocaleString('en-US')} values</span>
+        <span className="muted">{formatInteger(stats.count)} values</span>
         <button type="button" data-testid="download-npy" onClick={() => download(output)}>
           Download .npy
         </button>
