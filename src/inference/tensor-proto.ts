@@ -1,4 +1,6 @@
+import { dtypeFromOnnx, onnxDataTypeName, onnxDataTypeOf } from '../formats/onnx/onnx-data-type';
 import { FormatError } from '../model/errors';
+import { dtypeOfOrt, ortDtypeOf } from './ort-dtype';
 import { allocate, elementCount, unpackInt4, type HostTensor, type NamedTensor, type NumericArray, type TensorDType } from './tensor';
 
 /**
@@ -10,59 +12,11 @@ import { allocate, elementCount, unpackInt4, type HostTensor, type NamedTensor, 
  * the data type uses.
  */
 
-/** TensorProto.DataType values. */
-export const ONNX_DATA_TYPES: Record<number, string> = {
-  1: 'FLOAT',
-  2: 'UINT8',
-  3: 'INT8',
-  4: 'UINT16',
-  5: 'INT16',
-  6: 'INT32',
-  7: 'INT64',
-  8: 'STRING',
-  9: 'BOOL',
-  10: 'FLOAT16',
-  11: 'DOUBLE',
-  12: 'UINT32',
-  13: 'UINT64',
-  14: 'COMPLEX64',
-  15: 'COMPLEX128',
-  16: 'BFLOAT16',
-  17: 'FLOAT8E4M3FN',
-  18: 'FLOAT8E4M3FNUZ',
-  19: 'FLOAT8E5M2',
-  20: 'FLOAT8E5M2FNUZ',
-  21: 'UINT4',
-  22: 'INT4',
-  23: 'FLOAT4E2M1',
-  24: 'FLOAT8E8M0',
-  25: 'UINT2',
-  26: 'INT2',
-};
-
-/** ONNX data type -> the ORT element type that holds it. */
-const ORT_TYPE: Record<number, TensorDType> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  4: 'uint16',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  12: 'uint32',
-  13: 'uint64',
-  21: 'uint4',
-  22: 'int4',
-};
-
 /** The ONNX data type number of an ORT element type. */
 export function onnxDataType(dtype: TensorDType): number {
-  for (const [code, type] of Object.entries(ORT_TYPE)) if (type === dtype) return Number(code);
-  throw new TypeError(`no ONNX data type for ${dtype}`);
+  const code = onnxDataTypeOf(dtypeOfOrt(dtype));
+  if (code === undefined) throw new TypeError(`no ONNX data type for ${dtype}`);
+  return code;
 }
 
 /** A protobuf reader over one message: just what TensorProto needs. */
@@ -269,10 +223,11 @@ export function decodeTensorProto(bytes: Uint8Array, file = 'tensor.pb'): NamedT
   // dims, and keeps its values in field 3, which is a TensorProto's segment.
   if (t.segment) throw notATensor('it has a field 3');
   if (t.external) throw new FormatError(file, 'external_data', 'the tensor keeps its data in another file; save it with its data inside');
-  const typeName = ONNX_DATA_TYPES[t.dataType];
+  const typeName = onnxDataTypeName(t.dataType);
   if (t.dataType === 0) throw notATensor('its data type is UNDEFINED');
-  const dtype = ORT_TYPE[t.dataType];
-  if (!dtype) throw new FormatError(file, 'data_type', `${typeName ?? `data type ${t.dataType}`} is not an element type ONNX Runtime Web can take`);
+  const loupeType = dtypeFromOnnx(t.dataType);
+  const dtype = loupeType && ortDtypeOf(loupeType);
+  if (!dtype) throw new FormatError(file, 'data_type', `${typeName} is not an element type ONNX Runtime Web can take`);
   let count: number;
   try {
     count = elementCount(t.dims);

@@ -13,26 +13,12 @@
  */
 import { halfToNumber } from '../formats/tensors/half-float';
 import { formatShape } from '../model/units';
+import { ORT_DTYPES, type OrtDType } from './ort-dtype';
 
-export const TENSOR_DTYPES = [
-  'float32',
-  'float16',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-  'string',
-  'int4',
-  'uint4',
-] as const;
+/** The element types a HostTensor holds: ONNX Runtime's, as ort-dtype.ts maps them from DType. */
+export const TENSOR_DTYPES: readonly OrtDType[] = Object.values(ORT_DTYPES);
 
-export type TensorDType = (typeof TENSOR_DTYPES)[number];
+export type TensorDType = OrtDType;
 
 export type NumericArray =
   | Float32Array

@@ -1,6 +1,14 @@
 /**
- * Element types, named as safetensors names them. ONNX and PyTorch types map onto these.
+ * Loupe's one vocabulary of element types, named as safetensors names them. Every other
+ * vocabulary converts to and from it at its edge, each through one table:
+ * - ONNX TensorProto.DataType codes: formats/onnx/onnx-data-type.ts;
+ * - ONNX Runtime tensor types (`float32`): inference/ort-dtype.ts;
+ * - torch dtypes and storage classes: formats/pytorch/torch-dtype.ts;
+ * - NumPy type strings (`<f4`): inference/npy.ts.
+ *
  * `bits` is the storage width of one element; sub-byte types pack several elements per byte.
+ * Block-quantized types (GGUF's Q4_K and kin) store elements in blocks rather than at a fixed
+ * width; they join this table with their block size when a format needs them.
  */
 export const DTYPES = {
   BOOL: { bits: 8, kind: 'bool' },
