@@ -1,7 +1,7 @@
 import type { Root } from 'mdast';
 import type { ModelDocument } from '../model/document';
 import { pipelinesForArchitecture, guessPipelineTag } from './architecture-pipelines';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { baseName, guessLibraryName, LIBRARY_FILE_RULES } from './guess-library-name';
 import { markdownText, parseCardMarkdown } from './parse-card-markdown';
 import { formatCount, formatInteger } from '../model/units';
@@ -51,15 +51,15 @@ export function statedParameterCounts(text: string): StatedParameterCount[] {
  * architecture, a stated parameter count the weights disagree with by more than ~10%, and a
  * `library_name` whose files are missing. Silent where the files say nothing.
  */
-export function lintCardConsistency(metadata: Record<string, unknown> | undefined, body: string | Root | undefined, doc: CardConsistencyFacts): CardLint[] {
-  const lints: CardLint[] = [];
+export function lintCardConsistency(metadata: Record<string, unknown> | undefined, body: string | Root | undefined, doc: CardConsistencyFacts): Diagnostic[] {
+  const lints: Diagnostic[] = [];
   checkPipelineTag(metadata?.pipeline_tag, doc, lints);
   checkLibrary(metadata?.library_name, doc, lints);
   if (body !== undefined) checkParameterCount(typeof body === 'string' ? parseCardMarkdown(body) : body, doc, lints);
   return lints;
 }
 
-function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const architectures = doc.config?.architectures ?? [];
   const modelType = doc.config?.modelType;
   if (tag === undefined || tag === null) {
@@ -81,7 +81,7 @@ function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: CardLi
   });
 }
 
-function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const paths = (doc.source?.files ?? []).map((f) => f.path);
   if (library === undefined || library === null) {
     const guess = guessLibraryName(paths, doc.config);
@@ -101,7 +101,7 @@ function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: CardLi
   });
 }
 
-function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const config = doc.config;
   // Packed quantized weights and missing shards make the element count say nothing about the model's size.
   if (config?.raw.quantization_config !== undefined) return;

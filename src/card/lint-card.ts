@@ -1,5 +1,5 @@
 import type { ModelCard, ModelDocument } from '../model/document';
-import { sortCardLints, type CardLint } from './card-lint';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic';
 import { lintCardCompleteness } from './lint-card-completeness';
 import { lintCardConsistency } from './lint-card-consistency';
 import { parsePreparedMarkdown, prepareCardMarkdown } from './parse-card-markdown';
@@ -12,8 +12,8 @@ import { validateCardMetadata } from './validate-card-metadata';
  * document, the claims its files contradict. Errors first. Lines are lines of the README.md.
  * What the renderer removes is reported by `renderCard` instead.
  */
-export function lintCard(card: ModelCard, doc?: ModelDocument): CardLint[] {
-  const lints: CardLint[] = [];
+export function lintCard(card: ModelCard, doc?: ModelDocument): Diagnostic[] {
+  const lints: Diagnostic[] = [];
   // The front matter starts on line 2 (after `---`); the body after the closing `---`.
   const frontMatterLines = card.frontMatter === undefined ? 0 : card.frontMatter === '' ? 0 : card.frontMatter.split('\n').length;
   const bodyOffset = card.frontMatter === undefined ? 0 : frontMatterLines + 2;
@@ -51,5 +51,5 @@ export function lintCard(card: ModelCard, doc?: ModelDocument): CardLint[] {
   // A specific suggestion from the files replaces the generic "missing" note.
   const suggested = new Set(consistency.filter((l) => l.code.endsWith('-suggest')).map((l) => l.field));
   lints.push(...fromMetadata.filter((l) => !(l.code.endsWith('-missing') && suggested.has(l.field))), ...body, ...consistency);
-  return sortCardLints(lints);
+  return sortDiagnostics(lints);
 }

@@ -6,6 +6,7 @@ import { OnnxPanel } from './onnx-panel';
 import { PicklePanel } from './pickle-panel';
 import type { FileInput } from '../../workers/parse-protocol';
 import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
+import { DiagnosticItem } from './diagnostic-item';
 
 /** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
 export function OverviewView({ document, files }: { document: ModelDocument; files: FileInput[] }) {
@@ -22,9 +23,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
           <h2>Warnings</h2>
           <ul>
             {warnings.map((w, i) => (
-              <li key={i} data-testid="warning" data-code={w.code} data-severity={w.severity} className={`diag diag-${w.severity}`}>
-                {w.message}
-              </li>
+              <DiagnosticItem key={i} diagnostic={w} testId="warning" />
             ))}
           </ul>
         </section>
