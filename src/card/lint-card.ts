@@ -5,6 +5,7 @@ import { lintCardConsistency } from './lint-card-consistency';
 import { parsePreparedMarkdown, prepareCardMarkdown } from './parse-card-markdown';
 import { parseCardMetadata } from './parse-card-metadata';
 import { validateCardMetadata } from './validate-card-metadata';
+import { formatInteger } from '../model/units';
 
 /**
  * Everything Loupe checks in a card: the YAML metadata (a YAML error is an `error` item with
@@ -41,7 +42,7 @@ export function lintCard(card: ModelCard, doc?: ModelDocument): Diagnostic[] {
     lints.push({
       severity: 'info',
       code: prepared.restReason === 'complex' ? 'card-complex' : 'card-long',
-      message: `Only the first ${prepared.parsedChars.toLocaleString('en-US')} characters of the card were checked${prepared.restReason === 'complex' ? ': the paragraph after them has too much markup' : ''}.`,
+      message: `Only the first ${formatInteger(prepared.parsedChars)} characters of the card were checked${prepared.restReason === 'complex' ? ': the paragraph after them has too much markup' : ''}.`,
     });
   }
   const root = parsePreparedMarkdown(prepared.markdown);
