@@ -9,6 +9,10 @@ describe('ONNX Runtime tensor types', () => {
     const without: DType[] = [];
     for (const dtype of Object.keys(DTYPES) as DType[]) {
       const type = ortDtypeOf(dtype);
+      if (DTYPES[dtype].kind === 'quantized') {
+        expect(type, dtype).toBeUndefined(); // ggml block types: ORT Web has no tensor for them
+        continue;
+      }
       if (type === undefined) without.push(dtype);
       else expect(dtypeOfOrt(type)).toBe(dtype);
     }

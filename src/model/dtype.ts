@@ -4,11 +4,11 @@
  * - ONNX TensorProto.DataType codes: formats/onnx/onnx-data-type.ts;
  * - ONNX Runtime tensor types (`float32`): inference/ort-dtype.ts;
  * - torch dtypes and storage classes: formats/pytorch/torch-dtype.ts;
- * - NumPy type strings (`<f4`): inference/npy.ts.
+ * - NumPy type strings (`<f4`): inference/npy.ts;
+ * - ggml type ids (GGUF): formats/gguf/ggml-types.ts.
  *
- * `bits` is the storage width of one element; sub-byte types pack several elements per byte.
- * Block-quantized types (GGUF's Q4_K and kin) store elements in blocks rather than at a fixed
- * width; they join this table with their block size when a format needs them.
+ * `bits` is the storage width of one element; sub-byte types pack several elements per byte, and
+ * block-quantized types (kind `quantized`) give the average over a block.
  */
 export const DTYPES = {
   BOOL: { bits: 8, kind: 'bool' },
