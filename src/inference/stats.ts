@@ -1,6 +1,6 @@
 import { summarizeValues, type TensorStats } from '../formats/tensors/tensor-stats';
 import { numberAt, toFloat64, type HostTensor } from './tensor';
-import { formatShape } from '../model/units';
+import { formatNumber, formatShape } from '../model/units';
 
 /** What the outputs panel shows of a tensor: statistics, first values, top-k for logits. */
 
@@ -24,14 +24,6 @@ export function firstValues(tensor: HostTensor, n = 12): string[] {
     else out.push(formatNumber(numberAt(tensor, i)));
   }
   return out;
-}
-
-export function formatNumber(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
-  if (!Number.isFinite(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return v.toExponential(4);
-  return String(Number(v.toPrecision(6)));
 }
 
 export interface TopKEntry {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatInteger, formatShape } from './units';
+import { formatBytes, formatCount, formatInteger, formatNumber, formatShape } from './units';
 
 describe('formatCount', () => {
   it.each([
@@ -63,5 +63,21 @@ describe('formatShape', () => {
     expect(formatShape([1, 3, 224, 224])).toBe('[1, 3, 224, 224]');
     expect(formatShape(['batch', '', 128])).toBe('[batch, ?, 128]');
     expect(formatShape([])).toBe('[]');
+  });
+});
+
+describe('formatNumber', () => {
+  it.each([
+    [0, '0'],
+    [-3, '-3'],
+    [1.5, '1.5'],
+    [1 / 3, '0.333333'],
+    [123456.789, '123457'],
+    [1234567.5, '1.2346e+6'],
+    [0.00001234, '1.2340e-5'],
+    [NaN, 'NaN'],
+    [-Infinity, '-Infinity'],
+  ])('%d is %s', (value, text) => {
+    expect(formatNumber(value)).toBe(text);
   });
 });

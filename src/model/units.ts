@@ -64,3 +64,15 @@ export function formatInteger(n: number): string {
 export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.map((dim) => (dim === '' ? '?' : String(dim))).join(', ')}]`;
 }
+
+/**
+ * A tensor value or statistic: integers below 1e9 as they are, others to 6 significant digits,
+ * in exponent form outside [1e-4, 1e6); `NaN` and `±Infinity` as JavaScript writes them.
+ */
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return v.toExponential(4);
+  return String(Number(v.toPrecision(6)));
+}

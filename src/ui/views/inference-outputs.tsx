@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { compareTensors, describeComparison, type Comparison, type Tolerance } from '../../inference/compare';
 import { encodeNpy } from '../../inference/npy';
-import { firstValues, formatNumber, isClassificationLike, tensorStats, topK } from '../../inference/stats';
+import { firstValues, isClassificationLike, tensorStats, topK } from '../../inference/stats';
 import type { HostTensor, NamedTensor } from '../../inference/tensor';
 import { formatMs } from '../../inference/timing';
 import { FilePickerButton } from '../file-picker-button';
-import { formatInteger, formatShape } from '../../model/units';
+import { formatInteger, formatNumber, formatShape } from '../../model/units';
 
 /** The outputs area: per output its shape, type, statistics, first values, download, comparison and top-k. */
 

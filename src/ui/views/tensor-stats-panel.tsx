@@ -3,7 +3,7 @@ import type { TensorStats } from '../../formats/tensors/tensor-stats';
 import type { TensorInfo } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import type { ComputeStats } from '../use-model-document';
-import { formatBytes, formatInteger, formatShape } from '../../model/units';
+import { formatBytes, formatInteger, formatNumber, formatShape } from '../../model/units';
 
 type StatsState =
   | { state: 'idle' }
@@ -78,9 +78,9 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
   );
 }
 
+/** A statistic; NaN means there were no finite values. */
 function num(value: number): string {
-  if (Number.isNaN(value)) return '–';
-  return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(4) : value.toPrecision(6);
+  return Number.isNaN(value) ? '–' : formatNumber(value);
 }
 
 function StatsTable({ stats }: { stats: TensorStats }) {
