@@ -2,9 +2,9 @@ import { stringify } from 'yaml';
 import type { ModelDocument } from '../model/document';
 import { guessPipelineTag } from './architecture-pipelines';
 import { guessLibraryName } from './guess-library-name';
-import { formatParameterCount } from './lint-card-consistency';
 import { parseCardMetadata } from './parse-card-metadata';
 import { modelIndexTable } from './validate-card-metadata';
+import { formatBytes, formatCount, formatInteger } from '../model/units';
 
 /** What the template writes for every field nobody filled in; lint-card-completeness looks for it. */
 export const MORE_INFORMATION_NEEDED = '[More Information Needed]';
@@ -111,9 +111,9 @@ function modelName(doc: ModelDocument): string {
 
 function parameterLine(doc: ModelDocument): string | undefined {
   const fromWeights = doc.parameters.total;
-  if (fromWeights > 0) return `${formatParameterCount(fromWeights)} (${fromWeights.toLocaleString('en-US')}), counted from the weights`;
+  if (fromWeights > 0) return `${formatCount(fromWeights)} (${formatInteger(fromWeights)}), counted from the weights`;
   const estimate = doc.config?.estimate?.estimate;
-  if (estimate) return `${formatParameterCount(estimate.total)} (${estimate.total.toLocaleString('en-US')}), estimated from config.json`;
+  if (estimate) return `${formatCount(estimate.total)} (${formatInteger(estimate.total)}), estimated from config.json`;
   return undefined;
 }
 
@@ -123,7 +123,7 @@ function dtypeLine(doc: ModelDocument): string | undefined {
   const formats = [...new Set(doc.formats.filter((f) => f === 'safetensors' || f === 'onnx' || f === 'pytorch'))];
   const parts = entries.map(([dtype, count]) => {
     const bytes = doc.parameters.bytesByDtype[dtype as keyof typeof doc.parameters.bytesByDtype];
-    return `${code(dtype)} ${formatParameterCount(count ?? 0)}${bytes ? ` (${formatBytes(bytes)})` : ''}`;
+    return `${code(dtype)} ${formatCount(count ?? 0)}${bytes ? ` (${formatBytes(bytes)})` : ''}`;
   });
   return `${parts.join(', ')}${formats.length > 0 ? `, in ${formats.join(' and ')}` : ''}`;
 }
@@ -220,13 +220,3 @@ function escapeTableCell(text: string): string {
   return escapeMarkdown(text);
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : Number(value.toPrecision(3))} ${units[unit]}`;
-}

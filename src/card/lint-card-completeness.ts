@@ -1,5 +1,5 @@
 import type { Nodes, Root, RootContent } from 'mdast';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { markdownText, parseCardMarkdown } from './parse-card-markdown';
 
 /** A section a complete card has, with the headings that count as it (compared normalized: lower case, no punctuation). */
@@ -257,10 +257,10 @@ export function checkCardCompleteness(body: string | Root): CardCompleteness {
  * Placeholders are reported under the heading that holds them, whether or not the template
  * names it; lines are lines of the body.
  */
-export function lintCardCompleteness(body: string | Root): CardLint[] {
+export function lintCardCompleteness(body: string | Root): Diagnostic[] {
   const root = toRoot(body);
   const headings = headingsOf(root);
-  const lints: CardLint[] = [];
+  const lints: Diagnostic[] = [];
 
   // Placeholders, under the innermost heading (or before the first one).
   const firstIndex = headings[0]?.index ?? root.children.length;
@@ -290,7 +290,7 @@ export function lintCardCompleteness(body: string | Root): CardLint[] {
   return lints;
 }
 
-function placeholderLint(where: string, content: Content, line: number | undefined): CardLint {
+function placeholderLint(where: string, content: Content, line: number | undefined): Diagnostic {
   const times = content.placeholders > 1 ? ` (${content.placeholders} times)` : '';
   return content.substance
     ? { severity: 'info', code: 'section-partial', message: `${where} still has [More Information Needed]${times}.`, line }

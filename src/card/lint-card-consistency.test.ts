@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pipelinesForArchitecture, guessPipelineTag } from './architecture-pipelines';
 import { cardFixture, configFixture, documentFixture } from '../../test/fixtures/card-fixtures';
 import { guessLibraryName } from './guess-library-name';
-import { formatParameterCount, lintCardConsistency, statedParameterCounts } from './lint-card-consistency';
+import { lintCardConsistency, statedParameterCounts } from './lint-card-consistency';
 import { parseCardMetadata } from './parse-card-metadata';
 
 const weights = (total: number) => ({ total, byDtype: { F32: total }, bytesByDtype: { F32: total * 4 } });
@@ -29,14 +29,6 @@ describe('statedParameterCounts', () => {
   it('stays linear on long runs of spaces and digits', () => {
     // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
     expect(statedParameterCounts(`1${' '.repeat(200_000)}x ${'9'.repeat(200_000)}`)).toEqual([]);
-  });
-});
-
-describe('formatParameterCount', () => {
-  it('rounds to three digits with a unit', () => {
-    expect(formatParameterCount(6_738_415_616)).toBe('6.74B');
-    expect(formatParameterCount(124_439_808)).toBe('124M');
-    expect(formatParameterCount(999)).toBe('999');
   });
 });
 

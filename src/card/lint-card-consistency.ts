@@ -1,9 +1,10 @@
 import type { Root } from 'mdast';
 import type { ModelDocument } from '../model/document';
 import { pipelinesForArchitecture, guessPipelineTag } from './architecture-pipelines';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { baseName, guessLibraryName, LIBRARY_FILE_RULES } from './guess-library-name';
 import { markdownText, parseCardMarkdown } from './parse-card-markdown';
+import { formatCount, formatInteger } from '../model/units';
 
 /** The parts of a ModelDocument the card is checked against. */
 export type CardConsistencyFacts = Partial<Pick<ModelDocument, 'config' | 'parameters' | 'formats' | 'source' | 'warnings'>>;
@@ -45,34 +46,20 @@ export function statedParameterCounts(text: string): StatedParameterCount[] {
   return counts;
 }
 
-/** A count for people: 6.74B, 124M, 12.3K. */
-export function formatParameterCount(count: number): string {
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ];
-  for (const [size, suffix] of units) {
-    if (count >= size) return `${Number((count / size).toPrecision(3))}${suffix}`;
-  }
-  return String(count);
-}
-
 /**
  * Claims in the card that the files contradict: a `pipeline_tag` that does not fit the
  * architecture, a stated parameter count the weights disagree with by more than ~10%, and a
  * `library_name` whose files are missing. Silent where the files say nothing.
  */
-export function lintCardConsistency(metadata: Record<string, unknown> | undefined, body: string | Root | undefined, doc: CardConsistencyFacts): CardLint[] {
-  const lints: CardLint[] = [];
+export function lintCardConsistency(metadata: Record<string, unknown> | undefined, body: string | Root | undefined, doc: CardConsistencyFacts): Diagnostic[] {
+  const lints: Diagnostic[] = [];
   checkPipelineTag(metadata?.pipeline_tag, doc, lints);
   checkLibrary(metadata?.library_name, doc, lints);
   if (body !== undefined) checkParameterCount(typeof body === 'string' ? parseCardMarkdown(body) : body, doc, lints);
   return lints;
 }
 
-function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const architectures = doc.config?.architectures ?? [];
   const modelType = doc.config?.modelType;
   if (tag === undefined || tag === null) {
@@ -94,7 +81,7 @@ function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: CardLi
   });
 }
 
-function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const paths = (doc.source?.files ?? []).map((f) => f.path);
   if (library === undefined || library === null) {
     const guess = guessLibraryName(paths, doc.config);
@@ -114,7 +101,7 @@ function checkLibrary(library: unknown, doc: CardConsistencyFacts, lints: CardLi
   });
 }
 
-function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: CardLint[]): void {
+function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: Diagnostic[]): void {
   const config = doc.config;
   // Packed quantized weights and missing shards make the element count say nothing about the model's size.
   if (config?.raw.quantization_config !== undefined) return;
@@ -135,6 +122,6 @@ function checkParameterCount(root: Root, doc: CardConsistencyFacts, lints: CardL
   lints.push({
     severity: 'warning',
     code: 'parameters-mismatch',
-    message: `The card says “${closest.text}”, but ${source} ${formatParameterCount(actual)} (${actual.toLocaleString('en-US')}) parameters.`,
+    message: `The card says “${closest.text}”, but ${source} ${formatCount(actual)} (${formatInteger(actual)}) parameters.`,
   });
 }

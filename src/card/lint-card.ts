@@ -1,10 +1,11 @@
 import type { ModelCard, ModelDocument } from '../model/document';
-import { sortCardLints, type CardLint } from './card-lint';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic';
 import { lintCardCompleteness } from './lint-card-completeness';
 import { lintCardConsistency } from './lint-card-consistency';
 import { parsePreparedMarkdown, prepareCardMarkdown } from './parse-card-markdown';
 import { parseCardMetadata } from './parse-card-metadata';
 import { validateCardMetadata } from './validate-card-metadata';
+import { formatInteger } from '../model/units';
 
 /**
  * Everything Loupe checks in a card: the YAML metadata (a YAML error is an `error` item with
@@ -12,8 +13,8 @@ import { validateCardMetadata } from './validate-card-metadata';
  * document, the claims its files contradict. Errors first. Lines are lines of the README.md.
  * What the renderer removes is reported by `renderCard` instead.
  */
-export function lintCard(card: ModelCard, doc?: ModelDocument): CardLint[] {
-  const lints: CardLint[] = [];
+export function lintCard(card: ModelCard, doc?: ModelDocument): Diagnostic[] {
+  const lints: Diagnostic[] = [];
   // The front matter starts on line 2 (after `---`); the body after the closing `---`.
   const frontMatterLines = card.frontMatter === undefined ? 0 : card.frontMatter === '' ? 0 : card.frontMatter.split('\n').length;
   const bodyOffset = card.frontMatter === undefined ? 0 : frontMatterLines + 2;
@@ -41,7 +42,7 @@ export function lintCard(card: ModelCard, doc?: ModelDocument): CardLint[] {
     lints.push({
       severity: 'info',
       code: prepared.restReason === 'complex' ? 'card-complex' : 'card-long',
-      message: `Only the first ${prepared.parsedChars.toLocaleString('en-US')} characters of the card were checked${prepared.restReason === 'complex' ? ': the paragraph after them has too much markup' : ''}.`,
+      message: `Only the first ${formatInteger(prepared.parsedChars)} characters of the card were checked${prepared.restReason === 'complex' ? ': the paragraph after them has too much markup' : ''}.`,
     });
   }
   const root = parsePreparedMarkdown(prepared.markdown);
@@ -51,5 +52,5 @@ export function lintCard(card: ModelCard, doc?: ModelDocument): CardLint[] {
   // A specific suggestion from the files replaces the generic "missing" note.
   const suggested = new Set(consistency.filter((l) => l.code.endsWith('-suggest')).map((l) => l.field));
   lints.push(...fromMetadata.filter((l) => !(l.code.endsWith('-missing') && suggested.has(l.field))), ...body, ...consistency);
-  return sortCardLints(lints);
+  return sortDiagnostics(lints);
 }

@@ -5,7 +5,7 @@ import rehypeRaw from 'rehype-raw';
 import rehypeStringify from 'rehype-stringify';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { sanitizeCardTree } from './card-schema';
 import { MAX_CARD_CHARS, parsePreparedMarkdown, prepareCardMarkdown } from './parse-card-markdown';
 import { rewriteCardTree } from './rewrite-card-tree';
@@ -24,7 +24,7 @@ export type RenderCardOptions = LinkOptions;
 export interface RenderedCard {
   html: string;
   /** One `sanitized` item per kind of thing removed, with a count; lines are lines of the markdown given. */
-  removed: CardLint[];
+  removed: Diagnostic[];
   /** Remote images held back (`allowRemoteImages: false`), so the UI can offer to load them. */
   remoteImages: number;
 }

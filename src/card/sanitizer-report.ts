@@ -1,5 +1,5 @@
 import type { Element, Nodes as HastNodes, Properties, Root as HastRoot } from 'hast';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { CARD_SCHEMA, sanitizeCardTree, STRIPPED } from './card-schema';
 
 /** Removed elements that could run code, load content or forge UI; others (e.g. `<center>`) are cosmetic. */
@@ -10,9 +10,9 @@ const ACTIVE_ELEMENTS = new Set([
 
 /** What rendering removed or changed, counted by message, so a card with a thousand `onerror`s gives one item. */
 export class SanitizerReport {
-  private readonly items = new Map<string, { severity: CardLint['severity']; code: string; count: number; line?: number }>();
+  private readonly items = new Map<string, { severity: Diagnostic['severity']; code: string; count: number; line?: number }>();
 
-  add(message: string, severity: CardLint['severity'], line?: number, code = 'sanitized'): void {
+  add(message: string, severity: Diagnostic['severity'], line?: number, code = 'sanitized'): void {
     const item = this.items.get(message);
     if (item) {
       item.count++;
@@ -27,7 +27,7 @@ export class SanitizerReport {
     for (const [message, item] of this.items) if (item.code === 'sanitized') this.items.delete(message);
   }
 
-  lints(): CardLint[] {
+  lints(): Diagnostic[] {
     return [...this.items].map(([message, { severity, code, count, line }]) => ({
       severity,
       code,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cardFixture } from '../../test/fixtures/card-fixtures';
-import type { CardLint } from './card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { parseCardMetadata } from './parse-card-metadata';
 import { MAX_MODEL_INDEX_LINTS, modelIndexTable, validateCardMetadata } from './validate-card-metadata';
 
 /** Lints for metadata given as YAML, so cases read like the cards they stand for. */
-function lint(yaml: string): CardLint[] {
+function lint(yaml: string): Diagnostic[] {
   const { data, error } = parseCardMetadata(yaml);
   if (!data) throw new Error(error?.message);
   return validateCardMetadata(data);
@@ -15,7 +15,7 @@ function codes(yaml: string): string[] {
   return lint(yaml).map((l) => l.code);
 }
 
-function find(yaml: string, code: string): CardLint | undefined {
+function find(yaml: string, code: string): Diagnostic | undefined {
   return lint(yaml).find((l) => l.code === code);
 }
 

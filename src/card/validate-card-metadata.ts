@@ -1,5 +1,6 @@
 import { ALL_MODEL_LIBRARY_KEYS, PIPELINE_TYPES } from '@huggingface/tasks';
-import type { CardLint } from './card-lint';
+import { isRecord } from '../model/is-record';
+import type { Diagnostic } from '../model/diagnostic';
 import { HUB_LICENSE_IDS } from './hub-license-ids';
 import { ISO_639_1_CODES } from './iso-639-1-codes';
 
@@ -45,8 +46,8 @@ export interface ModelIndexRow {
  * Checks card metadata against the Hub's rules: license ids, language codes, library and
  * pipeline ids, list shapes, base model ids and the model-index schema.
  */
-export function validateCardMetadata(data: Record<string, unknown>): CardLint[] {
-  const lints: CardLint[] = [];
+export function validateCardMetadata(data: Record<string, unknown>): Diagnostic[] {
+  const lints: Diagnostic[] = [];
   checkLicense(data, lints);
   checkLanguage(data.language, lints);
   checkLibrary(data.library_name, lints);
@@ -58,7 +59,7 @@ export function validateCardMetadata(data: Record<string, unknown>): CardLint[] 
   return lints;
 }
 
-function checkLicense(data: Record<string, unknown>, lints: CardLint[]): void {
+function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void {
   const license = data.license;
   if (license === undefined || license === null) {
     lints.push({
@@ -124,7 +125,7 @@ function checkLicense(data: Record<string, unknown>, lints: CardLint[]): void {
  * are accepted by the Hub but not checked here (info). Region or script forms (`en-US`,
  * `zh-Hans`) are warned about: the Hub's language filter matches the base code.
  */
-function checkLanguage(value: unknown, lints: CardLint[]): void {
+function checkLanguage(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
     lints.push({ severity: 'info', code: 'language-missing', field: 'language', message: 'No `language`: for a model that reads or writes text, list its languages (ISO 639-1 codes such as `en`).' });
     return;
@@ -161,7 +162,7 @@ function checkLanguage(value: unknown, lints: CardLint[]): void {
   });
 }
 
-function checkLibrary(value: unknown, lints: CardLint[]): void {
+function checkLibrary(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
     lints.push({ severity: 'info', code: 'library-missing', field: 'library_name', message: 'No `library_name`: the Hub will guess the library from the files, and may show no usage snippet.' });
     return;
@@ -186,7 +187,7 @@ function checkLibrary(value: unknown, lints: CardLint[]): void {
   }
 }
 
-function checkPipeline(value: unknown, lints: CardLint[]): void {
+function checkPipeline(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
     lints.push({ severity: 'info', code: 'pipeline-tag-missing', field: 'pipeline_tag', message: 'No `pipeline_tag`: the Hub will guess the task, or list the model under none.' });
     return;
@@ -215,7 +216,7 @@ function checkPipeline(value: unknown, lints: CardLint[]): void {
 }
 
 /** A list of strings; one string is accepted with a warning. Returns the strings with their field paths. */
-function checkStringList(value: unknown, key: string, lints: CardLint[]): { item: string; field: string }[] {
+function checkStringList(value: unknown, key: string, lints: Diagnostic[]): { item: string; field: string }[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') {
     lints.push({ severity: 'warning', code: `${key}-not-list`, field: key, message: `\`${key}\` should be a list (\`- ${clip(value)}\`), not one string.` });
@@ -234,7 +235,7 @@ function checkStringList(value: unknown, key: string, lints: CardLint[]): { item
   return items;
 }
 
-function checkDatasets(value: unknown, lints: CardLint[]): void {
+function checkDatasets(value: unknown, lints: Diagnostic[]): void {
   for (const { item, field } of checkStringList(value, 'datasets', lints)) {
     const url = HUB_URL.exec(item);
     if (url) {
@@ -246,7 +247,7 @@ function checkDatasets(value: unknown, lints: CardLint[]): void {
   }
 }
 
-function checkBaseModel(data: Record<string, unknown>, lints: CardLint[]): void {
+function checkBaseModel(data: Record<string, unknown>, lints: Diagnostic[]): void {
   const value = data.base_model;
   const ids: { item: unknown; field: string }[] =
     value === undefined || value === null
@@ -286,9 +287,9 @@ function checkBaseModel(data: Record<string, unknown>, lints: CardLint[]): void 
 }
 
 /** Checks the `model-index` schema: name, results, and each result's task, dataset and metrics. */
-function checkModelIndex(value: unknown, lints: CardLint[]): void {
-  const found: CardLint[] = [];
-  const report = (field: string, message: string, severity: CardLint['severity'] = 'error'): void => {
+function checkModelIndex(value: unknown, lints: Diagnostic[]): void {
+  const found: Diagnostic[] = [];
+  const report = (field: string, message: string, severity: Diagnostic['severity'] = 'error'): void => {
     found.push({ severity, code: 'model-index', field, message });
   };
   const requireString = (record: Record<string, unknown>, key: string, field: string): void => {
@@ -365,10 +366,6 @@ export function modelIndexTable(data: Record<string, unknown> | undefined): Mode
     }
   }
   return rows;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import type { ConfigFacts, ConfigFamily } from '../model/config-facts';
-import { formatInteger } from './format-count';
+import { formatInteger } from '../model/units';
 import { CATEGORY_COLORS, KIND_COLORS, type DiagramTheme, type OpCategory } from './op-category';
 import { mermaidLabel } from './to-mermaid';
 

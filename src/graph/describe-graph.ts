@@ -1,11 +1,12 @@
 import type { Graph, TypeInfo } from '../model/graph';
+import { formatShape } from '../model/units';
 
 /** How a declared type reads: `F32[batch, 3, 224, 224]`, `seq(F32[?])`, `map(I64, F32)`. */
 export function describeType(type: TypeInfo): string {
   switch (type.kind) {
     case 'tensor':
     case 'sparse_tensor': {
-      const shape = type.shape ? `[${type.shape.join(', ')}]` : '[…]';
+      const shape = type.shape ? formatShape(type.shape) : '[…]';
       return `${type.kind === 'sparse_tensor' ? 'sparse ' : ''}${String(type.elemType)}${shape}`;
     }
     case 'sequence':

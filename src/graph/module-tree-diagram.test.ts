@@ -18,7 +18,7 @@ describe('moduleTreeDiagram', () => {
   it('draws one level with parameters, and notes repeated layers', () => {
     const d = moduleTreeDiagram(root, 'model');
     expect(d.path).toBe('model');
-    expect(d.text).toContain('n0["model<br/>1.7k params #183; 66 tensors"]');
+    expect(d.text).toContain('n0["model<br/>1.67K params #183; 66 tensors"]');
     expect(d.text).toContain('31 #215; layers.#123;0..30#125; + 1 more');
     expect(d.idToPath.get('n2')).toBe('model.layers');
     expect(d.idToPath.get('n0')).toBe('');

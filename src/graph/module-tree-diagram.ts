@@ -1,4 +1,4 @@
-import { formatCount } from './format-count';
+import { formatCount } from '../model/units';
 import { hashText } from './hash-text';
 import { MIN_FOLD_RUN, parseIndexedName } from './fold-repeated-blocks';
 import type { ModuleNode } from './module-tree';

@@ -1,6 +1,6 @@
 import { scopePath, topOps, type Scope, type ScopeTree, type ValueType } from './build-scope-tree';
 import { foldContaining } from './fold-repeated-blocks';
-import { formatCount } from './format-count';
+import { formatCount } from '../model/units';
 import type { GraphView, ViewBox, ViewEdge, ViewSection } from './graph-view';
 import { groupValueNames } from './group-value-names';
 import { displayName, itemBoxId, itemLabel, levelItems, type LevelItem } from './level-items';

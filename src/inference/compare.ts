@@ -1,4 +1,5 @@
-import { formatDims, isBigIntDType, numberAt, type HostTensor } from './tensor';
+import { isBigIntDType, numberAt, type HostTensor } from './tensor';
+import { formatShape } from '../model/units';
 
 /**
  * Comparison of an output with its expected value, as numpy.testing.assert_allclose does it:
@@ -48,9 +49,9 @@ export function compareTensors(actual: HostTensor, expected: HostTensor, toleran
     const a = squeeze(actual.dims);
     const e = squeeze(expected.dims);
     if (a.length !== e.length || a.some((d, i) => d !== e[i])) {
-      return fail(`the shapes differ: ${formatDims(actual.dims)} vs expected ${formatDims(expected.dims)}`);
+      return fail(`the shapes differ: ${formatShape(actual.dims)} vs expected ${formatShape(expected.dims)}`);
     }
-    notes.push(`the shapes differ only in dimensions of size 1: ${formatDims(actual.dims)} vs expected ${formatDims(expected.dims)}`);
+    notes.push(`the shapes differ only in dimensions of size 1: ${formatShape(actual.dims)} vs expected ${formatShape(expected.dims)}`);
   }
   if ((actual.dtype === 'string') !== (expected.dtype === 'string')) return fail(`${actual.dtype} cannot be compared with ${expected.dtype}`);
   if (actual.dtype !== expected.dtype) notes.push(`the types differ: ${actual.dtype} vs expected ${expected.dtype}; compared by value`);

@@ -1,6 +1,7 @@
 import type { InferenceSession, OnnxValue, Tensor as OrtTensor } from 'onnxruntime-web';
 import { summarize, type TimingSummary } from './timing';
-import { elementCount, formatDims, isTensorDType, packInt4, unpackInt4, validateTensor, type HostTensor, type NamedTensor, type NumericArray, type TensorDType } from './tensor';
+import { elementCount, isTensorDType, packInt4, unpackInt4, validateTensor, type HostTensor, type NamedTensor, type NumericArray, type TensorDType } from './tensor';
+import { formatShape } from '../model/units';
 
 /**
  * The inference workload, written against ONNX Runtime's common API so that the same code runs
@@ -127,11 +128,11 @@ export function checkFeeds(inputs: readonly ValueInfo[], feeds: readonly NamedTe
     if (info.dtype && feed.dtype !== info.dtype) throw new TypeError(`input ${feed.name} must be ${info.dtype}, got ${feed.dtype}`);
     if (info.shape && info.shape.length > 0) {
       if (info.shape.length !== feed.dims.length) {
-        throw new RangeError(`input ${feed.name} must have ${info.shape.length} dimensions ${formatDims(info.shape)}, got ${formatDims(feed.dims)}`);
+        throw new RangeError(`input ${feed.name} must have ${info.shape.length} dimensions ${formatShape(info.shape)}, got ${formatShape(feed.dims)}`);
       }
       info.shape.forEach((d, axis) => {
         if (typeof d === 'number' && d !== feed.dims[axis]) {
-          throw new RangeError(`input ${feed.name}: dimension ${axis} must be ${d}, got ${feed.dims[axis]} (shape ${formatDims(feed.dims)}, expected ${formatDims(info.shape!)})`);
+          throw new RangeError(`input ${feed.name}: dimension ${axis} must be ${d}, got ${feed.dims[axis]} (shape ${formatShape(feed.dims)}, expected ${formatShape(info.shape!)})`);
         }
       });
     }

@@ -1,7 +1,8 @@
 import type { ValueInfo } from './engine';
 import { castValues, fillTensor, inputSeed, type FillOptions } from './generate';
 import { parseJsonTensor, parseTokenIds } from './parse-values';
-import { formatDims, isBigIntDType, toFloat64, type HostTensor, type NamedTensor, type TensorDType } from './tensor';
+import { isBigIntDType, toFloat64, type HostTensor, type NamedTensor, type TensorDType } from './tensor';
+import { formatShape } from '../model/units';
 
 /**
  * Where an input's values come from, as the input editor holds it. `buildInput` turns it into
@@ -76,6 +77,6 @@ export function describeSource(source: InputSource): string {
     case 'tokens':
       return 'token ids';
     case 'tensor':
-      return `${source.origin} ${formatDims(source.tensor.dims)}`;
+      return `${source.origin} ${formatShape(source.tensor.dims)}`;
   }
 }

@@ -3,7 +3,8 @@ import { compareTensors, type Comparison, type Tolerance } from './compare';
 import { cropRect, rgbaToTensor } from './image';
 import { defaultRecipe, imageLayout, inputDims, type ImageSettings, type InputRecipe } from './input-recipe';
 import { buildInput, type InputSource } from './input-spec';
-import { firstValues, isClassificationLike, tensorStats, topK, type OutputStats, type TopKEntry } from './stats';
+import { firstValues, isClassificationLike, tensorStats, topK, type TopKEntry } from './stats';
+import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { HostTensor, NamedTensor } from './tensor';
 import { decodeTensorFile } from './tensor-files';
 
@@ -112,7 +113,7 @@ export async function describeTensorFiles(files: readonly { name: string; blob: 
 /** What the outputs panel shows of one output, computed where the output is. */
 export interface OutputSummary {
   name: string;
-  stats: OutputStats;
+  stats: TensorStats;
   first: string[];
   /** For classification-like outputs: the five best classes (labels are added by the page). */
   top?: TopKEntry[];

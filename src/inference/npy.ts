@@ -1,5 +1,8 @@
 import { FormatError } from '../model/errors';
 import { allocate, elementCount, type HostTensor, type NumericArray, type TensorDType } from './tensor';
+import type { DType } from '../model/dtype';
+import { formatShape } from '../model/units';
+import { dtypeOfOrt, ortDtypeOf } from './ort-dtype';
 
 /**
  * NumPy's `.npy` format (numpy/lib/format.py): the magic `\x93NUMPY`, a version, a header length,
@@ -13,43 +16,40 @@ import { allocate, elementCount, type HostTensor, type NumericArray, type Tensor
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const ALIGN = 64;
 
-/** NumPy type strings (without the byte order) per dtype. */
-const DESCR: Record<Exclude<TensorDType, 'string'>, string> = {
-  float32: 'f4',
-  float16: 'f2',
-  float64: 'f8',
-  int8: 'i1',
-  uint8: 'u1',
-  int16: 'i2',
-  uint16: 'u2',
-  int32: 'i4',
-  uint32: 'u4',
-  int64: 'i8',
-  uint64: 'u8',
-  bool: 'b1',
-  int4: 'i1',
-  uint4: 'u1',
-};
+/**
+ * NumPy type strings (without the byte order) per DType: the one place the two vocabularies meet.
+ * Unicode strings (`<U{width}`) are handled apart.
+ */
+export const NUMPY_DTYPES = {
+  F32: 'f4',
+  F16: 'f2',
+  F64: 'f8',
+  I8: 'i1',
+  U8: 'u1',
+  I16: 'i2',
+  U16: 'u2',
+  I32: 'i4',
+  U32: 'u4',
+  I64: 'i8',
+  U64: 'u8',
+  BOOL: 'b1',
+} as const satisfies Partial<Record<DType, string>>;
 
-const FROM_DESCR = new Map<string, Exclude<TensorDType, 'string' | 'int4' | 'uint4'>>([
-  ['f4', 'float32'],
-  ['f2', 'float16'],
-  ['f8', 'float64'],
-  ['i1', 'int8'],
-  ['u1', 'uint8'],
-  ['i2', 'int16'],
-  ['u2', 'uint16'],
-  ['i4', 'int32'],
-  ['u4', 'uint32'],
-  ['i8', 'int64'],
-  ['u8', 'uint64'],
-  ['b1', 'bool'],
-]);
+type NumpyDType = keyof typeof NUMPY_DTYPES;
+
+const DTYPE_OF_NUMPY: ReadonlyMap<string, NumpyDType> = new Map(Object.entries(NUMPY_DTYPES).map(([dtype, code]) => [code, dtype as NumpyDType]));
+
+/** The NumPy type a numeric tensor is written as; 4-bit elements, held one per byte, widen to 8 bits. */
+function numpyCode(dtype: Exclude<TensorDType, 'string'>): string {
+  const loupe = dtypeOfOrt(dtype);
+  const widened = loupe === 'I4' ? 'I8' : loupe === 'U4' ? 'U8' : loupe;
+  return NUMPY_DTYPES[widened as NumpyDType];
+}
 
 /** Encodes a tensor as a version 1.0 `.npy` file (version 2.0 when the header is over 64 KiB). */
 export function encodeNpy(tensor: HostTensor): Uint8Array<ArrayBuffer> {
   const count = elementCount(tensor.dims);
-  if (tensor.data.length !== count) throw new RangeError(`the shape [${tensor.dims.join(', ')}] needs ${count} values, the data has ${tensor.data.length}`);
+  if (tensor.data.length !== count) throw new RangeError(`the shape ${formatShape(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
   let descr: string;
   let body: Uint8Array;
   if (tensor.dtype === 'string') {
@@ -61,7 +61,7 @@ export function encodeNpy(tensor: HostTensor): Uint8Array<ArrayBuffer> {
     codePoints.forEach((cps, i) => words.set(cps, i * width));
     body = littleEndian(words);
   } else {
-    const size = DESCR[tensor.dtype];
+    const size = numpyCode(tensor.dtype);
     descr = `${size.endsWith('1') ? '|' : '<'}${size}`;
     body = littleEndian(tensor.data as NumericArray);
   }
@@ -144,8 +144,9 @@ export function decodeNpy(bytes: Uint8Array, file = 'array.npy'): HostTensor {
     }
     tensor = { dtype: 'string', dims: shape, data: strings };
   } else {
-    const dtype = FROM_DESCR.get(code);
-    if (!dtype) {
+    const numpy = DTYPE_OF_NUMPY.get(code);
+    const dtype = numpy && ortDtypeOf(numpy);
+    if (!dtype || dtype === 'string') {
       const why = code === 'O' ? 'object arrays hold pickled Python objects, which Loupe never reads' : `the type ${descr} is not one ONNX Runtime takes`;
       throw new FormatError(file, 'descr', why);
     }

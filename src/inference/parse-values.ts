@@ -1,5 +1,6 @@
-import { elementCount, formatDims, type HostTensor, type TensorDType } from './tensor';
+import { elementCount, type HostTensor, type TensorDType } from './tensor';
 import { castValues } from './generate';
+import { formatShape } from '../model/units';
 
 /**
  * Tensors typed in by hand: pasted JSON and lists of token ids. Errors are plain sentences that
@@ -37,7 +38,7 @@ export function parseJsonTensor(text: string, dtype: TensorDType, dims?: readonl
     if (nested.length === 1 && dims && dims.length !== 1 && elementCount(dims) === flat.length) shape = [...dims];
     else shape = nested;
   }
-  if (elementCount(shape) !== flat.length) throw new RangeError(`The shape ${formatDims(shape)} needs ${elementCount(shape)} values; the JSON has ${flat.length}.`);
+  if (elementCount(shape) !== flat.length) throw new RangeError(`The shape ${formatShape(shape)} needs ${elementCount(shape)} values; the JSON has ${flat.length}.`);
   return { dtype, dims: shape, data: toData(flat, dtype) };
 }
 
@@ -50,7 +51,7 @@ function nestedShape(value: unknown[], out: unknown[]): number[] {
       if (!Array.isArray(item)) throw new TypeError(`The arrays are not rectangular: item ${i} is not an array.`);
       const s = nestedShape(item, out);
       if (inner && (s.length !== inner.length || s.some((d, j) => d !== inner![j]))) {
-        throw new TypeError(`The arrays are not rectangular: item ${i} has shape ${formatDims(s)}, item 0 has ${formatDims(inner)}.`);
+        throw new TypeError(`The arrays are not rectangular: item ${i} has shape ${formatShape(s)}, item 0 has ${formatShape(inner)}.`);
       }
       inner = s;
     }

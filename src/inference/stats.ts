@@ -1,54 +1,16 @@
-import { formatDims, numberAt, type HostTensor } from './tensor';
+import { summarizeValues, type TensorStats } from '../formats/tensors/tensor-stats';
+import { numberAt, toFloat64, type HostTensor } from './tensor';
+import { formatNumber, formatShape } from '../model/units';
 
 /** What the outputs panel shows of a tensor: statistics, first values, top-k for logits. */
 
-export interface OutputStats {
-  count: number;
-  /** Over the finite values; undefined when there are none (or for strings). */
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
-  nan: number;
-  infinite: number;
-  zeros: number;
-}
-
-export function tensorStats(tensor: HostTensor): OutputStats {
-  const count = tensor.data.length;
-  const stats: OutputStats = { count, nan: 0, infinite: 0, zeros: 0 };
-  if (tensor.dtype === 'string') return stats;
-  let min = Infinity;
-  let max = -Infinity;
-  let finite = 0;
-  // Welford's running mean and variance: stable for large tensors.
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < count; i++) {
-    const v = numberAt(tensor, i);
-    if (Number.isNaN(v)) {
-      stats.nan++;
-      continue;
-    }
-    if (!Number.isFinite(v)) {
-      stats.infinite++;
-      continue;
-    }
-    if (v === 0) stats.zeros++;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    finite++;
-    const delta = v - mean;
-    mean += delta / finite;
-    m2 += delta * (v - mean);
-  }
-  if (finite > 0) {
-    stats.min = min;
-    stats.max = max;
-    stats.mean = mean;
-    stats.std = Math.sqrt(m2 / finite);
-  }
-  return stats;
+/**
+ * Statistics of an output tensor, by the same engine as a stored tensor's. 64-bit integers are
+ * rounded to the nearest double; a string tensor has no numeric values, only its count.
+ */
+export function tensorStats(tensor: HostTensor): TensorStats {
+  if (tensor.dtype === 'string') return { ...summarizeValues([]), count: tensor.data.length };
+  return summarizeValues(toFloat64(tensor));
 }
 
 /** The first `n` values as text, numbers with 6 significant digits. */
@@ -62,14 +24,6 @@ export function firstValues(tensor: HostTensor, n = 12): string[] {
     else out.push(formatNumber(numberAt(tensor, i)));
   }
   return out;
-}
-
-export function formatNumber(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
-  if (!Number.isFinite(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return v.toExponential(4);
-  return String(Number(v.toPrecision(6)));
 }
 
 export interface TopKEntry {
@@ -127,5 +81,5 @@ export function topK(tensor: HostTensor, k = 5, labels?: Record<string, unknown>
 }
 
 export function describeTensor(tensor: HostTensor): string {
-  return `${tensor.dtype} ${formatDims(tensor.dims)}`;
+  return `${tensor.dtype} ${formatShape(tensor.dims)}`;
 }

@@ -12,26 +12,13 @@
  * - string: a plain string array.
  */
 import { halfToNumber } from '../formats/tensors/half-float';
+import { formatShape } from '../model/units';
+import { ORT_DTYPES, type OrtDType } from './ort-dtype';
 
-export const TENSOR_DTYPES = [
-  'float32',
-  'float16',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-  'string',
-  'int4',
-  'uint4',
-] as const;
+/** The element types a HostTensor holds: ONNX Runtime's, as ort-dtype.ts maps them from DType. */
+export const TENSOR_DTYPES: readonly OrtDType[] = Object.values(ORT_DTYPES);
 
-export type TensorDType = (typeof TENSOR_DTYPES)[number];
+export type TensorDType = OrtDType;
 
 export type NumericArray =
   | Float32Array
@@ -119,12 +106,8 @@ export function elementCount(dims: readonly number[]): number {
     if (!Number.isSafeInteger(dim) || dim < 0) throw new RangeError(`invalid dimension ${String(dim)}`);
     count *= dim;
   }
-  if (!Number.isSafeInteger(count)) throw new RangeError(`the shape [${dims.join(', ')}] has too many elements`);
+  if (!Number.isSafeInteger(count)) throw new RangeError(`the shape ${formatShape(dims)} has too many elements`);
   return count;
-}
-
-export function formatDims(dims: readonly (number | string)[]): string {
-  return `[${dims.map((d) => (d === '' ? '?' : String(d))).join(', ')}]`;
 }
 
 /** Element `i` as a JS number (int64 beyond 2^53 loses precision; float16 is decoded). */
@@ -214,7 +197,7 @@ export function validateTensor(tensor: HostTensor, what = 'tensor'): void {
   const count = elementCount(tensor.dims);
   if (!dataMatchesDType(tensor.dtype, tensor.data)) throw new TypeError(`${what}: the data is not ${tensor.dtype} data`);
   if (tensor.data.length !== count) {
-    throw new RangeError(`${what}: the shape ${formatDims(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
+    throw new RangeError(`${what}: the shape ${formatShape(tensor.dims)} needs ${count} values, the data has ${tensor.data.length}`);
   }
 }
 

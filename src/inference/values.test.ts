@@ -48,7 +48,7 @@ describe('parseTokenIds', () => {
 describe('stats and top-k', () => {
   it('summarizes values, counting NaN, infinities and zeros apart', () => {
     const s = tensorStats({ dtype: 'float32', dims: [6], data: Float32Array.from([1, 2, 3, NaN, Infinity, 0]) });
-    expect(s).toMatchObject({ count: 6, min: 0, max: 3, nan: 1, infinite: 1, zeros: 1 });
+    expect(s).toMatchObject({ count: 6, finite: 4, min: 0, max: 3, nans: 1, infs: 1, zeros: 1 });
     expect(s.mean).toBeCloseTo(1.5);
     expect(s.std).toBeCloseTo(Math.sqrt(1.25));
     expect(firstValues({ dtype: 'int64', dims: [2], data: BigInt64Array.from([2n ** 62n, -1n]) })).toEqual(['4611686018427387904', '-1']);

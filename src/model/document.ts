@@ -2,6 +2,9 @@ import type { ConfigFacts, ParameterEstimateResult } from './config-facts';
 import type { DType } from './dtype';
 import type { Graph, OnnxFunction, OpsetImport } from './graph';
 import type { PickleReport, PickleVerdict } from './pickle';
+import type { Diagnostic } from './diagnostic';
+
+export type { Diagnostic };
 
 /**
  * The one document every format produces and every view consumes.
@@ -157,11 +160,3 @@ export interface ModelCard {
   body: string;
 }
 
-export interface Diagnostic {
-  severity: 'error' | 'warning' | 'info';
-  /** Stable machine-readable id, e.g. `shard-missing`. */
-  code: string;
-  message: string;
-  file?: string;
-  field?: string;
-}

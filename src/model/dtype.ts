@@ -1,6 +1,14 @@
 /**
- * Element types, named as safetensors names them. ONNX and PyTorch types map onto these.
- * `bits` is the storage width of one element; sub-byte types pack several elements per byte.
+ * Loupe's one vocabulary of element types, named as safetensors names them. Every other
+ * vocabulary converts to and from it at its edge, each through one table:
+ * - ONNX TensorProto.DataType codes: formats/onnx/onnx-data-type.ts;
+ * - ONNX Runtime tensor types (`float32`): inference/ort-dtype.ts;
+ * - torch dtypes and storage classes: formats/pytorch/torch-dtype.ts;
+ * - NumPy type strings (`<f4`): inference/npy.ts;
+ * - ggml type ids (GGUF): formats/gguf/ggml-types.ts.
+ *
+ * `bits` is the storage width of one element; sub-byte types pack several elements per byte, and
+ * block-quantized types (kind `quantized`) give the average over a block.
  */
 export const DTYPES = {
   BOOL: { bits: 8, kind: 'bool' },

@@ -1,4 +1,4 @@
-import type { CardLint } from '../card/card-lint';
+import type { Diagnostic } from '../model/diagnostic';
 import { draftCard } from '../card/draft-card';
 import { lintCard } from '../card/lint-card';
 import { parseCardMetadata } from '../card/parse-card-metadata';
@@ -22,7 +22,7 @@ export interface CardRequest {
 export interface CardResult {
   html: string;
   remoteImages: number;
-  lints: CardLint[];
+  lints: Diagnostic[];
   metadata?: Record<string, unknown>;
   modelIndex: ModelIndexRow[];
   shared: SharedItem[];

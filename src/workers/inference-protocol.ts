@@ -7,7 +7,8 @@ import { InferenceError, type OrtErrorKind } from '../inference/ort-errors';
 import type { RuntimeOptions } from '../inference/runtime-options';
 import { dataMatchesDType, isTensorDType, type NamedTensor } from '../inference/tensor';
 import { LoupeError, toLoupeError } from '../model/errors';
-import { isId, isRecord, serveRequests, type Handlers, type WorkerProtocol, type WorkerRequest, type WorkerResponse } from './worker-protocol';
+import { isRecord } from '../model/is-record';
+import { isId, serveRequests, type Handlers, type WorkerProtocol, type WorkerRequest, type WorkerResponse } from './worker-protocol';
 
 /**
  * Messages between the page and the inference worker (the envelope is worker-protocol.ts): each

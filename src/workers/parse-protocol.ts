@@ -7,7 +7,8 @@ import type { ValueComparison } from '../compare/compare-values';
 import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
 import type { SearchResult } from '../graph/search-graph';
 import type { Graph } from '../model/graph';
-import { isId, isRecord, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
+import { isRecord } from '../model/is-record';
+import { isId, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
 

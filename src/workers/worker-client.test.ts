@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CancelledError, LoupeError } from '../model/errors';
 import { WorkerClient } from './worker-client';
-import { isId, isRecord, serveRequests, type Handlers, type WorkerProtocol } from './worker-protocol';
+import { isRecord } from '../model/is-record';
+import { isId, serveRequests, type Handlers, type WorkerProtocol } from './worker-protocol';
 
 /**
  * The generic client against a toy workload, served by the generic server in an in-process fake

@@ -1,4 +1,5 @@
 import { CancelledError, toLoupeError, type ErrorCode, type LoupeError, type SerializedError } from '../model/errors';
+import { isRecord } from '../model/is-record';
 
 /**
  * The envelope every worker speaks, after Model Explorer's `worker_events` and Excalidraw's
@@ -60,9 +61,6 @@ export interface WorkerProtocol<M extends RequestMap<M>, P> {
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 export function isId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);

@@ -1,3 +1,5 @@
+import { isRecord } from '../../model/is-record';
+
 /**
  * Reading single fields of an untrusted config object. A value that is absent or `null`
  * counts as absent: transformers writes `null` for "use the default" (GPT-2's `n_inner`).
@@ -48,7 +50,7 @@ export function integerListField(object: Record<string, unknown>, key: string, o
 /** A nested object such as `text_config`; undefined unless it is a plain object. */
 export function objectField(object: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const value = ownValue(object, key);
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 // Own properties only: a config key named like an Object.prototype member must not resolve to it.

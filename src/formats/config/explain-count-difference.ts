@@ -1,4 +1,5 @@
 import type { ConfigFacts, ParameterEstimate } from '../../model/config-facts';
+import { formatInteger } from '../../model/units';
 
 /** What the explanation needs of a tensor; `TensorInfo` fits as is. */
 export interface CountedTensor {
@@ -121,5 +122,5 @@ function isCausalMask(tensor: CountedTensor, facts: ConfigFacts): boolean {
 }
 
 function format(count: number): string {
-  return count.toLocaleString('en-US');
+  return formatInteger(count);
 }

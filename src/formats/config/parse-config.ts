@@ -2,6 +2,7 @@ import type { ByteSource } from '../../model/byte-source';
 import type { ModelConfig } from '../../model/document';
 import { CancelledError, FormatError } from '../../model/errors';
 import { MAX_JSON_SIDECAR_BYTES, MAX_JSON_SIDECAR_DEPTH, readJsonSidecar, type JsonSidecar } from '../json-sidecar';
+import { isRecord } from '../../model/is-record';
 
 /**
  * Reads a Hugging Face `config.json`: bounded (the JSON sidecar limits), strict UTF-8, a JSON object.
@@ -26,7 +27,7 @@ export async function parseConfig(source: ByteSource, signal?: AbortSignal, side
     }
   }
   const json = read.value;
-  if (!isPlainObject(json)) {
+  if (!isRecord(json)) {
     throw new FormatError(file, '(root)', `expected a JSON object, found ${describeJsonType(json)}`);
   }
 
@@ -38,7 +39,7 @@ export async function parseConfig(source: ByteSource, signal?: AbortSignal, side
  * (a safetensors index has `weight_map`; tokenizer configs have neither key below).
  */
 export function isModelConfig(json: unknown): boolean {
-  if (!isPlainObject(json)) return false;
+  if (!isRecord(json)) return false;
   if (Object.prototype.hasOwnProperty.call(json, 'weight_map')) return false;
   return Object.prototype.hasOwnProperty.call(json, 'model_type') || Object.prototype.hasOwnProperty.call(json, 'architectures');
 }
@@ -58,10 +59,6 @@ function readModelType(file: string, json: Record<string, unknown>): string | un
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new FormatError(file, 'model_type', `expected a string, found ${describeJsonType(value)}`);
   return value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeJsonType(value: unknown): string {

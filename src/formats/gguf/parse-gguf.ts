@@ -16,6 +16,7 @@ import {
 } from './gguf-limits';
 import { decodeUtf8 } from './decode-utf8';
 import { HeaderReader } from './header-reader';
+import { formatShape } from '../../model/units';
 
 /** `GGUF` at the byte level (docs/gguf.md, gguf_header_t.magic). */
 export const GGUF_MAGIC = [0x47, 0x47, 0x55, 0x46] as const;
@@ -358,7 +359,7 @@ async function readTensorInfos(reader: HeaderReader, count: number): Promise<Raw
     }
     // Each dim is at most 2^32, so the float product is exact until it passes 2^53.
     if (elements > Number.MAX_SAFE_INTEGER) {
-      throw new FormatError(reader.file, `${field}.dims`, `the product of [${dims.join(', ')}] overflows: more than 2^53 - 1 elements`);
+      throw new FormatError(reader.file, `${field}.dims`, `the product of ${formatShape(dims)} overflows: more than 2^53 - 1 elements`);
     }
     const typeId = reader.u32();
     const type = ggmlTypeById(typeId);

@@ -18,6 +18,7 @@ import {
 } from './decode-context';
 import { dtypeFromOnnx } from './onnx-data-type';
 import { FIELD_HEADER_BYTES, MAX_VARINT_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, int64Value, strictText, toHex, uint64Value, type Pull } from './wire-reader';
+import { formatShape } from '../../model/units';
 
 /** TensorProto.DataLocation.EXTERNAL (onnx.proto). */
 const DATA_LOCATION_EXTERNAL = 1;
@@ -219,7 +220,7 @@ function* readTyped(ctx: DecodeContext, end: number, fieldName: string, typed: T
     return;
   }
   // An unpacked element; the field header read already buffered it.
-  r.expect(field === 6 ? WIRE_LEN : field === 4 ? WIRE_FIXED32 : field === 10 ? WIRE_FIXED64 : WIRE_VARINT, fieldName);
+  r.expect(scalarWire(field), fieldName);
   if (typed.start < 0) typed.start = r.pos;
   if (values && values.length < MAX_SUMMARY_VALUES) values.push(readScalar(ctx, end, field));
   else {
@@ -227,6 +228,51 @@ function* readTyped(ctx: DecodeContext, end: number, fieldName: string, typed: T
     r.skip(end);
   }
   typed.end = r.pos;
+}
+
+/** Every value of a TensorProto's typed data field, as stored: numbers (int64 beyond 2^53 as decimal text) or, for string_data, bytes. */
+export interface TypedValues {
+  field: number;
+  numbers: Int64[];
+  strings: Uint8Array[];
+}
+
+/** The wire type of one unpacked element of a typed field. */
+function scalarWire(field: number): number {
+  return field === 6 ? WIRE_LEN : field === 4 ? WIRE_FIXED32 : field === 10 ? WIRE_FIXED64 : WIRE_VARINT;
+}
+
+/**
+ * Reads every value of a TensorProto's typed data fields, packed or not, for callers that need
+ * the data itself (`.pb` inputs and outputs); decodeTensor only locates it. Undefined when the
+ * tensor has none; other fields are skipped.
+ */
+export function* decodeTypedValues(ctx: DecodeContext, end: number): Pull<TypedValues | undefined> {
+  const r = ctx.reader;
+  let typed: TypedValues | undefined;
+  while (r.pos < end) {
+    if (r.lacks(FIELD_HEADER_BYTES, end)) yield FIELD_HEADER_BYTES;
+    const field = r.tag(end);
+    const fieldName = TYPED_FIELDS[field];
+    if (fieldName === undefined) {
+      r.skip(end);
+      continue;
+    }
+    typed ??= { field, numbers: [], strings: [] };
+    if (typed.field !== field) throw r.error(`holds both ${TYPED_FIELDS[typed.field]} and ${fieldName}`, fieldName);
+    if (field === 6 || r.wire === WIRE_LEN) {
+      r.expect(WIRE_LEN, fieldName);
+      const fieldEnd = r.lengthEnd(end, fieldName);
+      const length = fieldEnd - r.pos;
+      if (r.lacks(length, end)) yield length;
+      if (field === 6) typed.strings.push(r.bytes(length, end).slice());
+      else while (r.pos < fieldEnd) typed.numbers.push(readScalar(ctx, fieldEnd, field) as Int64);
+    } else {
+      r.expect(scalarWire(field), fieldName);
+      typed.numbers.push(readScalar(ctx, end, field) as Int64);
+    }
+  }
+  return typed;
 }
 
 function readScalar(ctx: DecodeContext, end: number, field: number): TensorValue | Int64 {
@@ -258,7 +304,7 @@ export function product(ctx: DecodeContext, dims: readonly number[], field: stri
   let elements = 1;
   for (const dim of dims) {
     elements *= dim;
-    if (elements > Number.MAX_SAFE_INTEGER) throw ctx.reader.error(`element count of [${dims.join(', ')}] is beyond 2^53`, field);
+    if (elements > Number.MAX_SAFE_INTEGER) throw ctx.reader.error(`element count of ${formatShape(dims)} is beyond 2^53`, field);
   }
   return elements;
 }

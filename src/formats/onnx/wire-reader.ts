@@ -54,8 +54,24 @@ export class WireReader {
   #lo = 0;
   #hi = 0;
 
-  constructor(source: ByteSource) {
+  /** `root` names the outermost message in error paths. */
+  constructor(
+    source: ByteSource,
+    readonly root = 'ModelProto',
+  ) {
     this.source = source;
+  }
+
+  /**
+   * A reader over bytes already in memory (a `.pb` tensor file): the whole message is the window,
+   * so decoders never ask for more and `pullNow` runs them synchronously.
+   */
+  static inMemory(bytes: Uint8Array, name: string, root: string): WireReader {
+    const source: ByteSource = { name, size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) };
+    const reader = new WireReader(source, root);
+    reader.#buf = bytes;
+    reader.bytesRead = bytes.length;
+    return reader;
   }
 
   get name(): string {
@@ -95,7 +111,7 @@ export class WireReader {
       if (typeof part === 'number') text += `[${part}]`;
       else text += text ? `.${part}` : part;
     }
-    return text || 'ModelProto';
+    return text || this.root;
   }
 
   /** Reads a varint into the two halves. The caller has ensured up to 10 bytes (or `end`) are buffered. */
@@ -298,6 +314,14 @@ export function int64Value(lo: number, hi: number): number | string {
 export function uint64Value(lo: number, hi: number): number | string {
   if (hi < 0x200000) return hi * TWO_32 + lo;
   return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+/** Runs a decoder to completion over a reader made by `WireReader.inMemory`, synchronously. */
+export function pullNow<T>(reader: WireReader, decoder: Pull<T>): T {
+  const step = decoder.next();
+  // Everything is in the window, so a decoder only asks for bytes past the end of the file.
+  if (!step.done) throw reader.error('unexpected end of file');
+  return step.value;
 }
 
 /** Runs a decoder to completion, fetching windows as it asks. */

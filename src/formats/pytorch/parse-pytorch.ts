@@ -11,6 +11,7 @@ import { PICKLE_OPCODES } from './pickle-opcodes';
 import { listZipMembers, MAX_PICKLE_MEMBER_BYTES, readZipMember, zipBombReason, type ZipMember } from './read-torch-zip';
 import { importsVerdict, scanImports, worseVerdict } from './scan-imports';
 import { torchDtype } from './torch-dtype';
+import { formatShape } from '../../model/units';
 
 /** The legacy format's first pickle: torch/serialization.py MAGIC_NUMBER. */
 export const LEGACY_MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
@@ -410,7 +411,7 @@ function toTensorInfos(
     const elements = product(tensor.shape);
     if (elements === undefined) {
       // Not a FormatError: the rest of the report (an unsafe import, say) must still reach the user.
-      scan.warn('tensor-too-large', `${name}: shape [${tensor.shape.join(', ')}] has more than 2^53 - 1 elements; the tensor is not listed.`, name);
+      scan.warn('tensor-too-large', `${name}: shape ${formatShape(tensor.shape)} has more than 2^53 - 1 elements; the tensor is not listed.`, name);
       continue;
     }
     const contiguous = isContiguous(tensor.shape, tensor.stride);

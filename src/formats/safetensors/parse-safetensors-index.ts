@@ -1,7 +1,8 @@
 import type { ByteSource } from '../../model/byte-source';
 import { CancelledError, FormatError } from '../../model/errors';
+import { isRecord } from '../../model/is-record';
 import { MAX_JSON_SIDECAR_BYTES, readJsonSidecar, type JsonSidecar } from '../json-sidecar';
-import { MAX_JSON_DEPTH, MAX_TENSORS } from './parse-safetensors';
+import { MAX_SAFETENSORS_JSON_DEPTH, MAX_TENSORS } from './parse-safetensors';
 import { parseStrictJson, StrictJsonError, type JsonPath, type JsonValue } from './parse-strict-json';
 
 /** A sharded checkpoint's index (`model.safetensors.index.json`): which shard holds each tensor. */
@@ -16,8 +17,8 @@ export interface SafetensorsIndex {
 
 /** Whether already-parsed JSON looks like a safetensors index: an object with a `weight_map` object. */
 export function isSafetensorsIndex(json: unknown): boolean {
-  if (!isPlainObject(json)) return false;
-  return isPlainObject((json as Record<string, unknown>)['weight_map']);
+  if (!isRecord(json)) return false;
+  return isRecord(json['weight_map']);
 }
 
 /**
@@ -40,7 +41,7 @@ export async function parseSafetensorsIndex(source: ByteSource, signal?: AbortSi
   const text = read.text;
   let root: JsonValue;
   try {
-    root = parseStrictJson(text, { maxDepth: MAX_JSON_DEPTH, maxMembers: MAX_TENSORS });
+    root = parseStrictJson(text, { maxDepth: MAX_SAFETENSORS_JSON_DEPTH, maxMembers: MAX_TENSORS });
   } catch (error) {
     if (error instanceof StrictJsonError) throw new FormatError(file, pathField(error.path), error.message);
     throw error;
@@ -117,9 +118,5 @@ function pathField(path: JsonPath): string {
       return `[${JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key)}]`;
     })
     .join('') || 'file';
-}
-
-function isPlainObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -107,7 +107,7 @@ describe('parseSafetensors: header text', () => {
     await expectFormatError(buildSafetensors('{"__metadata__":{},"__metadata__":{}}'), '__metadata__', /duplicate key/);
   });
 
-  it('rejects nesting deeper than MAX_JSON_DEPTH', async () => {
+  it('rejects nesting deeper than MAX_SAFETENSORS_JSON_DEPTH', async () => {
     const deep = '['.repeat(20) + ']'.repeat(20);
     await expectFormatError(buildSafetensors(`{"a":{"shape":${deep}}}`), /^tensors\["a"\]\.shape(\[0\])+$/, /nested deeper than 8/);
     // Hostile nesting fails fast instead of overflowing the stack.

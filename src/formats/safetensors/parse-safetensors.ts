@@ -3,6 +3,7 @@ import type { TensorInfo } from '../../model/document';
 import { DTYPES, type DType } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
 import { parseStrictJson, StrictJsonError, type JsonObject, type JsonPath, type JsonValue } from './parse-strict-json';
+import { formatShape } from '../../model/units';
 
 /**
  * Largest header accepted, as in the reference implementation
@@ -13,8 +14,12 @@ export const MAX_HEADER_LENGTH = 100_000_000;
 export const MAX_TENSORS = 1_000_000;
 /** Longest tensor name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 65_536;
-/** Deepest JSON nesting accepted. A valid header is an object of objects holding arrays: 3. */
-export const MAX_JSON_DEPTH = 8;
+/**
+ * Deepest JSON nesting accepted in a safetensors header or index, whose shapes are fixed: a header
+ * is an object of objects holding arrays (3), an index an object of objects (2). Free-form JSON
+ * sidecars such as config.json have their own, looser bound (MAX_JSON_SIDECAR_DEPTH in json-sidecar.ts).
+ */
+export const MAX_SAFETENSORS_JSON_DEPTH = 8;
 
 /** The smallest header is `{}`. */
 const MIN_HEADER_LENGTH = 2;
@@ -92,7 +97,7 @@ export async function parseSafetensors(source: ByteSource, signal?: AbortSignal)
   try {
     // Trailing spaces are allowed: writers pad the header to a multiple of 8 bytes.
     // No value in a valid header is a float: dims and offsets are usize, metadata values strings.
-    root = parseStrictJson(text, { maxDepth: MAX_JSON_DEPTH, maxMembers: MAX_TENSORS + 1, integersOnly: true });
+    root = parseStrictJson(text, { maxDepth: MAX_SAFETENSORS_JSON_DEPTH, maxMembers: MAX_TENSORS + 1, integersOnly: true });
   } catch (error) {
     if (error instanceof StrictJsonError) throw new FormatError(file, headerField(error.path), error.message);
     throw error;
@@ -203,7 +208,7 @@ function validateLayout(file: string, entries: Entry[], headerLength: number, da
 
     const elements = elementCount(entry.shape);
     if (elements === undefined) {
-      throw new FormatError(file, `${tensorField(entry.name)}.shape`, `[${entry.shape.join(', ')}] has more than 2^53 - 1 elements`);
+      throw new FormatError(file, `${tensorField(entry.name)}.shape`, `${formatShape(entry.shape)} has more than 2^53 - 1 elements`);
     }
     const needed = byteCount(elements, DTYPES[entry.dtype].bits);
     if (needed === undefined) {
@@ -214,7 +219,7 @@ function validateLayout(file: string, entries: Entry[], headerLength: number, da
       throw new FormatError(
         file,
         `${tensorField(entry.name)}.data_offsets`,
-        `spans ${byteLength} bytes, but shape [${entry.shape.join(', ')}] of ${entry.dtype} needs ${needed}`,
+        `spans ${byteLength} bytes, but shape ${formatShape(entry.shape)} of ${entry.dtype} needs ${needed}`,
       );
     }
     tensors[i] = {

@@ -6,7 +6,7 @@ import type { DType } from '../../model/dtype';
 import { CancelledError, FormatError } from '../../model/errors';
 import { buildSafetensors } from '../../../test/builders/build-safetensors';
 import { parseSafetensors } from '../safetensors/parse-safetensors';
-import { computeTensorStats } from './tensor-stats';
+import { computeTensorStats, summarizeValues } from './tensor-stats';
 
 /** A source over `data` placed after `prefix` unrelated bytes, recording every read. */
 function recordingSource(data: Uint8Array, prefix = 16, suffix = 16): { source: ByteSource; reads: [number, number][] } {
@@ -183,5 +183,21 @@ describe('computeTensorStats', () => {
     expect(a).toMatchObject({ count: 4, min: -3, max: 2, mean: 0, zeros: 1 });
     expect(b).toMatchObject({ count: 3, min: -1, max: 448 });
     expect(b?.mean).toBeCloseTo(448 / 3, 10);
+  });
+});
+
+describe('summarizeValues', () => {
+  it('gives in-memory values the same statistics, counting NaN, infinities and zeros apart', () => {
+    const stats = summarizeValues([1, 2, 3, NaN, Infinity, 0, -Infinity], 3);
+    expect(stats).toMatchObject({ count: 7, finite: 4, zeros: 1, nans: 1, infs: 2, min: 0, max: 3, mean: 1.5 });
+    expect(stats.std).toBeCloseTo(Math.sqrt(1.25), 12);
+    // Bins of width 1 over [0, 3]; the last bin holds max.
+    expect(stats.histogram).toEqual({ min: 0, max: 3, counts: [1, 1, 2] });
+  });
+
+  it('reports NaN moments when no value is finite', () => {
+    const stats = summarizeValues([NaN, -Infinity]);
+    expect(stats).toMatchObject({ count: 2, finite: 0, nans: 1, infs: 1 });
+    expect([stats.min, stats.max, stats.mean, stats.std]).toEqual([NaN, NaN, NaN, NaN]);
   });
 });

@@ -61,15 +61,14 @@ export interface ElementDecoder {
 /**
  * Computes statistics of one tensor by streaming only its byte range, a chunk at a time.
  *
- * Two passes: the first reads everything for min, max, mean and std (Welford's update, plus a compensated sum for the mean), the second
+ * Two passes: the first reads everything for min, max, mean and std (see Moments), the second
  * reads it again to fill the histogram, whose bins need the range first. Reading twice keeps memory
  * at one chunk for any tensor size; a tensor that fits in one chunk is read once. Cancellation is
  * checked between chunks and throws CancelledError.
  */
 export async function computeTensorStats(source: ByteSource, tensor: TensorInfo, options: TensorStatsOptions = {}): Promise<TensorStats> {
   const { signal, onProgress } = options;
-  const bins = options.bins ?? DEFAULT_BINS;
-  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new RangeError(`bins must be an integer from 1 to ${MAX_BINS}`);
+  const bins = checkedBins(options.bins ?? DEFAULT_BINS);
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   if (!(chunkBytes >= 1)) throw new RangeError('chunkBytes must be at least 1');
   if (signal?.aborted) throw new CancelledError();
@@ -110,19 +109,58 @@ export async function computeTensorStats(source: ByteSource, tensor: TensorInfo,
     }
   };
 
-  let finite = 0;
-  let zeros = 0;
-  let nans = 0;
-  let infs = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let mean = 0;
-  let m2 = 0;
-  // A compensated (Neumaier) sum gives the reported mean to full precision; Welford's running
-  // mean is kept for m2, and stands in if the sum overflows.
-  let sum = 0;
-  let compensation = 0;
-  await stream((length) => {
+  const moments = new Moments();
+  await stream((length) => moments.add(values, length));
+
+  const histogram = new HistogramBins(bins, moments);
+  if (moments.finite > 0) {
+    if (onePass) histogram.add(values, elements * perElement);
+    else await stream((length) => histogram.add(values, length));
+  }
+  return moments.finish(elements * perElement, histogram);
+}
+
+/**
+ * Statistics of values already in memory (an inference output, say): the same engine as
+ * computeTensorStats, in two passes over the array.
+ */
+export function summarizeValues(values: ArrayLike<number>, bins = DEFAULT_BINS): TensorStats {
+  checkedBins(bins);
+  const moments = new Moments();
+  moments.add(values, values.length);
+  const histogram = new HistogramBins(bins, moments);
+  if (moments.finite > 0) histogram.add(values, values.length);
+  return moments.finish(values.length, histogram);
+}
+
+function checkedBins(bins: number): number {
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new RangeError(`bins must be an integer from 1 to ${MAX_BINS}`);
+  return bins;
+}
+
+/**
+ * Running counts, range and moments over finite values, fed a chunk at a time: Welford's update
+ * for the variance, and a compensated (Neumaier) sum that gives the mean to full precision
+ * (Welford's running mean stands in if the sum overflows).
+ */
+class Moments {
+  finite = 0;
+  zeros = 0;
+  nans = 0;
+  infs = 0;
+  min = Infinity;
+  max = -Infinity;
+  #mean = 0;
+  #m2 = 0;
+  #sum = 0;
+  #compensation = 0;
+
+  add(values: ArrayLike<number>, length: number): void {
+    let { finite, zeros, nans, infs, min, max } = this;
+    let mean = this.#mean;
+    let m2 = this.#m2;
+    let sum = this.#sum;
+    let compensation = this.#compensation;
     for (let i = 0; i < length; i++) {
       const v = values[i]!;
       if (v !== v) {
@@ -144,39 +182,62 @@ export async function computeTensorStats(source: ByteSource, tensor: TensorInfo,
       compensation += Math.abs(sum) >= Math.abs(v) ? sum - next + v : v - next + sum;
       sum = next;
     }
-  });
-
-  const counts = new Float64Array(bins);
-  if (finite > 0) {
-    // Halved so that max - min cannot overflow to Infinity for extreme doubles.
-    const halfMin = min / 2;
-    const scale = max > min ? bins / (max / 2 - halfMin) : 0;
-    const fill = (length: number): void => {
-      for (let i = 0; i < length; i++) {
-        const v = values[i]!;
-        if (!Number.isFinite(v)) continue;
-        const raw = Math.floor((v / 2 - halfMin) * scale);
-        const bin = raw >= bins ? bins - 1 : raw < 0 ? 0 : raw;
-        counts[bin] = counts[bin]! + 1;
-      }
-    };
-    if (onePass) fill(elements * perElement);
-    else await stream(fill);
+    this.finite = finite;
+    this.zeros = zeros;
+    this.nans = nans;
+    this.infs = infs;
+    this.min = min;
+    this.max = max;
+    this.#mean = mean;
+    this.#m2 = m2;
+    this.#sum = sum;
+    this.#compensation = compensation;
   }
 
-  const none = finite === 0;
-  const compensatedSum = sum + compensation;
-  const exactMean = Number.isFinite(compensatedSum) ? compensatedSum / finite : mean;
-  return {
-    count: elements * perElement,
-    finite,
-    zeros,
-    nans,
-    infs,
-    min: none ? NaN : min,
-    max: none ? NaN : max,
-    mean: none ? NaN : exactMean,
-    std: none ? NaN : Math.sqrt(Math.max(0, m2 / finite)),
-    histogram: { min: none ? NaN : min, max: none ? NaN : max, counts: Array.from(counts) },
-  };
+  finish(count: number, histogram: HistogramBins): TensorStats {
+    const { finite } = this;
+    const none = finite === 0;
+    const compensatedSum = this.#sum + this.#compensation;
+    const mean = Number.isFinite(compensatedSum) ? compensatedSum / finite : this.#mean;
+    const min = none ? NaN : this.min;
+    const max = none ? NaN : this.max;
+    return {
+      count,
+      finite,
+      zeros: this.zeros,
+      nans: this.nans,
+      infs: this.infs,
+      min,
+      max,
+      mean: none ? NaN : mean,
+      std: none ? NaN : Math.sqrt(Math.max(0, this.#m2 / finite)),
+      histogram: { min, max, counts: Array.from(histogram.counts) },
+    };
+  }
+}
+
+/** Equal-width bins over the finite range found by a first pass; infinities and NaN are left out. */
+class HistogramBins {
+  readonly counts: Float64Array;
+  readonly #halfMin: number;
+  readonly #scale: number;
+
+  constructor(bins: number, { min, max }: { min: number; max: number }) {
+    this.counts = new Float64Array(bins);
+    // Halved so that max - min cannot overflow to Infinity for extreme doubles.
+    this.#halfMin = min / 2;
+    this.#scale = max > min ? bins / (max / 2 - this.#halfMin) : 0;
+  }
+
+  add(values: ArrayLike<number>, length: number): void {
+    const { counts } = this;
+    const bins = counts.length;
+    for (let i = 0; i < length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) continue;
+      const raw = Math.floor((v / 2 - this.#halfMin) * this.#scale);
+      const bin = raw >= bins ? bins - 1 : raw < 0 ? 0 : raw;
+      counts[bin] = counts[bin]! + 1;
+    }
+  }
 }

@@ -2,6 +2,7 @@ import type { ValueType } from '../../graph/build-scope-tree';
 import { describeOp } from '../../graph/op-descriptions';
 import type { TensorInfo } from '../../model/document';
 import type { Attribute, Graph, Node, OnnxFunction, OnnxText } from '../../model/graph';
+import { formatShape } from '../../model/units';
 
 /** A local function's body as a graph, so that it can be entered like a subgraph. */
 export function functionGraph(fn: OnnxFunction): Graph {
@@ -44,7 +45,7 @@ export function attributeSummary(attribute: Attribute): string {
       const t = attribute.value;
       if (!t) return 'tensor (no value)';
       const values = t.values ? ` = ${list(t.values, (v) => (typeof v === 'object' ? text(v) : String(v)), 8)}` : '';
-      return `${t.dtype}[${t.dims.join(', ')}]${values}`;
+      return `${t.dtype}${formatShape(t.dims)}${values}`;
     }
     case 'tensors':
       return `${attribute.value.length} tensors`;
@@ -53,7 +54,7 @@ export function attributeSummary(attribute: Attribute): string {
     case 'graphs':
       return `${attribute.value.length} graphs`;
     case 'sparse_tensor':
-      return attribute.value ? `sparse [${attribute.value.dims.join(', ')}]` : 'sparse tensor (none)';
+      return attribute.value ? `sparse ${formatShape(attribute.value.dims)}` : 'sparse tensor (none)';
     case 'sparse_tensors':
       return `${attribute.value.length} sparse tensors`;
     case 'type_proto':
@@ -92,7 +93,7 @@ export function NodePanel({
         <td className="mono ellipsis" title={name}>
           {name || <span className="muted">(omitted)</span>}
         </td>
-        <td className="mono">{type ? `${type.dtype ?? ''}${type.shape ? `[${type.shape.join(', ')}]` : ''}` : init ? `${init.dtype}[${init.shape.join(', ')}]` : ''}</td>
+        <td className="mono">{type ? `${type.dtype ?? ''}${type.shape ? formatShape(type.shape) : ''}` : init ? `${init.dtype}${formatShape(init.shape)}` : ''}</td>
         <td>
           {init && (
             <button type="button" className="linkish" onClick={() => onShowTensor(name)} title="Open in the Tensors view, with statistics">

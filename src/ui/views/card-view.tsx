@@ -4,12 +4,13 @@ import type { ModelDocument } from '../../model/document';
 import { toLoupeError } from '../../model/errors';
 import type { CardResult } from '../../workers/card-work';
 import { downloadBlob } from '../download';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../model/units';
 import { renderMermaid } from '../graph/mermaid-renderer';
 import { getParseClient } from '../parse-client-instance';
 import type { HubContext } from '../use-model-document';
 import 'katex/dist/katex.min.css';
 import '../highlight-theme.css';
+import { DiagnosticItem } from './diagnostic-item';
 
 const LINT_DELAY_MS = 250;
 /** A draft is stored this long after typing stops, not on every keystroke (a card may be megabytes). */
@@ -271,11 +272,7 @@ function LintPanel({ lints }: { lints: CardResult['lints'] }) {
       ) : (
         <ul className="lint-list">
           {lints.map((l, i) => (
-            <li key={i} data-testid="card-lint" data-severity={l.severity} data-code={l.code} data-field={l.field} className={`diag diag-${l.severity}`}>
-              <span className={`badge badge-${l.severity === 'error' ? 'unsafe' : l.severity === 'warning' ? 'suspicious' : 'safe'}`}>{l.severity}</span>{' '}
-              {l.field && <code>{l.field}</code>} {l.message}
-              {l.line !== undefined && <span className="muted"> (line {l.line}{l.column !== undefined ? `:${l.column}` : ''})</span>}
-            </li>
+            <DiagnosticItem key={i} diagnostic={l} testId="card-lint" />
           ))}
         </ul>
       )}

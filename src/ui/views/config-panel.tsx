@@ -1,5 +1,5 @@
 import type { ModelConfig, ParameterCount } from '../../model/document';
-import { exact, formatCount } from '../format';
+import { formatCount, formatInteger } from '../../model/units';
 
 const SIZE_FIELDS: [keyof NonNullable<ModelConfig['facts']>, string][] = [
   ['numLayers', 'layers'],
@@ -42,7 +42,7 @@ export function ConfigPanel({ config, parameters, hasWeights }: { config: ModelC
           SIZE_FIELDS.filter(([key]) => facts[key] !== undefined).map(([key, label]) => (
             <div key={key}>
               <dt>{label}</dt>
-              <dd className="mono">{typeof facts[key] === 'number' ? exact.format(facts[key] as number) : String(facts[key])}</dd>
+              <dd className="mono">{typeof facts[key] === 'number' ? formatInteger(facts[key] as number) : String(facts[key])}</dd>
             </div>
           ))}
         {facts?.fromTextConfig && (
@@ -56,17 +56,17 @@ export function ConfigPanel({ config, parameters, hasWeights }: { config: ModelC
       {est ? (
         <div data-testid="config-estimate" data-value={est.total} data-active={est.active}>
           <p>
-            <strong>{exact.format(est.total)}</strong> ({formatCount(est.total)})
+            <strong>{formatInteger(est.total)}</strong> ({formatCount(est.total)})
             {est.active !== undefined && (
               <>
-                , of which <strong>{exact.format(est.active)}</strong> ({formatCount(est.active)}) active per token
+                , of which <strong>{formatInteger(est.active)}</strong> ({formatCount(est.active)}) active per token
               </>
             )}
             {hasWeights && (
               <>
                 {' '}
-                vs <strong>{exact.format(parameters.total)}</strong> in the weights:{' '}
-                {est.total === parameters.total ? <span className="ok">they agree.</span> : <span className="diag-warning">they differ by {exact.format(parameters.total - est.total)}.</span>}
+                vs <strong>{formatInteger(parameters.total)}</strong> in the weights:{' '}
+                {est.total === parameters.total ? <span className="ok">they agree.</span> : <span className="diag-warning">they differ by {formatInteger(parameters.total - est.total)}.</span>}
               </>
             )}
           </p>

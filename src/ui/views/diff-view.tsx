@@ -7,7 +7,7 @@ import type { ValueComparison } from '../../compare/compare-values';
 import { describeTransition } from '../../compare/summarize-diff';
 import type { ModelDocument } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
-import { exact, formatBytes, formatCount, formatShape } from '../format';
+import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
 import { makeNameFilter } from '../name-filter';
 import { DIFF_START, type ComputeValues } from '../use-compare';
 import type { DocState } from '../use-model-document';
@@ -106,16 +106,16 @@ function DiffSummary({ comparison, labelA, labelB }: { comparison: ModelComparis
             <tr key={side}>
               <th>{side}</th>
               <td className="mono ellipsis" title={label}>{label}</td>
-              <td className="num">{exact.format(totals.tensors)}</td>
-              <td className="num" title={exact.format(totals.parameters)}>{formatCount(totals.parameters)}</td>
-              <td className="num" title={`${exact.format(totals.bytes)} bytes`}>{formatBytes(totals.bytes)}</td>
+              <td className="num">{formatInteger(totals.tensors)}</td>
+              <td className="num" title={formatInteger(totals.parameters)}>{formatCount(totals.parameters)}</td>
+              <td className="num" title={`${formatInteger(totals.bytes)} bytes`}>{formatBytes(totals.bytes)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="diff-counts">
         {STATUSES.map((s) => (
-          <span key={s} className={`diff-status diff-${s}`}>{exact.format(counts[s])} {s}</span>
+          <span key={s} className={`diff-status diff-${s}`}>{formatInteger(counts[s])} {s}</span>
         ))}
       </p>
       {transitions.length > 0 && (
@@ -195,7 +195,7 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
           </label>
         ))}
         <span className="muted" data-testid="diff-shown" data-value={visible.length}>
-          {exact.format(visible.length)} of {exact.format(rows.length)}
+          {formatInteger(visible.length)} of {formatInteger(rows.length)}
         </span>
         {filter.error && <span className="inline-error">Invalid regex: {filter.error}</span>}
         <label className="muted">
@@ -220,7 +220,7 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
                       {module}
                     </button>
                   </td>
-                  {STATUSES.map((s) => <td key={s} className="num">{exact.format(counts[s])}</td>)}
+                  {STATUSES.map((s) => <td key={s} className="num">{formatInteger(counts[s])}</td>)}
                 </tr>
               ))}
             </tbody>
@@ -325,12 +325,12 @@ function ValueResult({ result }: { result: ValueComparison }) {
   return (
     <dl className="kv" data-testid="value-diff" data-count={result.count} data-differing={result.differing} data-max-abs={result.maxAbs} data-max-rel={result.maxRel}
       data-rms={result.rms} data-cosine={result.cosine}>
-      <div><dt>elements that differ</dt><dd>{exact.format(result.differing)} of {exact.format(result.count)} ({(share * 100).toFixed(2)}%)</dd></div>
+      <div><dt>elements that differ</dt><dd>{formatInteger(result.differing)} of {formatInteger(result.count)} ({(share * 100).toFixed(2)}%)</dd></div>
       <div><dt>max |A − B|</dt><dd>{number(result.maxAbs)}</dd></div>
       <div><dt>max relative</dt><dd>{number(result.maxRel)}</dd></div>
       <div><dt>RMS difference</dt><dd>{number(result.rms)}</dd></div>
       <div><dt>cosine similarity</dt><dd>{number(result.cosine)}</dd></div>
-      {result.nanMismatches > 0 && <div><dt>NaN on one side only</dt><dd>{exact.format(result.nanMismatches)}</dd></div>}
+      {result.nanMismatches > 0 && <div><dt>NaN on one side only</dt><dd>{formatInteger(result.nanMismatches)}</dd></div>}
     </dl>
   );
 }

@@ -9,6 +9,7 @@ import type { Graph, OnnxFunction } from '../../model/graph';
 import { exportMermaid, exportPng, exportSvg } from '../graph/export-diagram';
 import { MermaidView, type BoxAttributes } from '../graph/mermaid-view';
 import { NodePanel } from '../graph/node-panel';
+import { formatInteger } from '../../model/units';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import { getParseClient } from '../parse-client-instance';
 
@@ -354,7 +355,7 @@ function ScopeGraph({
           </div>
         </div>
         <span className="muted" data-testid="graph-counts">
-          {view.renderedCount} boxes drawn of {nodeCount.toLocaleString('en-US')} nodes
+          {view.renderedCount} boxes drawn of {formatInteger(nodeCount)} nodes
         </span>
         <div className="row">
           <button type="button" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} data-testid="export-svg">

@@ -2,10 +2,10 @@ import type { ValueInfo } from '../../inference/engine';
 import { FILL_MODES, type FillMode, type FillOptions } from '../../inference/generate';
 import { IMAGE_PRESETS } from '../../inference/image';
 import { canTakeImage, canTakeTokens, defaultRecipe, inputDims, type ImageSettings, type InputRecipe, type SourceKind, type TensorFileRef } from '../../inference/input-recipe';
-import { formatDims } from '../../inference/tensor';
 import type { NamedBlob } from '../../workers/inference-protocol';
 import type { TensorFileSummary } from '../../inference/input-work';
 import { FilePickerButton } from '../file-picker-button';
+import { formatShape } from '../../model/units';
 
 /**
  * The input editor: one block per model input, generated from the session's input metadata. It
@@ -135,7 +135,7 @@ function InputEditor({
       <div className="toolbar" style={{ flexWrap: 'wrap' }}>
         <strong className="mono">{info.name}</strong>
         <span className="muted">
-          #{index} · {info.dtype ?? info.typeName ?? 'unknown type'} · declared {info.shape ? formatDims(info.shape) : 'without a shape'}
+          #{index} · {info.dtype ?? info.typeName ?? 'unknown type'} · declared {info.shape ? formatShape(info.shape) : 'without a shape'}
         </span>
       </div>
       {info.shape && info.shape.length > 0 && (
@@ -207,7 +207,7 @@ function InputEditor({
                 <NumberField label="step" value={state.fill.step ?? 1} onChange={(step) => setFill({ step })} />
               </>
             )}
-            <span className="muted mono">{formatDims(dims)}</span>
+            <span className="muted mono">{formatShape(dims)}</span>
           </>
         )}
         {state.source === 'file' && (
@@ -217,7 +217,7 @@ function InputEditor({
             </FilePickerButton>
             {state.file && (
               <span className="muted">
-                {state.file.name}: {state.file.dtype} {formatDims(state.file.dims)}
+                {state.file.name}: {state.file.dtype} {formatShape(state.file.dims)}
               </span>
             )}
           </>
@@ -230,7 +230,7 @@ function InputEditor({
           data-testid="input-json"
           rows={3}
           style={{ width: '100%', fontFamily: 'monospace' }}
-          placeholder={`[[1, 2, 3]] or {"dims": [1, 3], "data": [1, 2, 3]} — shape ${formatDims(dims)}`}
+          placeholder={`[[1, 2, 3]] or {"dims": [1, 3], "data": [1, 2, 3]} — shape ${formatShape(dims)}`}
           value={state.json}
           onChange={(e) => set({ json: e.target.value })}
         />
@@ -316,7 +316,7 @@ function ImageControls({ state, dims, set }: { state: InputEditorState; dims: nu
       </select>
       <span className="muted">
         {state.image ? `${state.image.name} → ` : ''}
-        {formatDims(dims)}
+        {formatShape(dims)}
       </span>
     </>
   );

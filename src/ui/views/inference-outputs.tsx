@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { describeComparison, type Comparison, type Tolerance } from '../../inference/compare';
 import type { OutputSummary } from '../../inference/input-work';
 import { encodeNpy } from '../../inference/npy';
-import { formatNumber } from '../../inference/stats';
+import { formatInteger, formatNumber, formatShape } from '../../model/units';
 import type { NamedTensor } from '../../inference/tensor';
 import { formatMs } from '../../inference/timing';
 import { FilePickerButton } from '../file-picker-button';
@@ -191,18 +191,18 @@ function OutputBlock({
       <div className="toolbar" style={{ flexWrap: 'wrap' }}>
         <strong className="mono">{output.name}</strong>
         <span className="mono">
-          {output.dtype} [{output.dims.join(', ')}]
+          {output.dtype} {formatShape(output.dims)}
         </span>
-        <span className="muted">{stats.count.toLocaleString('en-US')} values</span>
+        <span className="muted">{formatInteger(stats.count)} values</span>
         <button type="button" data-testid="download-npy" onClick={() => download(output)}>
           Download .npy
         </button>
       </div>
       {output.dtype !== 'string' && (
         <p className="mono" data-testid="output-stats">
-          {stats.min !== undefined ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max!)} · mean ${formatNumber(stats.mean!)} · std ${formatNumber(stats.std!)}` : 'no finite values'}
-          {stats.nan > 0 && ` · ${stats.nan} NaN`}
-          {stats.infinite > 0 && ` · ${stats.infinite} ±Inf`}
+          {stats.finite > 0 ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max)} · mean ${formatNumber(stats.mean)} · std ${formatNumber(stats.std)}` : 'no finite values'}
+          {stats.nans > 0 && ` · ${stats.nans} NaN`}
+          {stats.infs > 0 && ` · ${stats.infs} ±Inf`}
           {` · ${stats.zeros} zeros`}
         </p>
       )}

@@ -10,12 +10,12 @@ import { CancelledError, toLoupeError } from '../../model/errors';
 import type { ModelFiles } from '../../workers/inference-client';
 import type { SessionInfo } from '../../workers/inference-protocol';
 import type { FileInput } from '../../workers/parse-protocol';
-import { formatBytes } from '../format';
 import { BenchPanel } from './inference-bench';
 import { InputsEditor, defaultEditorState, tensorFileRef, type DescribeFiles, type InputEditorState } from './inference-inputs';
 import { OutputsPanel, type CompareOutputs, type ExpectedTensor, type RunState } from './inference-outputs';
 import { describeProgress, useInferenceSession } from './inference-session';
 import { installInferenceTestHooks } from './inference-test-hooks';
+import { formatBytes } from '../../model/units';
 
 installInferenceTestHooks();
 

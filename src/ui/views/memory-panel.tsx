@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { estimateMemory } from '../../formats/config/estimate-memory';
 import type { ConfigFacts } from '../../model/config-facts';
-import { exact, formatBytes } from '../format';
+import { formatBytes, formatInteger } from '../../model/units';
 
 /** What the model costs to run: weights at common dtypes, and the KV cache at a chosen context length. */
 export function MemoryPanel({ parameters, facts }: { parameters: number; facts?: ConfigFacts }) {
@@ -25,7 +25,7 @@ export function MemoryPanel({ parameters, facts }: { parameters: number; facts?:
           <tr>
             <td className="muted">bytes</td>
             {memory.weights.map((w) => (
-              <td key={w.id} className="num" data-testid={`memory-${w.id}`} data-value={w.bytes} title={`${exact.format(w.bytes)} bytes`}>
+              <td key={w.id} className="num" data-testid={`memory-${w.id}`} data-value={w.bytes} title={`${formatInteger(w.bytes)} bytes`}>
                 {formatBytes(w.bytes)}
               </td>
             ))}

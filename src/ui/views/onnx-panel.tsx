@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { ModelDocument, ParsedFile } from '../../model/document';
 import type { ValueInfo } from '../../model/graph';
 import { describeType, opHistogram } from '../../graph/describe-graph';
-import { exact } from '../format';
+import { formatInteger } from '../../model/units';
 
 /** ONNX model facts: signature, opsets, producer, ops. */
 export function OnnxPanel({ document }: { document: ModelDocument }) {
@@ -22,7 +22,7 @@ export function OnnxPanel({ document }: { document: ModelDocument }) {
           <div><dt>ir_version</dt><dd data-testid="ir-version">{file.irVersion}</dd></div>
           <div><dt>opsets</dt><dd className="mono">{file.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}</dd></div>
           <div><dt>producer</dt><dd>{`${file.producerName} ${file.producerVersion}`.trim() || '–'}</dd></div>
-          <div><dt>nodes</dt><dd data-testid="node-count" data-value={file.nodeCount}>{exact.format(file.nodeCount)}</dd></div>
+          <div><dt>nodes</dt><dd data-testid="node-count" data-value={file.nodeCount}>{formatInteger(file.nodeCount)}</dd></div>
           <div><dt>subgraphs</dt><dd data-testid="subgraph-count" data-value={file.subgraphCount}>{file.subgraphCount}</dd></div>
           <div><dt>functions</dt><dd data-testid="function-count" data-value={file.functionCount}>{file.functionCount}</dd></div>
         </dl>

@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
 import type { ModelDocument } from '../../model/document';
-import { exact, formatBytes, formatCount, formatShape } from '../format';
 import { ConfigPanel } from './config-panel';
 import { MemoryPanel } from './memory-panel';
 import { OnnxPanel } from './onnx-panel';
 import { PicklePanel } from './pickle-panel';
 import type { FileInput } from '../../workers/parse-protocol';
+import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
+import { DiagnosticItem } from './diagnostic-item';
 
 /** The first screen for a model: what it is, how big, what it is made of, and what went wrong. */
 export function OverviewView({ document, files }: { document: ModelDocument; files: FileInput[] }) {
@@ -22,9 +23,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
           <h2>Warnings</h2>
           <ul>
             {warnings.map((w, i) => (
-              <li key={i} data-testid="warning" data-code={w.code} data-severity={w.severity} className={`diag diag-${w.severity}`}>
-                {w.message}
-              </li>
+              <DiagnosticItem key={i} diagnostic={w} testId="warning" />
             ))}
           </ul>
         </section>
@@ -32,14 +31,14 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
 
       <section className="facts">
         <Fact label="Parameters">
-          <span data-testid="param-count" data-value={parameters.total} title={`${exact.format(parameters.total)} parameters`}>
+          <span data-testid="param-count" data-value={parameters.total} title={`${formatInteger(parameters.total)} parameters`}>
             {formatCount(parameters.total)}
           </span>
-          <small>{exact.format(parameters.total)}</small>
+          <small>{formatInteger(parameters.total)}</small>
         </Fact>
         <Fact label="Tensors">
           <span data-testid="tensor-count" data-value={tensors.length}>
-            {exact.format(tensors.length)}
+            {formatInteger(tensors.length)}
           </span>
         </Fact>
         <Fact label="Weights">
@@ -72,7 +71,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
                 {dtypes.map(([dtype, count]) => (
                   <tr key={dtype} data-testid="dtype-row" data-dtype={dtype}>
                     <td>{dtype}</td>
-                    <td className="num">{exact.format(count)}</td>
+                    <td className="num">{formatInteger(count)}</td>
                     <td className="num">{formatBytes(parameters.bytesByDtype[dtype as keyof typeof parameters.bytesByDtype] ?? 0)}</td>
                   </tr>
                 ))}
@@ -132,7 +131,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
                   <td className="mono">{t.name}</td>
                   <td>{t.dtype}</td>
                   <td className="mono">{formatShape(t.shape)}</td>
-                  <td className="num">{exact.format(t.elements)}</td>
+                  <td className="num">{formatInteger(t.elements)}</td>
                 </tr>
               ))}
             </tbody>
@@ -158,7 +157,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
         <section className="panel">
           <h2>Model card</h2>
           <p>
-            {card.path}: {card.frontMatter !== undefined ? 'with' : 'without'} metadata, {exact.format(card.body.length)} characters. See the Card tab.
+            {card.path}: {card.frontMatter !== undefined ? 'with' : 'without'} metadata, {formatInteger(card.body.length)} characters. See the Card tab.
           </p>
         </section>
       )}

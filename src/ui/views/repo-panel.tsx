@@ -1,6 +1,6 @@
 import type { HubFileEntry } from '../../hub/hub-files';
-import { formatBytes } from '../format';
 import type { HubContext } from '../use-model-document';
+import { formatBytes } from '../../model/units';
 
 const OPENABLE_KINDS = new Set(['safetensors', 'onnx', 'config', 'card', 'safetensors-index', 'pickle']);
 

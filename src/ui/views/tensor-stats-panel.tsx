@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { TensorStats } from '../../formats/tensors/tensor-stats';
 import type { TensorInfo } from '../../model/document';
 import { CancelledError, toLoupeError } from '../../model/errors';
-import { exact, formatBytes, formatShape } from '../format';
 import type { ComputeStats } from '../use-model-document';
+import { formatBytes, formatInteger, formatNumber, formatShape } from '../../model/units';
 
 type StatsState =
   | { state: 'idle' }
@@ -48,10 +48,10 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
       <dl className="kv">
         <div><dt>dtype</dt><dd>{tensor.dtype}</dd></div>
         <div><dt>shape</dt><dd className="mono">{formatShape(tensor.shape)}</dd></div>
-        <div><dt>elements</dt><dd>{exact.format(tensor.elements)}</dd></div>
+        <div><dt>elements</dt><dd>{formatInteger(tensor.elements)}</dd></div>
         <div><dt>bytes</dt><dd>{formatBytes(tensor.byteLength)}</dd></div>
         <div><dt>file</dt><dd className="mono">{tensor.file}</dd></div>
-        <div><dt>byte range</dt><dd className="mono">{exact.format(tensor.byteOffset)} – {exact.format(tensor.byteOffset + tensor.byteLength)}</dd></div>
+        <div><dt>byte range</dt><dd className="mono">{formatInteger(tensor.byteOffset)} – {formatInteger(tensor.byteOffset + tensor.byteLength)}</dd></div>
       </dl>
       {tensor.origin && <p className="muted">From {tensor.origin}.</p>}
       {tensor.unreadable && <p className="muted" data-testid="stats-unavailable">Statistics are not available: {tensor.unreadable}.</p>}
@@ -78,9 +78,9 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
   );
 }
 
+/** A statistic; NaN means there were no finite values. */
 function num(value: number): string {
-  if (Number.isNaN(value)) return '–';
-  return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(4) : value.toPrecision(6);
+  return Number.isNaN(value) ? '–' : formatNumber(value);
 }
 
 function StatsTable({ stats }: { stats: TensorStats }) {
@@ -89,9 +89,9 @@ function StatsTable({ stats }: { stats: TensorStats }) {
     ['max', num(stats.max)],
     ['mean', num(stats.mean)],
     ['std', num(stats.std)],
-    ['zeros', exact.format(stats.zeros)],
-    ['NaN', exact.format(stats.nans)],
-    ['±Inf', exact.format(stats.infs)],
+    ['zeros', formatInteger(stats.zeros)],
+    ['NaN', formatInteger(stats.nans)],
+    ['±Inf', formatInteger(stats.infs)],
   ];
   return (
     <div data-testid="tensor-stats" data-min={stats.min} data-max={stats.max} data-mean={stats.mean} data-zeros={stats.zeros} data-nans={stats.nans}>
@@ -119,7 +119,7 @@ function Histogram({ histogram }: { histogram: TensorStats['histogram'] }) {
       <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Histogram of values" data-testid="histogram">
         {histogram.counts.map((count, i) => {
           const h = count === 0 ? 0 : Math.max(1, Math.sqrt(count / peak) * (height - 2));
-          return <rect key={i} x={i * barWidth} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill="var(--accent)"><title>{exact.format(count)}</title></rect>;
+          return <rect key={i} x={i * barWidth} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill="var(--accent)"><title>{formatInteger(count)}</title></rect>;
         })}
       </svg>
       <figcaption className="muted mono">

@@ -2,10 +2,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { ModelDocument, TensorInfo } from '../../model/document';
 import { buildModuleTree, modulesAtDepth, treeDepth } from '../../graph/module-tree';
-import { exact, formatBytes, formatCount, formatShape } from '../format';
 import { makeNameFilter } from '../name-filter';
 import type { ComputeStats } from '../use-model-document';
 import { TensorStatsPanel } from './tensor-stats-panel';
+import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
 
 type SortKey = 'index' | 'name' | 'dtype' | 'elements' | 'bytes' | 'offset';
 
@@ -87,7 +87,7 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
           data-testid="tensor-filter"
         />
         <span className="muted" data-testid="tensor-shown" data-value={rows.length}>
-          {exact.format(rows.length)} of {exact.format(tensors.length)} tensors
+          {formatInteger(rows.length)} of {formatInteger(tensors.length)} tensors
         </span>
         {filter.error && <span className="inline-error">Invalid regex: {filter.error}</span>}
         <label className="muted">
@@ -122,8 +122,8 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
                       {m.path}
                     </button>
                   </td>
-                  <td className="num">{exact.format(m.tensorCount)}</td>
-                  <td className="num" title={exact.format(m.parameters)}>{formatCount(m.parameters)}</td>
+                  <td className="num">{formatInteger(m.tensorCount)}</td>
+                  <td className="num" title={formatInteger(m.parameters)}>{formatCount(m.parameters)}</td>
                   <td>
                     <span className="share-bar" style={{ width: `${tree.parameters ? (100 * m.parameters) / tree.parameters : 0}%` }} />
                   </td>
@@ -154,12 +154,12 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
                   <span role="cell" className="mono ellipsis" title={t.name}>{t.name}</span>
                   <span role="cell">{t.dtype}</span>
-                  <span role="cell" className="num mono" title={`${exact.format(t.elements)} elements`}>
-                    {formatShape(t.shape)} <span className="muted">{exact.format(t.elements)}</span>
+                  <span role="cell" className="num mono" title={`${formatInteger(t.elements)} elements`}>
+                    {formatShape(t.shape)} <span className="muted">{formatInteger(t.elements)}</span>
                   </span>
                   <span role="cell" className="num">{formatBytes(t.byteLength)}</span>
                   <span role="cell" className="num mono ellipsis" title={`${t.file} bytes ${t.byteOffset}–${t.byteOffset + t.byteLength}`}>
-                    {t.file.split('/').pop()} @ {exact.format(t.byteOffset)}
+                    {t.file.split('/').pop()} @ {formatInteger(t.byteOffset)}
                   </span>
                 </div>
               );
