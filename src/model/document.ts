@@ -80,7 +80,7 @@ export type FormatId = ParsedFormatId | keyof DataFileFormats;
 export type ParsedFormatId = keyof FormatFacts;
 
 export interface DocumentSource {
-  kind: 'local' | 'hub' | 'example';
+  kind: 'local' | 'hub' | 'example' | 'zenodo';
   files: FileRef[];
   /** Set for Hub documents. `commit` pins everything read to one commit. */
   repo?: { id: string; revision: string; commit?: string };
