@@ -23,7 +23,9 @@ const facts = (doc: ModelDocument) => ({ formats: [...doc.formats].sort(), param
 
 describe('openZenodoRecord against the Zenodo test server', () => {
   it('opens the tiny Llama record as the same model as its files dropped locally, one request per file', async () => {
-    const { document, record, files } = await open(TEST_RECORDS.tiny);
+    const { document, record, files, descriptionHtml } = await open(TEST_RECORDS.tiny);
+    expect(descriptionHtml).toContain('<strong>tiny</strong>');
+    expect(descriptionHtml).not.toMatch(/<script|onerror|__zenodoDescriptionRan/);
     expect(document.parameters.total).toBe(TINY_PARAMETERS);
     expect(document.source).toMatchObject({ kind: 'zenodo', record: { id: TEST_RECORDS.tiny, endpoint: server.endpoint } });
     const dropped = await local('public/examples/tiny-llama/model.safetensors', 'public/examples/tiny-llama/config.json', 'public/examples/tiny-llama/README.md');

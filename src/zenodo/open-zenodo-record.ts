@@ -1,4 +1,5 @@
 import type { StreamByteSource } from '../bytes/stream-byte-source';
+import { renderCard } from '../card/render-card';
 import { openGroup } from '../formats/open-group';
 import { MAX_HEADER_LENGTH } from '../formats/safetensors/parse-safetensors';
 import { guessFileKind, type HubFileKind } from '../hub/hub-files';
@@ -33,6 +34,8 @@ export interface ZenodoOpenResult {
   files: ZenodoFileEntry[];
   /** Body bytes received from the content URLs, all files together: what opening cost. */
   bytesReceived: number;
+  /** The record's description (HTML), sanitized as a card is; remote images held back. */
+  descriptionHtml: string;
 }
 
 /**
@@ -63,7 +66,9 @@ export async function openZenodoRecord(options: OpenZenodoRecordOptions): Promis
 
   const document = await openGroup([...sources.values()], { signal, source: { kind: 'zenodo', record: { id: record.id, endpoint: record.endpoint } } });
   const bytesReceived = [...sources.values()].reduce((sum, s) => sum + s.bytesReceived, 0);
-  return { document, record, files: record.files.map((f) => ({ ...f, kind: guessFileKind(f.key), opened: sources.has(f.key) })), bytesReceived };
+  const descriptionHtml = renderCard(record.description, { allowRemoteImages: false }).html;
+  const files = record.files.map((f) => ({ ...f, kind: guessFileKind(f.key), opened: sources.has(f.key) }));
+  return { document, record, files, bytesReceived, descriptionHtml };
 }
 
 /** Sidecars and ONNX graphs up to this size are read whole ahead of parsing. */
