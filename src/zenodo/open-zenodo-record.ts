@@ -64,7 +64,7 @@ export async function openZenodoRecord(options: OpenZenodoRecordOptions): Promis
     else if (kind !== 'pickle' && file.size <= SMALL_FILE) await source.read(0, file.size, poolSignal);
   }, signal);
 
-  const document = await openGroup([...sources.values()], { signal, source: { kind: 'zenodo', record: { id: record.id, endpoint: record.endpoint } } });
+  const document = await openGroup([...sources.values()], { signal, source: { kind: 'zenodo' } });
   const bytesReceived = [...sources.values()].reduce((sum, s) => sum + s.bytesReceived, 0);
   const descriptionHtml = renderCard(record.description, { allowRemoteImages: false }).html;
   const files = record.files.map((f) => ({ ...f, kind: guessFileKind(f.key), opened: sources.has(f.key) }));
