@@ -1,13 +1,14 @@
 import type { StreamByteSource } from '../bytes/stream-byte-source';
 import { renderCard } from '../card/render-card';
-import { openGroup } from '../formats/open-group';
+import type { OpenProgress } from '../formats/open-group';
 import { MAX_HEADER_LENGTH } from '../formats/safetensors/parse-safetensors';
 import { guessFileKind, type HubFileKind } from '../hub/hub-files';
 import { runPool } from '../hub/run-pool';
 import type { ModelDocument } from '../model/document';
 import { CancelledError, FormatError, LoupeError } from '../model/errors';
 import { fetchZenodoRecord, type ZenodoConnection } from './fetch-zenodo-record';
-import { zenodoByteSource } from './zenodo-byte-source';
+import { openSource } from '../sources/model-source';
+import { zenodoSource } from '../sources/zenodo-source';
 import type { ZenodoFile, ZenodoRecord } from './zenodo-record';
 
 /** Files read at once. Each costs one request, and Zenodo allows guests 60 a minute. */
@@ -25,6 +26,7 @@ export interface OpenZenodoRecordOptions extends ZenodoConnection {
   recordId: string;
   /** A record already fetched (e.g. cached by React Query): skips the record request. */
   record?: ZenodoRecord;
+  onProgress?: (progress: OpenProgress) => void;
 }
 
 export interface ZenodoOpenResult {
@@ -53,22 +55,22 @@ export async function openZenodoRecord(options: OpenZenodoRecordOptions): Promis
   const chosen = pickZenodoFiles(record.files);
   if (chosen.length === 0) throw nothingToOpen(record);
 
-  const sources = new Map<string, StreamByteSource>(chosen.map((file) => [file.key, zenodoByteSource(record, file, options)]));
+  const source = zenodoSource(record, options);
   // Read ahead in parallel what openGroup will then read one file after the other: sidecars and
   // small ONNX files whole, safetensors headers. External data is read only where a tensor is asked for.
   const ahead = chosen.filter((f) => guessFileKind(f.key) !== 'onnx-data');
   await runPool(ahead, CONCURRENCY, async (file, poolSignal) => {
-    const source = sources.get(file.key)!;
+    const bytes = source.byteSource(file.key);
     const kind = guessFileKind(file.key);
-    if (kind === 'safetensors') await readSafetensorsHeader(source, poolSignal);
-    else if (kind !== 'pickle' && file.size <= SMALL_FILE) await source.read(0, file.size, poolSignal);
+    if (kind === 'safetensors') await readSafetensorsHeader(bytes, poolSignal);
+    else if (kind !== 'pickle' && file.size <= SMALL_FILE) await bytes.read(0, file.size, poolSignal);
   }, signal);
 
-  const document = await openGroup([...sources.values()], { signal, source: { kind: 'zenodo' } });
-  const bytesReceived = [...sources.values()].reduce((sum, s) => sum + s.bytesReceived, 0);
+  const document = await openSource(source, { paths: chosen.map((f) => f.key), signal, onProgress: options.onProgress });
   const descriptionHtml = renderCard(record.description, { allowRemoteImages: false }).html;
-  const files = record.files.map((f) => ({ ...f, kind: guessFileKind(f.key), opened: sources.has(f.key) }));
-  return { document, record, files, bytesReceived, descriptionHtml };
+  const opened = new Set(source.opened);
+  const files = record.files.map((f) => ({ ...f, kind: guessFileKind(f.key), opened: opened.has(f.key) }));
+  return { document, record, files, bytesReceived: source.bytesReceived, descriptionHtml };
 }
 
 /** Sidecars and ONNX graphs up to this size are read whole ahead of parsing. */
