@@ -7,13 +7,25 @@ import { HubError, type HubErrorKind } from '../hub/hub-error';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { SerializedError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
-import { isParseResponse, type FileInput, type HubFileInput, type HubOpenRequest, type ParseRequest, type TensorInFile, type ParseResponse } from './parse-protocol';
+import {
+  isParseResponse,
+  type FileInput,
+  type HubFileInput,
+  type HubOpenRequest,
+  type ParseRequest,
+  type TensorInFile,
+  type ParseResponse,
+  type ZenodoFileInput,
+  type ZenodoOpenRequest,
+} from './parse-protocol';
+import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
+import { ZenodoError, type ZenodoErrorKind } from '../zenodo/zenodo-error';
 
 export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'loupe-parse' });
 
-type Result = ModelDocument | TensorStats | ValueComparison | HubOpenResult | { blob: Blob; name: string } | CardResult | string;
+type Result = ModelDocument | TensorStats | ValueComparison | HubOpenResult | ZenodoOpenResult | { blob: Blob; name: string } | CardResult | string;
 
 interface Pending {
   resolve: (value: Result) => void;
@@ -60,6 +72,15 @@ export class ParseClient {
     return this.#request((id) => ({ type: 'open-hub', id, request }), options) as Promise<HubOpenResult>;
   }
 
+  /** Opens a Zenodo record in the worker. Rejects with ZenodoError (kinds survive the worker boundary), so react-query can retry the transient ones. */
+  async openZenodo(request: ZenodoOpenRequest, options: ProgressOptions = {}): Promise<ZenodoOpenResult> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { openZenodo } = await import('./parse-files');
+      return openZenodo(request, options.signal ?? new AbortController().signal, options.onProgress);
+    }
+    return this.#request((id) => ({ type: 'open-zenodo', id, request }), options) as Promise<ZenodoOpenResult>;
+  }
+
   /** Renders and lints a model card in the worker (a hostile card can take seconds; the page stays responsive). */
   async card(request: CardRequest, options: ProgressOptions = {}): Promise<CardResult> {
     if (this.#mainThread || !this.#ensureWorker()) return (await import('./card-work')).cardWork(request);
@@ -81,7 +102,7 @@ export class ParseClient {
   }
 
   /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
-  async stats(file: FileInput | HubFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
+  async stats(file: FileInput | HubFileInput | ZenodoFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
     if (this.#mainThread || !this.#ensureWorker()) {
       const { computeFileStats } = await import('./parse-files');
       return computeFileStats(file, tensor, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
@@ -196,6 +217,7 @@ function resultOf(data: Exclude<ParseResponse, { type: 'progress' } | { type: 'e
     case 'compare-result':
       return data.result;
     case 'hub-result':
+    case 'zenodo-result':
     case 'card-result':
       return data.result;
     case 'draft-result':
@@ -206,7 +228,10 @@ function resultOf(data: Exclude<ParseResponse, { type: 'progress' } | { type: 'e
 }
 
 /** Rebuilds the typed error a worker sent, HubError included, so `transient` and retry delays still hold. */
-function rehydrate(error: SerializedError): LoupeError {
+export function rehydrate(error: SerializedError): LoupeError {
+  if (error.kind !== undefined && error.source === 'zenodo') {
+    return new ZenodoError(error.kind as ZenodoErrorKind, error.message, { status: error.status, url: error.url, retryAfterMs: error.retryAfterMs, file: error.file });
+  }
   if (error.kind !== undefined) {
     return new HubError(error.kind as HubErrorKind, error.message, {
       status: error.status,

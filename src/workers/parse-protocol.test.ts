@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isParseRequest, isParseResponse } from './parse-protocol';
+import { rehydrate } from './parse-client';
+import { HubError } from '../hub/hub-error';
+import { ZenodoError } from '../zenodo/zenodo-error';
 
 describe('parse worker messages are checked where they arrive', () => {
   it('accepts well-formed requests', () => {
@@ -30,5 +33,22 @@ describe('parse worker messages are checked where they arrive', () => {
     const result = { count: 2, differing: 1, nanMismatches: 0, maxAbs: 0.5, maxRel: 0.1, rms: 0.3, cosine: NaN };
     expect(isParseResponse({ type: 'compare-result', id: 1, result })).toBe(true);
     expect(isParseResponse({ type: 'compare-result', id: 1, result: { ...result, rms: '0.3' } })).toBe(false);
+  });
+
+  it('checks Zenodo open requests: an id, and a record whose files are all on the endpoint', () => {
+    const record = { id: '1', endpoint: 'https://zenodo.org', title: 't', description: '', creators: [], relatedIdentifiers: [], files: [{ key: 'a', size: 1, contentUrl: 'https://zenodo.org/api/records/1/files/a/content' }] };
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '123' } })).toBe(true);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '1', record } })).toBe(true);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '../x' } })).toBe(false);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { recordId: '123' } })).toBe(false);
+    const elsewhere = { ...record, files: [{ key: 'a', size: 1, contentUrl: 'https://evil.example/a' }] };
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '1', record: elsewhere } })).toBe(false);
+  });
+
+  it('rebuilds a ZenodoError, not a HubError, from a Zenodo kind, so retry decisions survive the boundary', () => {
+    const zenodo = rehydrate(new ZenodoError('rate-limited', 'slow down', { status: 429, retryAfterMs: 2000 }).toJSON());
+    expect(zenodo).toBeInstanceOf(ZenodoError);
+    expect(zenodo).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 2000, transient: true });
+    expect(rehydrate(new HubError('rate-limited', 'slow down').toJSON())).toBeInstanceOf(HubError);
   });
 });

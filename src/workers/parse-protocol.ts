@@ -4,6 +4,9 @@ import type { ModelDocument, TensorInfo } from '../model/document';
 import type { ErrorCode, SerializedError } from '../model/errors';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
+import type { ZenodoFilePin } from '../sources/zenodo-source';
+import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
+import type { ZenodoRecord } from '../zenodo/zenodo-record';
 
 /**
  * Messages between the page and the parse worker: one tagged union each way,
@@ -39,16 +42,31 @@ export interface HubFileInput {
 
 /** One tensor and the file that holds it, for reading its values. */
 export interface TensorInFile {
-  file: FileInput | HubFileInput;
+  file: FileInput | HubFileInput | ZenodoFileInput;
   tensor: TensorInfo;
   /** Set for a GGUF tensor: its dtype is a ggml type, decoded by ggml's blocks in the file's byte order. */
   ggml?: { littleEndian: boolean };
 }
 
+
+/** What the worker needs to open a Zenodo record (public reads: no token). */
+export interface ZenodoOpenRequest {
+  endpoint: string;
+  /** A record or concept id. */
+  recordId: string;
+  /** The record, when the page already fetched it: the worker then makes no record request. */
+  record?: ZenodoRecord;
+  online?: boolean;
+}
+
+/** A Zenodo record file, for reading one tensor's bytes (streamed from the file's start). */
+export type ZenodoFileInput = ZenodoFilePin;
+
 export type ParseRequest =
   | { type: 'open'; id: number; files: FileInput[]; sourceKind: 'local' | 'example' }
   | { type: 'open-hub'; id: number; request: HubOpenRequest }
-  | { type: 'stats'; id: number; file: FileInput | HubFileInput; tensor: TensorInfo }
+  | { type: 'open-zenodo'; id: number; request: ZenodoOpenRequest }
+  | { type: 'stats'; id: number; file: FileInput | HubFileInput | ZenodoFileInput; tensor: TensorInfo }
   | { type: 'convert'; id: number; file: FileInput }
   | { type: 'compare-values'; id: number; a: TensorInFile; b: TensorInFile }
   | { type: 'card'; id: number; request: CardRequest }
@@ -61,6 +79,7 @@ export type ParseResponse =
   | { type: 'stats-result'; id: number; stats: TensorStats }
   | { type: 'compare-result'; id: number; result: ValueComparison }
   | { type: 'hub-result'; id: number; result: HubOpenResult }
+  | { type: 'zenodo-result'; id: number; result: ZenodoOpenResult }
   | { type: 'convert-result'; id: number; blob: Blob; name: string }
   | { type: 'card-result'; id: number; result: CardResult }
   | { type: 'draft-result'; id: number; text: string }
@@ -79,9 +98,10 @@ function isId(value: unknown): value is number {
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'cancel') return true;
-  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
+  if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file) || isZenodoFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
+  if (value.type === 'open-zenodo') return isZenodoOpenRequest(value.request);
   if (value.type === 'convert') return isFileInput(value.file);
   if (value.type === 'card') {
     const r = value.request;
@@ -125,10 +145,42 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
 function isTensorInFile(value: unknown): value is TensorInFile {
   return (
     isRecord(value) &&
-    (isFileInput(value.file) || isHubFileInput(value.file)) &&
+    (isFileInput(value.file) || isHubFileInput(value.file) || isZenodoFileInput(value.file)) &&
     isTensorInfo(value.tensor) &&
     (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
   );
+}
+
+
+function isZenodoOpenRequest(value: unknown): value is ZenodoOpenRequest {
+  if (!isRecord(value) || typeof value.endpoint !== 'string' || typeof value.recordId !== 'string' || !/^\d{1,20}$/.test(value.recordId)) return false;
+  const record = value.record;
+  if (record === undefined) return true;
+  // The record's files are read from their content URLs: they must all be on the endpoint.
+  const origin = originOf(value.endpoint);
+  return (
+    isRecord(record) &&
+    record.endpoint === value.endpoint &&
+    typeof record.id === 'string' &&
+    typeof record.title === 'string' &&
+    typeof record.description === 'string' &&
+    Array.isArray(record.creators) &&
+    Array.isArray(record.relatedIdentifiers) &&
+    Array.isArray(record.files) &&
+    record.files.every((f) => isRecord(f) && typeof f.key === 'string' && typeof f.size === 'number' && typeof f.contentUrl === 'string' && originOf(f.contentUrl) === origin)
+  );
+}
+
+function originOf(url: unknown): string | undefined {
+  try {
+    return typeof url === 'string' ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isZenodoFileInput(value: unknown): value is ZenodoFileInput {
+  return isRecord(value) && ['path', 'endpoint', 'recordId', 'contentUrl'].every((k) => typeof value[k] === 'string') && typeof value.size === 'number';
 }
 
 function isTensorInfo(value: unknown): value is TensorInfo {
@@ -164,6 +216,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return isRecord(value.result) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof (value.result as Record<string, unknown>)[k] === 'number');
     case 'hub-result':
       return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.repo) && Array.isArray(value.result.files);
+    case 'zenodo-result':
+      return isRecord(value.result) && isRecord(value.result.document) && isRecord(value.result.record) && Array.isArray(value.result.files) && typeof value.result.descriptionHtml === 'string';
     case 'card-result':
       return isRecord(value.result) && typeof value.result.html === 'string' && Array.isArray(value.result.lints);
     case 'draft-result':

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { compareFileValues, computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
+import { compareFileValues, computeFileStats, convertFile, openHub, openZenodo, parseFiles } from './parse-files';
 import { cardWork, draftWork } from './card-work';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
@@ -32,6 +32,9 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'open-hub':
       work = openHub(request.request, controller.signal, progress).then((result) => ({ type: 'hub-result', id, result }));
+      break;
+    case 'open-zenodo':
+      work = openZenodo(request.request, controller.signal, progress).then((result) => ({ type: 'zenodo-result', id, result }));
       break;
     case 'convert':
       work = convertFile(request.file, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then(({ blob, name }) => ({

@@ -78,8 +78,8 @@ export class ZenodoError extends LoupeError {
     return RETRYABLE.has(this.kind);
   }
 
-  override toJSON(): SerializedError & { kind: ZenodoErrorKind; status?: number; url?: string; retryAfterMs?: number } {
-    return { ...super.toJSON(), kind: this.kind, status: this.status, url: this.url, retryAfterMs: this.retryAfterMs };
+  override toJSON(): SerializedError & { kind: ZenodoErrorKind; status?: number; url?: string; retryAfterMs?: number; source: 'zenodo' } {
+    return { ...super.toJSON(), kind: this.kind, status: this.status, url: this.url, retryAfterMs: this.retryAfterMs, source: 'zenodo' };
   }
 }
 
