@@ -74,7 +74,7 @@ describe('whatIsShared', () => {
 
 describe('whatIsShared with a record (Zenodo related identifiers)', () => {
   const related = (relation: string, url: string | undefined, resourceType?: string, identifier = url ?? '10.5281/zenodo.1') => ({ relation, url, resourceType, identifier });
-  const withRecord = (...relatedIdentifiers: ReturnType<typeof related>[]) => whatIsShared(documentFixture(), { relatedIdentifiers });
+  const withRecord = (...relations: ReturnType<typeof related>[]) => whatIsShared(documentFixture({ source: { kind: 'zenodo', files: [], metadata: { related: relations } } }));
   const item = (items: SharedItem[], name: SharedPart) => items.find((i) => i.part === name);
 
   it('counts supplementing software and code-host links, and referenced GitHub/GitLab repos, as training code, linked', () => {
@@ -114,6 +114,6 @@ describe('whatIsShared with a record (Zenodo related identifiers)', () => {
   });
 
   it('falls back to the card when the record links nothing', () => {
-    expect(item(whatIsShared(documentFixture({ card: cardFixture('bert') }), { relatedIdentifiers: [] }), 'training-code')!.detail).toMatch(/The card links code/);
+    expect(item(whatIsShared(documentFixture({ card: cardFixture('bert'), source: { kind: 'zenodo', files: [], metadata: { related: [] } } })), 'training-code')!.detail).toMatch(/The card links code/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../model/document';
+import type { ModelDocument, SourceRelation as RecordRelation } from '../model/document';
 import { baseName } from './guess-library-name';
 import { parseCardMarkdown, markdownLinks, markdownText } from './parse-card-markdown';
 import { parseCardMetadata } from './parse-card-metadata';
@@ -21,21 +21,6 @@ export interface SharedItem {
   links?: string[];
 }
 
-/** One related identifier of the record a model was opened from (a Zenodo record's DataCite relations). */
-export interface RecordRelation {
-  identifier: string;
-  /** DataCite relation, as Zenodo writes it: isSupplementedBy, isSupplementTo, isDerivedFrom, references… */
-  relation: string;
-  /** DataCite resource type: software, dataset… */
-  resourceType?: string;
-  /** An http(s) link to it, when there is one. */
-  url?: string;
-}
-
-/** What a source's record says about provenance, beside the card. */
-export interface SharedRecordInput {
-  relatedIdentifiers: RecordRelation[];
-}
 
 /** A card body shorter than this (in non-space characters) explains too little to count as a card. */
 export const MIN_CARD_CHARS = 300;
@@ -72,13 +57,14 @@ const DATASET_LINK = /^https?:\/\/(?:www\.)?(?:(?:huggingface\.co|hf\.co)\/datas
  * defines the model (config.json and its architecture), the card, the training code and
  * the training data (linked from the card or named in its metadata).
  */
-export function whatIsShared(doc: ModelDocument, record?: SharedRecordInput): SharedItem[] {
+export function whatIsShared(doc: ModelDocument): SharedItem[] {
   const names = doc.source.files.map((f) => baseName(f.path));
   const card = doc.card;
   const metadata = card?.frontMatter !== undefined ? parseCardMetadata(card.frontMatter) : undefined;
   const root = card ? parseCardMarkdown(card.body) : undefined;
   const links = root ? markdownLinks(root) : [];
-  const related = record?.relatedIdentifiers ?? [];
+  // A source's record (Zenodo) may link code and data itself, as DataCite relations.
+  const related = doc.source.metadata?.related ?? [];
   return [
     weights(doc, names),
     code(doc, names),

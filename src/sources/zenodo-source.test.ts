@@ -34,6 +34,11 @@ describe('zenodoSource', () => {
         { label: 'DOI', url: `https://doi.org/10.5281/zenodo.${TEST_RECORDS.tiny}` },
         { label: 'Concept DOI (all versions)', url: `https://doi.org/10.5281/zenodo.${TEST_RECORDS.tinyConcept}` },
       ],
+      related: [
+        { identifier: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0', relation: 'isSupplementTo', resourceType: 'software', url: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0' },
+        { identifier: '10.5281/zenodo.999001', relation: 'isDerivedFrom', resourceType: 'dataset', url: 'https://doi.org/10.5281/zenodo.999001' },
+        { identifier: 'arXiv:2302.13971', relation: 'cites', resourceType: 'publication-preprint', url: 'https://arxiv.org/abs/2302.13971' },
+      ],
     });
     const document = await openSource(source, { paths: ['model.safetensors', 'config.json'] });
     expect(document.parameters.total).toBe(TINY_PARAMETERS);

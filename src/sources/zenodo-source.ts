@@ -58,7 +58,8 @@ export function zenodoMetadata(record: ZenodoRecord): SourceMetadata {
     ...(record.doiUrl ? [{ label: 'DOI', url: record.doiUrl }] : []),
     ...(record.conceptDoiUrl ? [{ label: 'Concept DOI (all versions)', url: record.conceptDoiUrl }] : []),
   ];
-  const metadata: SourceMetadata = { title: record.title, authors: record.creators.map((c) => c.name), links };
+  const related = record.relatedIdentifiers.map(({ identifier, relation, resourceType, url }) => ({ identifier, relation, ...(resourceType ? { resourceType } : {}), ...(url ? { url } : {}) }));
+  const metadata: SourceMetadata = { title: record.title, authors: record.creators.map((c) => c.name), links, related };
   if (record.license) metadata.licence = record.license;
   if (record.doi) metadata.doi = record.doi;
   return metadata;

@@ -42,7 +42,7 @@ export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress
 
 /** Opens a Zenodo record through its source: the record, then each model file streamed from its start and cut off after its header. */
 export function openZenodo(request: ZenodoOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<ZenodoOpenResult> {
-  return openZenodoRecord({ endpoint: request.endpoint, recordId: request.recordId, online: request.online, signal, onProgress });
+  return openZenodoRecord({ endpoint: request.endpoint, recordId: request.recordId, record: request.record, online: request.online, signal, onProgress });
 }
 
 /**
