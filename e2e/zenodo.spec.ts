@@ -112,8 +112,9 @@ test('a restricted record says its files are restricted, and shows its metadata'
 });
 
 test('after a short 429 Loupe waits and succeeds; after a long one it says when to retry', async ({ page, request }) => {
-  // One request allowed per 2 s: the record passes, the first file waits for the window to end.
-  await request.get(`${ENDPOINT}/__control/rate-limit?limit=2&window=2`);
+  // Two requests per 6 s window: the record and the first file pass, the second file gets a 429 with
+  // Retry-After of at most 6 s; the open is retried after it, in a fresh window.
+  await request.get(`${ENDPOINT}/__control/rate-limit?limit=2&window=6`);
   await page.goto(`/?zenodo-endpoint=${encodeURIComponent(ENDPOINT)}&zenodo=${TEST_RECORDS.pickle}`);
   await expectState(page, 'ready');
   expect((await stats(request)).rateLimited).toBeGreaterThan(0);
