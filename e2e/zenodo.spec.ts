@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { BIG_PARAMETERS, TEST_RECORDS, TINY_PARAMETERS } from './zenodo-server/records.mjs';
@@ -123,6 +124,18 @@ test('after a short 429 Loupe waits and succeeds; after a long one it says when 
   await page.goto(`/?zenodo-endpoint=${encodeURIComponent(ENDPOINT)}&zenodo=${TEST_RECORDS.tiny}`);
   await expectState(page, 'error');
   await expect(page.getByTestId('error')).toContainText(/HTTP 429.*try again in \d+ min \(at \d\d:\d\d UTC\)/);
+});
+
+test('the MD5 check passes for the real file and fails for a modified one', async ({ page }) => {
+  await page.goto(`/?zenodo-endpoint=${encodeURIComponent(ENDPOINT)}&zenodo=${TEST_RECORDS.tiny}`);
+  await expectState(page, 'ready');
+  const real = readFileSync(EXAMPLE_FILES.find((f) => f.endsWith('model.safetensors'))!);
+  const modified = Buffer.from(real);
+  modified[modified.length - 1] ^= 0xff;
+  await page.getByTestId('zenodo-verify-input').setInputFiles([{ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: real }]);
+  await expect(page.locator('[data-testid="zenodo-integrity"][data-path="model.safetensors"]')).toHaveAttribute('data-status', 'match');
+  await page.getByTestId('zenodo-verify-input').setInputFiles([{ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: modified }]);
+  await expect(page.locator('[data-testid="zenodo-integrity"][data-path="model.safetensors"]')).toHaveAttribute('data-status', 'mismatch');
 });
 
 test('junk in the box is refused with a readable message', async ({ page }) => {

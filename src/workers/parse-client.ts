@@ -101,6 +101,15 @@ export class ParseClient {
     return this.#request((id) => ({ type: 'convert', id, file }), options) as Promise<{ blob: Blob; name: string }>;
   }
 
+  /** The MD5 of a local file, streamed in the worker (hash-wasm): to check it against a Zenodo record's checksum. */
+  async md5(file: FileInput, options: ProgressOptions = {}): Promise<string> {
+    if (this.#mainThread || !this.#ensureWorker()) {
+      const { md5File } = await import('./parse-files');
+      return md5File(file, options.signal ?? new AbortController().signal, (done, total) => options.onProgress?.({ done, total, file: file.path }));
+    }
+    return this.#request((id) => ({ type: 'md5', id, file }), options) as Promise<string>;
+  }
+
   /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
   async stats(file: FileInput | HubFileInput | ZenodoFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
     if (this.#mainThread || !this.#ensureWorker()) {
@@ -222,6 +231,8 @@ function resultOf(data: Exclude<ParseResponse, { type: 'progress' } | { type: 'e
       return data.result;
     case 'draft-result':
       return data.text;
+    case 'md5-result':
+      return data.md5;
     case 'convert-result':
       return { blob: data.blob, name: data.name };
   }

@@ -8,6 +8,7 @@ import type { ByteSource } from '../model/byte-source';
 import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
 import { GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
 import { ggmlTypeByName, type GgmlTypeName } from '../formats/gguf/ggml-types';
+import { md5OfSource } from '../bytes/md5-of-source';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
 import { FormatError, LoupeError } from '../model/errors';
 import { localSource } from '../sources/local-source';
@@ -43,6 +44,11 @@ export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress
 /** Opens a Zenodo record through its source: the record, then each model file streamed from its start and cut off after its header. */
 export function openZenodo(request: ZenodoOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<ZenodoOpenResult> {
   return openZenodoRecord({ endpoint: request.endpoint, recordId: request.recordId, record: request.record, online: request.online, signal, onProgress });
+}
+
+/** The MD5 of a local file, streamed (to compare with the checksum a Zenodo record states). */
+export function md5File(file: FileInput, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<string> {
+  return md5OfSource(new FileByteSource(file.blob, file.path), signal, onProgress);
 }
 
 /**

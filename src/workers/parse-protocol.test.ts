@@ -51,4 +51,11 @@ describe('parse worker messages are checked where they arrive', () => {
     expect(zenodo).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 2000, transient: true });
     expect(rehydrate(new HubError('rate-limited', 'slow down').toJSON())).toBeInstanceOf(HubError);
   });
+
+  it('checks MD5 requests and answers', () => {
+    expect(isParseRequest({ type: 'md5', id: 1, file: { path: 'a', blob: new Blob([]) } })).toBe(true);
+    expect(isParseRequest({ type: 'md5', id: 1, file: { path: 'a' } })).toBe(false);
+    expect(isParseResponse({ type: 'md5-result', id: 1, md5: 'd41d8cd98f00b204e9800998ecf8427e' })).toBe(true);
+    expect(isParseResponse({ type: 'md5-result', id: 1, md5: 'not hex' })).toBe(false);
+  });
 });

@@ -69,6 +69,7 @@ export type ParseRequest =
   | { type: 'stats'; id: number; file: FileInput | HubFileInput | ZenodoFileInput; tensor: TensorInfo }
   | { type: 'convert'; id: number; file: FileInput }
   | { type: 'compare-values'; id: number; a: TensorInFile; b: TensorInFile }
+  | { type: 'md5'; id: number; file: FileInput }
   | { type: 'card'; id: number; request: CardRequest }
   | { type: 'draft-card'; id: number; document: ModelDocument }
   | { type: 'cancel'; id: number };
@@ -81,6 +82,7 @@ export type ParseResponse =
   | { type: 'hub-result'; id: number; result: HubOpenResult }
   | { type: 'zenodo-result'; id: number; result: ZenodoOpenResult }
   | { type: 'convert-result'; id: number; blob: Blob; name: string }
+  | { type: 'md5-result'; id: number; md5: string }
   | { type: 'card-result'; id: number; result: CardResult }
   | { type: 'draft-result'; id: number; text: string }
   | { type: 'error'; id: number; error: SerializedError };
@@ -102,7 +104,7 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
   if (value.type === 'open-zenodo') return isZenodoOpenRequest(value.request);
-  if (value.type === 'convert') return isFileInput(value.file);
+  if (value.type === 'convert' || value.type === 'md5') return isFileInput(value.file);
   if (value.type === 'card') {
     const r = value.request;
     return isRecord(r) && typeof r.text === 'string' && typeof r.path === 'string' && typeof r.allowRemoteImages === 'boolean' && optionalString(r.repoBase);
@@ -224,6 +226,8 @@ export function isParseResponse(value: unknown): value is ParseResponse {
       return typeof value.text === 'string';
     case 'convert-result':
       return value.blob instanceof Blob && typeof value.name === 'string';
+    case 'md5-result':
+      return typeof value.md5 === 'string' && /^[0-9a-f]{32}$/.test(value.md5);
     case 'error':
       return isSerializedError(value.error);
     default:

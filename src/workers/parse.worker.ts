@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { toLoupeError } from '../model/errors';
-import { compareFileValues, computeFileStats, convertFile, openHub, openZenodo, parseFiles } from './parse-files';
+import { compareFileValues, computeFileStats, convertFile, md5File, openHub, openZenodo, parseFiles } from './parse-files';
 import { cardWork, draftWork } from './card-work';
 import { isParseRequest, type ParseResponse } from './parse-protocol';
 
@@ -43,6 +43,9 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
         blob,
         name,
       }));
+      break;
+    case 'md5':
+      work = md5File(request.file, controller.signal, (done, total) => progress({ done, total, file: request.file.path })).then((md5) => ({ type: 'md5-result', id, md5 }));
       break;
     case 'card':
       work = Promise.resolve().then(() => ({ type: 'card-result', id, result: cardWork(request.request) }));

@@ -1,5 +1,9 @@
 import DOMPurify from 'dompurify';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { toLoupeError } from '../../model/errors';
+import { verifyRecordFiles, type IntegrityResult } from '../../zenodo/verify-record-files';
+import { filesFromInput } from '../collect-dropped-files';
+import { getParseClient } from '../parse-client-instance';
 import type { ZenodoFileEntry } from '../../zenodo/open-zenodo-record';
 import type { ZenodoRecord } from '../../zenodo/zenodo-record';
 import { formatBytes } from '../format';
@@ -19,6 +23,20 @@ export function ZenodoRecordPanel({ record, descriptionHtml, files }: { record: 
       }),
     [descriptionHtml, record.description],
   );
+  const [integrity, setIntegrity] = useState<IntegrityResult[] | null>(null);
+  const [checking, setChecking] = useState<string | null>(null);
+  const verify = async (event: React.ChangeEvent<HTMLInputElement>) => {
+    const local = filesFromInput(event.target.files).map((f) => ({ ...f, size: f.blob.size }));
+    event.target.value = '';
+    if (local.length === 0) return;
+    setChecking('Computing MD5…');
+    try {
+      setIntegrity(await verifyRecordFiles(record.files, local, (file) => getParseClient().md5(file)));
+      setChecking(null);
+    } catch (error) {
+      setChecking(`The check failed: ${toLoupeError(error).message}`);
+    }
+  };
   return (
     <section className="panel" aria-label="Zenodo record" data-testid="zenodo-record" data-record-id={record.id}>
       <h2 data-testid="zenodo-title">{record.title}</h2>
@@ -87,6 +105,27 @@ export function ZenodoRecordPanel({ record, descriptionHtml, files }: { record: 
         </div>
       </dl>
       {description && <div className="markdown" data-testid="zenodo-description" dangerouslySetInnerHTML={{ __html: description }} />}
+      <label className="button">
+        Check local copies against the record (MD5)
+        <input type="file" multiple hidden onChange={verify} data-testid="zenodo-verify-input" />
+      </label>
+      {checking && <p className="muted">{checking}</p>}
+      {integrity && (
+        <ul className="zenodo-integrity" aria-label="Integrity">
+          {integrity.map((r, i) => (
+            <li key={`${r.path}-${i}`} data-testid="zenodo-integrity" data-path={r.path} data-status={r.status}>
+              <span className="mono">{r.path}</span>: {INTEGRITY_TEXT[r.status]}
+              {r.status === 'mismatch' && r.expected && (
+                <span className="muted mono">
+                  {' '}
+                  (record {r.expected}
+                  {r.actual ? `, file ${r.actual}` : ', another size'})
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       {files && files.length > 0 && (
         <table className="files" aria-label="Record files">
           <tbody>
@@ -103,3 +142,10 @@ export function ZenodoRecordPanel({ record, descriptionHtml, files }: { record: 
     </section>
   );
 }
+
+const INTEGRITY_TEXT: Record<IntegrityResult['status'], string> = {
+  match: 'matches the record (MD5)',
+  mismatch: 'does NOT match the record',
+  'no-checksum': 'the record states no checksum for it',
+  'not-in-record': 'the record has no file of that name',
+};
