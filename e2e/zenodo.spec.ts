@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { BIG_PARAMETERS, TEST_RECORDS, TINY_PARAMETERS } from './zenodo-server/records.mjs';
 import { ZENODO_PORT } from '../playwright.config';
@@ -58,6 +59,8 @@ test('a record URL opens as the same model as its files dropped locally, with th
   // The description is sanitized: its script and its onerror never ran.
   expect(await page.evaluate(() => (window as unknown as { __zenodoDescriptionRan?: boolean }).__zenodoDescriptionRan)).toBeUndefined();
   await expect.poll(() => page.evaluate(() => performance.getEntriesByName('loupe:zenodo:open').length)).toBe(1);
+  const serious = (await new AxeBuilder({ page }).include('[data-testid="zenodo-record"]').analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => v.id)).toEqual([]);
 
   await page.getByTestId('tab-card').click();
   const code = page.locator('[data-testid="shared-item"][data-part="training-code"]');

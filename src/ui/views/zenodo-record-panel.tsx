@@ -2,7 +2,7 @@ import DOMPurify from 'dompurify';
 import { useMemo, useState } from 'react';
 import { toLoupeError } from '../../model/errors';
 import { verifyRecordFiles, type IntegrityResult } from '../../zenodo/verify-record-files';
-import { filesFromInput } from '../collect-dropped-files';
+import { FilePickerButton } from '../file-picker-button';
 import { getParseClient } from '../parse-client-instance';
 import type { ZenodoFileEntry } from '../../zenodo/open-zenodo-record';
 import type { ZenodoRecord } from '../../zenodo/zenodo-record';
@@ -25,10 +25,8 @@ export function ZenodoRecordPanel({ record, descriptionHtml, files }: { record: 
   );
   const [integrity, setIntegrity] = useState<IntegrityResult[] | null>(null);
   const [checking, setChecking] = useState<string | null>(null);
-  const verify = async (event: React.ChangeEvent<HTMLInputElement>) => {
-    const local = filesFromInput(event.target.files).map((f) => ({ ...f, size: f.blob.size }));
-    event.target.value = '';
-    if (local.length === 0) return;
+  const verify = async (chosen: File[]) => {
+    const local = chosen.map((file) => ({ path: file.name, blob: file, size: file.size }));
     setChecking('Computing MD5…');
     try {
       setIntegrity(await verifyRecordFiles(record.files, local, (file) => getParseClient().md5(file)));
@@ -105,11 +103,14 @@ export function ZenodoRecordPanel({ record, descriptionHtml, files }: { record: 
         </div>
       </dl>
       {description && <div className="markdown" data-testid="zenodo-description" dangerouslySetInnerHTML={{ __html: description }} />}
-      <label className="button">
+      <FilePickerButton multiple onFiles={(chosen) => void verify(chosen)} testId="zenodo-verify-input">
         Check local copies against the record (MD5)
-        <input type="file" multiple hidden onChange={verify} data-testid="zenodo-verify-input" />
-      </label>
-      {checking && <p className="muted">{checking}</p>}
+      </FilePickerButton>
+      {checking && (
+        <p className="muted" role="status">
+          {checking}
+        </p>
+      )}
       {integrity && (
         <ul className="zenodo-integrity" aria-label="Integrity">
           {integrity.map((r, i) => (
