@@ -134,7 +134,7 @@ test('the MD5 check passes for the real file and fails for a modified one', asyn
   await expectState(page, 'ready');
   const real = readFileSync(EXAMPLE_FILES.find((f) => f.endsWith('model.safetensors'))!);
   const modified = Buffer.from(real);
-  modified[modified.length - 1] ^= 0xff;
+  modified[modified.length - 1]! ^= 0xff;
   await page.getByTestId('zenodo-verify-input').setInputFiles([{ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: real }]);
   await expect(page.locator('[data-testid="zenodo-integrity"][data-path="model.safetensors"]')).toHaveAttribute('data-status', 'match');
   await page.getByTestId('zenodo-verify-input').setInputFiles([{ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: modified }]);
