@@ -79,7 +79,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workers/**/*.ts', 'src/hub/**/*.ts', 'src/sources/**/*.ts', 'src/inference/**/*.ts'],
+    files: ['src/workers/**/*.ts', 'src/hub/**/*.ts', 'src/sources/**/*.ts', 'src/zenodo/**/*.ts', 'src/inference/**/*.ts'],
     rules: { 'no-restricted-imports': forbid(noReact, noMermaid, noUi) },
   },
   // Product code (src/ but its tests) imports no Node module and no test code, and uses no Node global.

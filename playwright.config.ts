@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
 const PORT = Number(process.env.LOUPE_E2E_PORT ?? 4173);
 /** The Hub test server's port (LOUPE_E2E_HUB_PORT); its CDN origin listens on the next one. The build's CSP must allow both (npm run test:e2e builds for 5180 and 5181). */
 export const HUB_PORT = Number(process.env.LOUPE_E2E_HUB_PORT ?? 5180);
+/** The Zenodo test server's port (LOUPE_E2E_ZENODO_PORT); the build's CSP must allow it (npm run test:e2e builds for 5182). */
+export const ZENODO_PORT = Number(process.env.LOUPE_E2E_ZENODO_PORT ?? 5182);
 const DIST = process.env.LOUPE_E2E_DIST ?? 'dist';
 
 export default defineConfig({
@@ -62,6 +64,13 @@ export default defineConfig({
       // The local Hub (and its CDN origin) that the Hub tests open repos from: e2e/hub-server.
       command: `node e2e/hub-server/cli.mjs --host 127.0.0.1 --port ${HUB_PORT} --cdn-port ${HUB_PORT + 1}`,
       url: `http://127.0.0.1:${HUB_PORT}/__control/stats`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
+      // The local Zenodo that the Zenodo tests open records from: e2e/zenodo-server.
+      command: `node e2e/zenodo-server/cli.mjs --host 127.0.0.1 --port ${ZENODO_PORT}`,
+      url: `http://127.0.0.1:${ZENODO_PORT}/__control/stats`,
       reuseExistingServer: !process.env.CI,
       timeout: 30_000,
     },

@@ -17,13 +17,15 @@ export const ISOLATION_HEADERS = {
  *   compiles WebAssembly (nothing else needs eval);
  * - connect-src: the app, and the Hub and its CDN hosts. A mirror or private Hub must be added at
  *   build time (VITE_HUB_ENDPOINT, and LOUPE_CSP_CONNECT for its CDN), or the browser refuses it;
+ *   likewise Zenodo and its sandbox, and a Zenodo mirror or test server given as VITE_ZENODO_ENDPOINT;
  * - styles may be inline: mermaid's SVGs carry <style> elements;
  * - images: the app, data:/blob: (exports, KaTeX) and https: (card images, shown only on request).
  * The dev server gets no CSP: Vite's dev client relies on inline scripts.
  */
 export function contentSecurityPolicy(env: Record<string, string | undefined> = process.env): string {
   const hub = env.VITE_HUB_ENDPOINT ? new URL(env.VITE_HUB_ENDPOINT).origin : '';
-  const connect = ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co', hub, ...(env.LOUPE_CSP_CONNECT ?? '').split(/\s+/)]
+  const zenodo = env.VITE_ZENODO_ENDPOINT ? new URL(env.VITE_ZENODO_ENDPOINT).origin : '';
+  const connect = ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co', hub, 'https://zenodo.org', 'https://sandbox.zenodo.org', zenodo, ...(env.LOUPE_CSP_CONNECT ?? '').split(/\s+/)]
     .filter(Boolean)
     .join(' ');
   return [

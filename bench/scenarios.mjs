@@ -269,6 +269,27 @@ export const SCENARIOS = [
       return { transferred: s.hub.bytes + s.cdn.bytes };
     },
   },
+  {
+    name: 'zenodo: 5 GiB safetensors record (local test Zenodo, no Range)',
+    metrics: ['loupe:zenodo:open'],
+    memoryMetrics: ['heap', 'written'],
+    targets: { 'loupe:zenodo:open': '< 1.5 s', written: '< 16 MiB' },
+    async prepare() {
+      const { startZenodoServer } = await import('../e2e/zenodo-server/server.mjs');
+      const { TEST_RECORDS } = await import('../e2e/zenodo-server/records.mjs');
+      // A fixed port: the build's Content-Security-Policy allows it (see the bench script in package.json).
+      const server = await startZenodoServer({ port: 5192, host: '127.0.0.1', rateLimit: 10_000 });
+      return { server, record: TEST_RECORDS.big, cleanup: () => server.close() };
+    },
+    async run(page, { server, record }) {
+      server.reset();
+      await page.goto(`${page.url()}?zenodo-endpoint=${encodeURIComponent(server.endpoint)}&zenodo=${record}`);
+      await page.waitForSelector('[data-testid="doc-status"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('loupe:zenodo:open').length > 0);
+      // The bytes the server wrote before Loupe hung up on the 5 GiB body.
+      return { written: server.stats().bytes };
+    },
+  },
   ...INFERENCE_SCENARIOS,
   graphScenario('graph view: 1,000-node model', 10, 100),
   graphScenario('graph view: 20,000-node model', 40, 500),

@@ -71,3 +71,49 @@ describe('whatIsShared', () => {
     expect(part(documentFixture({ card: cardFixture('llama') }), 'training-data').status).toBe('red');
   });
 });
+
+describe('whatIsShared with a record (Zenodo related identifiers)', () => {
+  const related = (relation: string, url: string | undefined, resourceType?: string, identifier = url ?? '10.5281/zenodo.1') => ({ relation, url, resourceType, identifier });
+  const withRecord = (...relations: ReturnType<typeof related>[]) => whatIsShared(documentFixture({ source: { kind: 'zenodo', files: [], metadata: { related: relations } } }));
+  const item = (items: SharedItem[], name: SharedPart) => items.find((i) => i.part === name);
+
+  it('counts supplementing software and code-host links, and referenced GitHub/GitLab repos, as training code, linked', () => {
+    expect(item(withRecord(related('isSupplementTo', 'https://github.com/org/train/tree/v1.0', 'software')), 'training-code')).toEqual({
+      part: 'training-code',
+      status: 'green',
+      detail: 'The record links code: https://github.com/org/train/tree/v1.0.',
+      hint: '',
+      links: ['https://github.com/org/train/tree/v1.0'],
+    });
+    expect(item(withRecord(related('isSupplementedBy', 'https://doi.org/10.5281/zenodo.2', 'software')), 'training-code')).toMatchObject({ status: 'green', links: ['https://doi.org/10.5281/zenodo.2'] });
+    expect(item(withRecord(related('isSupplementedBy', 'https://codeberg.org/a/b')), 'training-code')).toMatchObject({ status: 'green', links: ['https://codeberg.org/a/b'] });
+    expect(item(withRecord(related('references', 'https://gitlab.com/a/b')), 'training-code')).toMatchObject({ status: 'green', links: ['https://gitlab.com/a/b'] });
+  });
+
+  it('does not count other relations as training code', () => {
+    expect(item(withRecord(related('references', 'https://example.org/paper')), 'training-code')!.status).toBe('red');
+    expect(item(withRecord(related('cites', 'https://github.com/a/b')), 'training-code')!.status).toBe('red');
+    expect(item(withRecord(related('isSupplementTo', 'https://example.org/x', 'publication')), 'training-code')!.status).toBe('red');
+  });
+
+  it('counts datasets the model derives from or references as training data, linked', () => {
+    expect(item(withRecord(related('isDerivedFrom', 'https://doi.org/10.5281/zenodo.1111111', 'dataset')), 'training-data')).toEqual({
+      part: 'training-data',
+      status: 'green',
+      detail: 'The record links datasets: https://doi.org/10.5281/zenodo.1111111.',
+      hint: '',
+      links: ['https://doi.org/10.5281/zenodo.1111111'],
+    });
+    expect(item(withRecord(related('references', 'https://huggingface.co/datasets/org/data')), 'training-data')).toMatchObject({ status: 'green' });
+    expect(item(withRecord(related('isDerivedFrom', 'https://doi.org/10.5281/zenodo.9', 'software')), 'training-data')!.status).toBe('red');
+    expect(item(withRecord(related('isPartOf', 'https://doi.org/10.5281/zenodo.9', 'dataset')), 'training-data')!.status).toBe('red');
+  });
+
+  it('names an identifier that has no safe link, without linking it', () => {
+    expect(item(withRecord(related('isDerivedFrom', undefined, 'dataset', 'PMC1234')), 'training-data')).toMatchObject({ status: 'green', detail: 'The record links datasets: PMC1234.', links: [] });
+  });
+
+  it('falls back to the card when the record links nothing', () => {
+    expect(item(whatIsShared(documentFixture({ card: cardFixture('bert'), source: { kind: 'zenodo', files: [], metadata: { related: [] } } })), 'training-code')!.detail).toMatch(/The card links code/);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../model/document';
+import type { ModelDocument, SourceRelation as RecordRelation } from '../model/document';
 import { baseName } from './guess-library-name';
 import { parseCardMarkdown, markdownLinks, markdownText } from './parse-card-markdown';
 import { parseCardMetadata } from './parse-card-metadata';
@@ -17,7 +17,10 @@ export interface SharedItem {
   detail: string;
   /** What the author can do about it; empty when nothing is needed. */
   hint: string;
+  /** The links that count for this part ("linked"), when the source's record gives them. */
+  links?: string[];
 }
+
 
 /** A card body shorter than this (in non-space characters) explains too little to count as a card. */
 export const MIN_CARD_CHARS = 300;
@@ -60,7 +63,46 @@ export function whatIsShared(doc: ModelDocument): SharedItem[] {
   const metadata = card?.frontMatter !== undefined ? parseCardMetadata(card.frontMatter) : undefined;
   const root = card ? parseCardMarkdown(card.body) : undefined;
   const links = root ? markdownLinks(root) : [];
-  return [weights(doc, names), code(doc, names), cardItem(card, metadata, root), trainingCode(links), trainingData(metadata?.data, links)];
+  // A source's record (Zenodo) may link code and data itself, as DataCite relations.
+  const related = doc.source.metadata?.related ?? [];
+  return [
+    weights(doc, names),
+    code(doc, names),
+    cardItem(card, metadata, root),
+    recordTrainingCode(related) ?? trainingCode(links),
+    recordTrainingData(related) ?? trainingData(metadata?.data, links),
+  ];
+}
+
+const SUPPLEMENT = new Set(['issupplementedby', 'issupplementto']);
+const DATA_RELATIONS = new Set(['isderivedfrom', 'references']);
+
+/**
+ * Training code the record links: software, or a code-host URL, that supplements the model
+ * (isSupplementedBy/isSupplementTo), or a GitHub/GitLab repo it references.
+ */
+function recordTrainingCode(related: RecordRelation[]): SharedItem | undefined {
+  const found = related.filter((r) => {
+    const relation = r.relation.toLowerCase();
+    const codeHost = r.url !== undefined && CODE_HOSTS.test(r.url);
+    if (SUPPLEMENT.has(relation)) return r.resourceType === 'software' || codeHost;
+    return relation === 'references' && r.url !== undefined && /^https?:\/\/(?:www\.)?(github\.com|gitlab\.com)\//i.test(r.url);
+  });
+  const named = unique(found.map((r) => r.url ?? r.identifier));
+  if (named.length === 0) return undefined;
+  return { part: 'training-code', status: 'green', detail: `The record links code: ${list(named)}.`, hint: '', links: unique(found.flatMap((r) => (r.url ? [r.url] : []))) };
+}
+
+/** Training data the record links: a dataset it is derived from or references. */
+function recordTrainingData(related: RecordRelation[]): SharedItem | undefined {
+  const found = related.filter((r) => DATA_RELATIONS.has(r.relation.toLowerCase()) && (r.resourceType === 'dataset' || (r.url !== undefined && DATASET_LINK.test(r.url))));
+  const named = unique(found.map((r) => r.url ?? r.identifier));
+  if (named.length === 0) return undefined;
+  return { part: 'training-data', status: 'green', detail: `The record links datasets: ${list(named)}.`, hint: '', links: unique(found.flatMap((r) => (r.url ? [r.url] : []))) };
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
 }
 
 function weights(doc: ModelDocument, names: string[]): SharedItem {

@@ -83,7 +83,7 @@ export type FormatId = ParsedFormatId | keyof DataFileFormats;
 export type ParsedFormatId = keyof FormatFacts;
 
 export interface DocumentSource {
-  kind: 'local' | 'hub' | 'example';
+  kind: 'local' | 'hub' | 'example' | 'zenodo';
   files: FileRef[];
   /** Set for Hub documents. `commit` pins everything read to one commit. */
   repo?: { id: string; revision: string; commit?: string };
@@ -98,6 +98,19 @@ export interface SourceMetadata {
   licence?: string;
   doi?: string;
   links?: { label: string; url: string }[];
+  /** What the record relates itself to (a Zenodo record's DataCite related identifiers): "what is shared" reads code and data links from them. */
+  related?: SourceRelation[];
+}
+
+/** One related identifier of a record, as DataCite and Zenodo state it. */
+export interface SourceRelation {
+  identifier: string;
+  /** DataCite relation, as Zenodo writes it: isSupplementedBy, isSupplementTo, isDerivedFrom, references… */
+  relation: string;
+  /** DataCite resource type: software, dataset… */
+  resourceType?: string;
+  /** An http(s) link to it, when there is one. */
+  url?: string;
 }
 
 /** A file in the group, by its path relative to the dropped folder (or its name when dropped alone). */

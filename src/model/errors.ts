@@ -28,6 +28,8 @@ export interface SerializedError {
   url?: string;
   requestId?: string;
   retryAfterMs?: number;
+  /** Set by ZenodoError, so that the page rebuilds a ZenodoError (not a HubError) from `kind`. */
+  source?: 'zenodo';
 }
 
 export class LoupeError extends Error {

@@ -62,6 +62,7 @@ describe('sources', () => {
       ['local', 'local'],
       ['example', 'local'],
       ['hub', 'range'],
+      ['zenodo', 'stream'],
     ]);
   });
 });

@@ -7,8 +7,11 @@ import { loadExample } from './load-example';
 import { HubSettings } from './hub-settings';
 import { RepoInput } from './repo-input';
 import { useHubDocument } from './use-hub-document';
-import { useHubParams } from './use-hub-params';
+import { useHubParams, type HubParams } from './use-hub-params';
 import { useHubToken } from './use-hub-token';
+import { useZenodoDocument } from './use-zenodo-document';
+import { useZenodoParams } from './use-zenodo-params';
+import { ZenodoRecordPanel } from './views/zenodo-record-panel';
 import { statsFor, useModelDocument, type ComputeStats, type DocState } from './use-model-document';
 import { RenderFault } from './render-faults';
 import { RepoPanel } from './views/repo-panel';
@@ -38,8 +41,10 @@ export function App() {
   const [hubParams, setHubParams, endpoint, setEndpoint] = useHubParams();
   const hubToken = useHubToken();
   const hubDoc = useHubDocument(hubParams, endpoint, hubToken.token, hubToken.version);
-  // A repo in the URL is what the user looks at; opening local files leaves it.
-  const doc: DocState = hubDoc ?? localDoc;
+  const [zenodoRecord, setZenodoRecord, zenodoEndpoint, setZenodoEndpoint] = useZenodoParams();
+  const zenodoDoc = useZenodoDocument(zenodoRecord, zenodoEndpoint);
+  // A repo or record in the URL is what the user looks at; opening local files leaves it.
+  const doc: DocState = zenodoDoc ?? hubDoc ?? localDoc;
   const computeStats = useMemo(() => statsFor(doc), [doc]);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [focusTensor, setFocusTensor] = useState<string | undefined>();
@@ -65,11 +70,20 @@ export function App() {
     (files: FileInput[], kind: 'local' | 'example' = 'local') => {
       setExampleError(null);
       if (hubParams) setHubParams(null);
+      if (zenodoRecord) setZenodoRecord(null);
       void open(files, kind);
     },
-    [open, hubParams, setHubParams],
+    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord],
   );
-  const cancel = hubParams ? () => setHubParams(null) : cancelLocal;
+  const cancel = zenodoRecord ? () => setZenodoRecord(null) : hubParams ? () => setHubParams(null) : cancelLocal;
+  const openHub = (params: HubParams) => {
+    if (zenodoRecord) setZenodoRecord(null);
+    setHubParams(params);
+  };
+  const openZenodo = (record: string) => {
+    if (hubParams) setHubParams(null);
+    setZenodoRecord(record);
+  };
   const inspect = (file: string | undefined) => hubParams && setHubParams({ ...hubParams, file });
 
   const openExample = useCallback(async () => {
@@ -126,7 +140,14 @@ export function App() {
         <button type="button" className="linkish" data-testid="open-example" onClick={openExample}>
           Try an example
         </button>
-        <RepoInput key={hubParams?.repo ?? ''} endpoint={endpoint} current={hubParams} onOpen={setHubParams} />
+        <RepoInput
+          key={hubParams?.repo ?? zenodoRecord ?? ''}
+          endpoint={endpoint}
+          current={hubParams}
+          onOpen={openHub}
+          zenodoEndpoint={zenodoEndpoint}
+          onOpenZenodo={openZenodo}
+        />
         <CompareControl
           active={comparing.doc !== null}
           current={comparing.param}
@@ -159,6 +180,8 @@ export function App() {
           token={hubToken.token}
           remembered={hubToken.remembered}
           onToken={hubToken.setToken}
+          zenodoEndpoint={zenodoEndpoint}
+          onZenodoEndpoint={setZenodoEndpoint}
           onClose={() => setSettingsOpen(false)}
         />
       )}
@@ -167,6 +190,13 @@ export function App() {
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
         <div className="view-panel" role="tabpanel" id={VIEW_PANEL_ID} aria-labelledby={`view-tab-${view}`}>
           {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
+          {(doc.state === 'ready' || doc.state === 'error') && doc.zenodo && view === 'overview' && (
+            <ZenodoRecordPanel
+              record={doc.zenodo.record}
+              descriptionHtml={doc.state === 'ready' ? doc.zenodo.descriptionHtml : undefined}
+              files={doc.state === 'ready' ? doc.zenodo.files : undefined}
+            />
+          )}
           {view === 'diff' ? (
             <DiffBody a={doc} b={comparing.doc} computeValues={computeValues} />
           ) : (

@@ -8,6 +8,8 @@ export function HubSettings({
   remembered,
   onToken,
   onClose,
+  zenodoEndpoint,
+  onZenodoEndpoint,
 }: {
   endpoint: string;
   onEndpoint: (endpoint: string) => void;
@@ -15,15 +17,19 @@ export function HubSettings({
   remembered: boolean;
   onToken: (token: string, remember: boolean) => void;
   onClose: () => void;
+  zenodoEndpoint?: string;
+  onZenodoEndpoint?: (endpoint: string) => void;
 }) {
   const [endpointText, setEndpointText] = useState(endpoint);
   const [tokenText, setTokenText] = useState(token);
   const [remember, setRemember] = useState(remembered);
+  const [zenodoText, setZenodoText] = useState(zenodoEndpoint ?? '');
   const [error, setError] = useState<string | null>(null);
   const save = (event: React.FormEvent) => {
     event.preventDefault();
     try {
       onEndpoint(endpointText);
+      if (onZenodoEndpoint && zenodoText.trim() !== '') onZenodoEndpoint(zenodoText);
     } catch (e) {
       setError((e as Error).message);
       return;
@@ -44,6 +50,12 @@ export function HubSettings({
         Hub endpoint
         <input type="url" value={endpointText} onChange={(e) => setEndpointText(e.target.value)} data-testid="endpoint-input" />
       </label>
+      {onZenodoEndpoint && (
+        <label>
+          Zenodo endpoint
+          <input type="url" value={zenodoText} onChange={(e) => setZenodoText(e.target.value)} data-testid="zenodo-endpoint-input" />
+        </label>
+      )}
       <label>
         Access token (for gated and private repos)
         <input type="password" value={tokenText} onChange={(e) => setTokenText(e.target.value)} autoComplete="off" placeholder="hf_…" data-testid="token-input" />

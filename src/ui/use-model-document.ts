@@ -4,14 +4,27 @@ import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { CancelledError, LoupeError, toLoupeError } from '../model/errors';
 import type { HubFileEntry } from '../hub/hub-files';
-import type { FileInput, HubFileInput } from '../workers/parse-protocol';
+import type { ZenodoFileEntry } from '../zenodo/open-zenodo-record';
+import type { ZenodoRecord } from '../zenodo/zenodo-record';
+import type { FileInput, HubFileInput, ZenodoFileInput } from '../workers/parse-protocol';
 import { getParseClient } from './parse-client-instance';
 
 export type DocState =
   | { state: 'idle' }
   | { state: 'loading'; label: string; progress?: OpenProgress }
-  | { state: 'ready'; document: ModelDocument; label: string; files: FileInput[]; hub?: HubContext }
-  | { state: 'error'; error: LoupeError; label: string };
+  | { state: 'ready'; document: ModelDocument; label: string; files: FileInput[]; hub?: HubContext; zenodo?: ZenodoContext }
+  | { state: 'error'; error: LoupeError; label: string; zenodo?: Pick<ZenodoContext, 'endpoint' | 'record'> };
+
+/** A Zenodo document's record: its metadata for the record panel, and where its files are read from. */
+export interface ZenodoContext {
+  endpoint: string;
+  record: ZenodoRecord;
+  files: ZenodoFileEntry[];
+  /** The description, sanitized as a card is (in the worker). */
+  descriptionHtml: string;
+  /** What opening cost in bytes received. */
+  bytesReceived: number;
+}
 
 /** A Hub document's pinned repo: where its files are read from, by Range. */
 export interface HubContext {
@@ -90,13 +103,17 @@ function describeFiles(files: FileInput[]): string {
 }
 
 /** The file that holds a tensor of a ready document, as the worker reads it: a local Blob, or a Hub file pinned to its commit. */
-export function tensorFile(doc: DocState, tensor: TensorInfo): FileInput | HubFileInput {
+export function tensorFile(doc: DocState, tensor: TensorInfo): FileInput | HubFileInput | ZenodoFileInput {
   if (doc.state !== 'ready') throw new LoupeError('io', 'No document is open.');
-  let file: FileInput | HubFileInput | undefined = doc.files.find((f) => f.path === tensor.file);
+  let file: FileInput | HubFileInput | ZenodoFileInput | undefined = doc.files.find((f) => f.path === tensor.file);
   if (!file && doc.hub) {
     const entry = doc.hub.files.find((f) => f.path === tensor.file);
     const { endpoint, repo, commit, token } = doc.hub;
     if (entry) file = { path: entry.path, size: entry.lfs?.size ?? entry.size, endpoint, repo, commit, token };
+  }
+  const zenodoFile = doc.zenodo?.files.find((f) => f.key === tensor.file);
+  if (!file && doc.zenodo && zenodoFile) {
+    file = { path: zenodoFile.key, size: zenodoFile.size, endpoint: doc.zenodo.endpoint, recordId: doc.zenodo.record.id, contentUrl: zenodoFile.contentUrl };
   }
   if (!file) throw new LoupeError('io', `${tensor.file} is not among the files that are open.`, { file: tensor.file });
   return file;

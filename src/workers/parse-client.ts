@@ -8,7 +8,18 @@ import type { CardRequest, CardResult } from './card-work';
 import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
 import type { SearchResult } from '../graph/search-graph';
 import type { Graph } from '../model/graph';
-import { PARSE_PROTOCOL, type FileInput, type HubFileInput, type HubOpenRequest, type Kept, type ParseMap, type TensorInFile } from './parse-protocol';
+import {
+  PARSE_PROTOCOL,
+  type FileInput,
+  type HubFileInput,
+  type HubOpenRequest,
+  type Kept,
+  type ParseMap,
+  type TensorInFile,
+  type ZenodoFileInput,
+  type ZenodoOpenRequest,
+} from './parse-protocol';
+import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
 import { WorkerClient, type CallOptions } from './worker-client';
 
 export type WorkerFactory = () => Worker;
@@ -55,6 +66,11 @@ export class ParseClient {
     return this.#client.call('open-hub', { request }, options);
   }
 
+  /** Opens a Zenodo record in the worker. Rejects with ZenodoError (kinds survive the worker boundary), so react-query can retry the transient ones. */
+  openZenodo(request: ZenodoOpenRequest, options: ProgressOptions = {}): Promise<ZenodoOpenResult> {
+    return this.#client.call('open-zenodo', { request }, options);
+  }
+
   /** Renders and lints a model card in the worker (a hostile card can take seconds; the page stays responsive). */
   card(request: CardRequest, options: ProgressOptions = {}): Promise<CardResult> {
     return this.#client.call('card', { request }, options);
@@ -69,8 +85,13 @@ export class ParseClient {
     return this.#client.call('convert', { file }, options);
   }
 
+  /** The MD5 of a local file, streamed in the worker (hash-wasm): to check it against a Zenodo record's checksum. */
+  md5(file: FileInput, options: ProgressOptions = {}): Promise<string> {
+    return this.#client.call('md5', { file }, options);
+  }
+
   /** Statistics of one tensor, computed in the worker from that tensor's bytes only. */
-  stats(file: FileInput | HubFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
+  stats(file: FileInput | HubFileInput | ZenodoFileInput, tensor: TensorInfo, options: ProgressOptions = {}): Promise<TensorStats> {
     return this.#client.call('stats', { file, tensor }, options);
   }
 

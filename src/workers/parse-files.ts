@@ -2,11 +2,13 @@ import { FileByteSource } from '../bytes/file-byte-source';
 import type { OpenProgress } from '../formats/open-group';
 import { computeTensorStats, type ElementDecoder, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
-import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile } from './parse-protocol';
+import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile, ZenodoFileInput, ZenodoOpenRequest } from './parse-protocol';
+import { openZenodoRecord, type ZenodoOpenResult } from '../zenodo/open-zenodo-record';
 import type { ByteSource } from '../model/byte-source';
 import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
 import { GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
 import { ggmlTypeByName, type GgmlTypeName } from '../formats/gguf/ggml-types';
+import { md5OfSource } from '../bytes/md5-of-source';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
 import { FormatError, LoupeError } from '../model/errors';
 import { localSource } from '../sources/local-source';
@@ -39,11 +41,21 @@ export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress
   });
 }
 
+/** Opens a Zenodo record through its source: the record, then each model file streamed from its start and cut off after its header. */
+export function openZenodo(request: ZenodoOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<ZenodoOpenResult> {
+  return openZenodoRecord({ endpoint: request.endpoint, recordId: request.recordId, record: request.record, online: request.online, signal, onProgress });
+}
+
+/** The MD5 of a local file, streamed (to compare with the checksum a Zenodo record states). */
+export function md5File(file: FileInput, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<string> {
+  return md5OfSource(new FileByteSource(file.blob, file.path), signal, onProgress);
+}
+
 /**
  * A tensor's bytes as one contiguous range: the file itself, or for a strided PyTorch view its
  * elements gathered into row order first (bounded by readTensorBytes).
  */
-async function contiguousTensor(file: FileInput | HubFileInput, tensor: TensorInfo, signal: AbortSignal): Promise<{ source: ByteSource; tensor: TensorInfo }> {
+async function contiguousTensor(file: FileInput | HubFileInput | ZenodoFileInput, tensor: TensorInfo, signal: AbortSignal): Promise<{ source: ByteSource; tensor: TensorInfo }> {
   const source = pinnedByteSource(file);
   const layout = (tensor as Partial<PytorchTensorInfo>).torch;
   if (!layout || layout.contiguous) return { source, tensor };
@@ -53,7 +65,7 @@ async function contiguousTensor(file: FileInput | HubFileInput, tensor: TensorIn
 
 /** Statistics of one tensor, streaming only its bytes from the file that holds it. */
 export async function computeFileStats(
-  file: FileInput | HubFileInput,
+  file: FileInput | HubFileInput | ZenodoFileInput,
   tensor: TensorInfo,
   signal: AbortSignal,
   onProgress?: (done: number, total: number) => void,

@@ -1,6 +1,6 @@
 import type { OpenProgress } from '../formats/open-group';
 import type { Handlers } from './worker-protocol';
-import { compareFileValues, computeFileStats, convertFile, openHub, parseFiles } from './parse-files';
+import { compareFileValues, computeFileStats, convertFile, md5File, openHub, openZenodo, parseFiles } from './parse-files';
 import type { Kept, ParseMap } from './parse-protocol';
 import { cardWork, draftWork } from './card-work';
 import { GraphViewCache } from '../graph/graph-view-model';
@@ -16,8 +16,10 @@ function kept<T>(value: T | undefined): Kept<T> {
 export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
   open: (request, { signal, progress }) => parseFiles(request.files, request.sourceKind, signal, progress),
   'open-hub': (request, { signal, progress }) => openHub(request.request, signal, progress),
+  'open-zenodo': (request, { signal, progress }) => openZenodo(request.request, signal, progress),
   stats: (request, { signal, progress }) => computeFileStats(request.file, request.tensor, signal, (done, total) => progress({ done, total, file: request.file.path })),
   convert: (request, { signal, progress }) => convertFile(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
+  md5: (request, { signal, progress }) => md5File(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
   card: (request) => cardWork(request.request),
   'draft-card': (request) => draftWork(request.document),
   'compare-values': (request, { signal, progress }) => compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../hub/hub-error';
 import { isWorkerResponse } from './worker-protocol';
-import { PARSE_PROTOCOL, isParseRequest } from './parse-protocol';
+import { PARSE_PROTOCOL, isParseRequest, rehydrate } from './parse-protocol';
+import { ZenodoError } from '../zenodo/zenodo-error';
 
 describe('parse worker messages are checked where they arrive', () => {
   it('accepts well-formed requests', () => {
@@ -40,5 +41,29 @@ describe('parse worker messages are checked where they arrive', () => {
     const error = PARSE_PROTOCOL.fromWire(new HubError('rate-limited', 'slow down', { status: 429, retryAfterMs: 2000 }).toJSON());
     expect(error).toBeInstanceOf(HubError);
     expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 2000, transient: true });
+  });
+
+  it('checks Zenodo open requests: an id, and a record whose files are all on the endpoint', () => {
+    const record = { id: '1', endpoint: 'https://zenodo.org', title: 't', description: '', creators: [], relatedIdentifiers: [], files: [{ key: 'a', size: 1, contentUrl: 'https://zenodo.org/api/records/1/files/a/content' }] };
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '123' } })).toBe(true);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '1', record } })).toBe(true);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '../x' } })).toBe(false);
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { recordId: '123' } })).toBe(false);
+    const elsewhere = { ...record, files: [{ key: 'a', size: 1, contentUrl: 'https://evil.example/a' }] };
+    expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '1', record: elsewhere } })).toBe(false);
+  });
+
+  it('rebuilds a ZenodoError, not a HubError, from a Zenodo kind, so retry decisions survive the boundary', () => {
+    const zenodo = rehydrate(new ZenodoError('rate-limited', 'slow down', { status: 429, retryAfterMs: 2000 }).toJSON());
+    expect(zenodo).toBeInstanceOf(ZenodoError);
+    expect(zenodo).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 2000, transient: true });
+    expect(rehydrate(new HubError('rate-limited', 'slow down').toJSON())).toBeInstanceOf(HubError);
+  });
+
+  it('checks MD5 requests and answers', () => {
+    expect(isParseRequest({ type: 'md5', id: 1, file: { path: 'a', blob: new Blob([]) } })).toBe(true);
+    expect(isParseRequest({ type: 'md5', id: 1, file: { path: 'a' } })).toBe(false);
+    expect(PARSE_PROTOCOL.isResponse.md5('d41d8cd98f00b204e9800998ecf8427e')).toBe(true);
+    expect(PARSE_PROTOCOL.isResponse.md5('not hex')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import type { TensorStats } from '../formats/tensors/tensor-stats';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { LoupeError } from '../model/errors';
 import { HubError, type HubErrorKind } from '../hub/hub-error';
+import { ZenodoError, type ZenodoErrorKind } from '../zenodo/zenodo-error';
 import type { OpenProgress } from '../formats/open-group';
 import type { ValueComparison } from '../compare/compare-values';
 import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
@@ -11,6 +12,9 @@ import { isRecord } from '../model/is-record';
 import { isId, type WireError, type WorkerProtocol, type WorkerRequest } from './worker-protocol';
 import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { CardRequest, CardResult } from './card-work';
+import type { ZenodoFilePin } from '../sources/zenodo-source';
+import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
+import type { ZenodoRecord } from '../zenodo/zenodo-record';
 
 /**
  * Messages between the page and the parse worker (the envelope is worker-protocol.ts): each
@@ -47,18 +51,35 @@ export interface HubFileInput {
 
 /** One tensor and the file that holds it, for reading its values. */
 export interface TensorInFile {
-  file: FileInput | HubFileInput;
+  file: FileInput | HubFileInput | ZenodoFileInput;
   tensor: TensorInfo;
   /** Set for a GGUF tensor: its dtype is a ggml type, decoded by ggml's blocks in the file's byte order. */
   ggml?: { littleEndian: boolean };
 }
 
+
+/** What the worker needs to open a Zenodo record (public reads: no token). */
+export interface ZenodoOpenRequest {
+  endpoint: string;
+  /** A record or concept id. */
+  recordId: string;
+  /** The record, when the page already fetched it: the worker then makes no record request. */
+  record?: ZenodoRecord;
+  online?: boolean;
+}
+
+/** A Zenodo record file, for reading one tensor's bytes (streamed from the file's start). */
+export type ZenodoFileInput = ZenodoFilePin;
+
 /** Each parse request's payload and answer. */
 export type ParseMap = {
   open: { request: { files: FileInput[]; sourceKind: 'local' | 'example' }; response: ModelDocument };
   'open-hub': { request: { request: HubOpenRequest }; response: HubOpenResult };
-  stats: { request: { file: FileInput | HubFileInput; tensor: TensorInfo }; response: TensorStats };
+  'open-zenodo': { request: { request: ZenodoOpenRequest }; response: ZenodoOpenResult };
+  stats: { request: { file: FileInput | HubFileInput | ZenodoFileInput; tensor: TensorInfo }; response: TensorStats };
   convert: { request: { file: FileInput }; response: { blob: Blob; name: string } };
+  /** The MD5 of a local file, streamed: to check it against a Zenodo record's checksum. */
+  md5: { request: { file: FileInput }; response: string };
   card: { request: { request: CardRequest }; response: CardResult };
   'draft-card': { request: { document: ModelDocument }; response: string };
   /** Two tensors' values compared, each streamed from its own byte range. */
@@ -85,7 +106,8 @@ export function isParseRequest(value: unknown): value is ParseRequest {
   if (value.type === 'graph-node') return typeof value.key === 'string' && typeof value.nodeId === 'string';
   if (value.type === 'stats') return (isFileInput(value.file) || isHubFileInput(value.file)) && isTensorInfo(value.tensor);
   if (value.type === 'open-hub') return isHubOpenRequest(value.request);
-  if (value.type === 'convert') return isFileInput(value.file);
+  if (value.type === 'open-zenodo') return isZenodoOpenRequest(value.request);
+  if (value.type === 'convert' || value.type === 'md5') return isFileInput(value.file);
   if (value.type === 'card') {
     const r = value.request;
     return isRecord(r) && typeof r.text === 'string' && typeof r.path === 'string' && typeof r.allowRemoteImages === 'boolean' && optionalString(r.repoBase);
@@ -102,7 +124,7 @@ export function isParseRequest(value: unknown): value is ParseRequest {
 function isTensorInFile(value: unknown): value is TensorInFile {
   return (
     isRecord(value) &&
-    (isFileInput(value.file) || isHubFileInput(value.file)) &&
+    (isFileInput(value.file) || isHubFileInput(value.file) || isZenodoFileInput(value.file)) &&
     isTensorInfo(value.tensor) &&
     (value.ggml === undefined || (isRecord(value.ggml) && typeof value.ggml.littleEndian === 'boolean'))
   );
@@ -167,6 +189,38 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
   );
 }
 
+
+function isZenodoOpenRequest(value: unknown): value is ZenodoOpenRequest {
+  if (!isRecord(value) || typeof value.endpoint !== 'string' || typeof value.recordId !== 'string' || !/^\d{1,20}$/.test(value.recordId)) return false;
+  const record = value.record;
+  if (record === undefined) return true;
+  // The record's files are read from their content URLs: they must all be on the endpoint.
+  const origin = originOf(value.endpoint);
+  return (
+    isRecord(record) &&
+    record.endpoint === value.endpoint &&
+    typeof record.id === 'string' &&
+    typeof record.title === 'string' &&
+    typeof record.description === 'string' &&
+    Array.isArray(record.creators) &&
+    Array.isArray(record.relatedIdentifiers) &&
+    Array.isArray(record.files) &&
+    record.files.every((f) => isRecord(f) && typeof f.key === 'string' && typeof f.size === 'number' && typeof f.contentUrl === 'string' && originOf(f.contentUrl) === origin)
+  );
+}
+
+function originOf(url: unknown): string | undefined {
+  try {
+    return typeof url === 'string' ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isZenodoFileInput(value: unknown): value is ZenodoFileInput {
+  return isRecord(value) && ['path', 'endpoint', 'recordId', 'contentUrl'].every((k) => typeof value[k] === 'string') && typeof value.size === 'number';
+}
+
 function isTensorInfo(value: unknown): value is TensorInfo {
   return (
     isRecord(value) &&
@@ -185,6 +239,9 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
   isResponse: {
     open: (value): value is ModelDocument => isRecord(value) && Array.isArray(value.tensors) && Array.isArray(value.formats),
     'open-hub': (value): value is HubOpenResult => isRecord(value) && isRecord(value.document) && isRecord(value.repo) && Array.isArray(value.files),
+    'open-zenodo': (value): value is ZenodoOpenResult =>
+      isRecord(value) && isRecord(value.document) && isRecord(value.record) && Array.isArray(value.files) && typeof value.descriptionHtml === 'string',
+    md5: (value): value is string => typeof value === 'string' && /^[0-9a-f]{32}$/.test(value),
     stats: (value): value is TensorStats => isRecord(value) && typeof value.count === 'number' && isRecord(value.histogram),
     convert: (value): value is { blob: Blob; name: string } => isRecord(value) && value.blob instanceof Blob && typeof value.name === 'string',
     card: (value): value is CardResult => isRecord(value) && typeof value.html === 'string' && Array.isArray(value.lints),
@@ -199,8 +256,11 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
   fromWire: rehydrate,
 };
 
-/** Rebuilds the typed error a worker sent, HubError included, so `transient` and retry delays still hold. */
-function rehydrate(error: WireError): LoupeError {
+/** Rebuilds the typed error a worker sent, HubError and ZenodoError included, so `transient` and retry delays still hold. */
+export function rehydrate(error: WireError): LoupeError {
+  if (error.kind !== undefined && error.source === 'zenodo') {
+    return new ZenodoError(error.kind as ZenodoErrorKind, error.message, { status: error.status, url: error.url, retryAfterMs: error.retryAfterMs, file: error.file });
+  }
   if (error.kind !== undefined) {
     return new HubError(error.kind as HubErrorKind, error.message, {
       status: error.status,

@@ -300,6 +300,16 @@ function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
           <li key={s.part} data-testid="shared-item" data-part={s.part} data-status={s.status}>
             <span className={`dot dot-${s.status}`} role="img" aria-label={SHARED_STATUS_LABELS[s.status] ?? s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
             {s.hint && <div className="muted">{s.hint}</div>}
+            {s.links && s.links.length > 0 && (
+              <div>
+                Linked:{' '}
+                {s.links.map((url) => (
+                  <a key={url} href={url} target="_blank" rel="noopener noreferrer" data-testid="shared-link">
+                    {url}
+                  </a>
+                ))}
+              </div>
+            )}
           </li>
         ))}
       </ul>
