@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import * as ort from 'onnxruntime-node';
 import { consistentRepo, endTurnRepo, repoFiles, RISKY_TEMPLATE, vocabulary, type TokenizerRepo } from '../test/fixtures/tokenizer-fixtures';
 import { exampleFile, expectState } from './helpers';
 
@@ -60,4 +62,48 @@ test('the risky template shows its flags, each with its line', async ({ page }) 
   ]);
   await expect(page.locator('[data-testid="warning"][data-code="template-url"]')).toContainText('line 4');
   await expect(page.getByTestId('chat-template')).toBeVisible();
+});
+
+test('the prompt box gives ids and the next tokens from the ONNX model, and generates', async ({ page }) => {
+  const model = 'e2e/models/tiny-transformer/model.onnx';
+  const repo = consistentRepo(256, 64);
+  const files = repoFiles({ 'tokenizer.json': repo['tokenizer.json'], 'generation_config.json': { ...repo['generation_config.json'], do_sample: false } });
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(model) },
+    ...files.map(([name, bytes]) => ({ name, mimeType: 'application/json', buffer: Buffer.from(bytes) })),
+  ]);
+  await expectState(page, 'ready');
+  await page.getByTestId('tab-inference').click();
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', /.+/, { timeout: 30_000 });
+
+  const words = vocabulary(256);
+  const expectedIds = ['the', 'capital', 'of', 'france'].map((w) => words.indexOf(w));
+  await page.getByTestId('prompt-input').fill('The capital of France');
+  await page.getByTestId('next-tokens-run').click();
+  const next = page.getByTestId('next-tokens');
+  await expect(next).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('prompt-ids')).toHaveAttribute('data-ids', expectedIds.join(','));
+
+  // The oracle: onnxruntime-node on the same ids, ranked here.
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 2 });
+  let ranked: number[];
+  try {
+    const results = await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(expectedIds.map(BigInt)), [1, expectedIds.length]) });
+    const logits = results.logits as ort.Tensor;
+    const vocab = logits.dims[2]!;
+    const last = Array.from((logits.data as Float32Array).subarray(logits.data.length - vocab));
+    ranked = last.map((v, id) => ({ v, id })).sort((a, b) => b.v - a.v || a.id - b.id).map((e) => e.id);
+  } finally {
+    await session.release();
+  }
+  expect((await next.getAttribute('data-ids'))!.split(',').slice(0, 3).map(Number)).toEqual(ranked.slice(0, 3));
+  await expect(page.getByTestId('next-token').first()).toContainText(words[ranked[0]!]!);
+
+  // Greedy generation: its first token is the top next token.
+  await page.getByTestId('generate-count').fill('3');
+  await page.getByTestId('generate-run').click();
+  const generated = page.getByTestId('generated-text');
+  await expect(generated).toBeVisible({ timeout: 30_000 });
+  expect(Number((await generated.getAttribute('data-ids'))!.split(',')[0])).toBe(ranked[0]);
 });

@@ -16,6 +16,7 @@ import { InputsEditor, defaultEditorState, tensorFileRef, type DescribeFiles, ty
 import { OutputsPanel, type CompareOutputs, type ExpectedTensor, type RunState } from './inference-outputs';
 import { describeProgress, useInferenceSession } from './inference-session';
 import { installInferenceTestHooks } from './inference-test-hooks';
+import { TextModePanel } from './inference-text';
 
 installInferenceTestHooks();
 
@@ -264,6 +265,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
 
       {info && (
         <>
+          {document.tokenizer?.tokenizerJson && <TextModePanel document={document} tokenizer={document.tokenizer} info={info} client={client} />}
           <InputsEditor
             inputs={info.inputs}
             states={states}
