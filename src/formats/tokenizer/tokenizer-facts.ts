@@ -38,9 +38,9 @@ export interface TokenizerModelFacts {
   preTokenizer?: string;
   postProcessor?: string;
   decoder?: string;
-  /** Bytes of the file and milliseconds its summary took, for the user to see what a big one costs. */
-  bytes: number;
-  parseMs: number;
+  /** Bytes of tokenizer.json and milliseconds its summary took, for the user to see what a big one costs (absent for a GGUF). */
+  bytes?: number;
+  parseMs?: number;
 }
 
 /** `tokenizer_config.json`. Token roles are given as text; `added_tokens_decoder` maps ids to text. */

@@ -113,7 +113,7 @@ export const tokenizerJsonFormat: FormatModule<ParsedTokenizerJson> = {
     facts.tokenizerJson ??= { file: source.name, text: parsed.text };
     if (!vocabularies.has(draft.document)) vocabularies.set(draft.document, parsed.vocabulary);
     const { type, vocabSize, bytes, parseMs } = parsed.facts;
-    draft.document.files.push({ format: 'tokenizer-json', path: source.name, type, vocabSize, bytes, parseMs });
+    draft.document.files.push({ format: 'tokenizer-json', path: source.name, type, vocabSize, bytes: bytes ?? source.size, parseMs: parseMs ?? 0 });
   },
   finish: lintTokenizerGroup,
 };

@@ -6,6 +6,9 @@ import { FileByteSource } from '../../bytes/file-byte-source';
 import type { ModelDocument } from '../../model/document';
 import { FormatError } from '../../model/errors';
 import { openGroup } from '../open-group';
+import { FORMATS } from '../registry';
+import { ggufFormat } from '../gguf/gguf-format';
+import { LLAMA3_TEMPLATE, tinyLlamaGguf } from '../../../test/fixtures/gguf-fixtures';
 import { chatTemplate, consistentRepo, endTurnRepo, namedTemplates, repoFiles, RISKY_TEMPLATE, vocabulary, type TokenizerRepo } from '../../../test/fixtures/tokenizer-fixtures';
 import { renderChatTemplate, SAMPLE_CONVERSATION, markSpecialTokens } from './render-chat-template';
 import { createTextTokenizer } from './tokenize';
@@ -211,5 +214,30 @@ describe('the tokenizer consistency lint', () => {
       ['template-jinja-feature', 2],
     ]);
     expect(flagTemplateRisks(chatTemplate())).toEqual([]);
+  });
+});
+
+describe('a GGUF through the same module', () => {
+  const withGguf = [...FORMATS, ggufFormat];
+  const gguf = () => {
+    const fixture = tinyLlamaGguf();
+    return new FileByteSource(new Blob([fixture.bytes as Uint8Array<ArrayBuffer>]), fixture.name);
+  };
+
+  it('fills the tokenizer facts from its keys, and is silent alone', async () => {
+    const document = await openGroup([gguf()], { formats: withGguf });
+    expect(document.tokenizer!.models).toEqual([
+      expect.objectContaining({ origin: 'gguf', type: 'gpt2', vocabSize: 256, merges: 3, specialIds: { bos: 1, eos: 2, pad: 3, unk: 0 }, preTokenizer: 'llama-bpe' }),
+    ]);
+    expect(document.tokenizer!.templates.map((t) => [t.origin, t.source])).toEqual([['gguf', LLAMA3_TEMPLATE]]);
+    expect(lintCodes(document)).toEqual([]);
+  });
+
+  it("says when its embedded template differs from the repo's", async () => {
+    const repo = consistentRepo(256);
+    const files = repoFiles({ 'tokenizer_config.json': repo['tokenizer_config.json'] }).map(([name, bytes]) => file(name, bytes));
+    const document = await openGroup([gguf(), ...files], { formats: withGguf });
+    expect(lintCodes(document)).toEqual(['template-gguf-differs']);
+    expect(document.warnings.find((w) => w.code === 'template-gguf-differs')!.file).toBe('tiny-llama-Q8_0.gguf, tokenizer_config.json');
   });
 });
