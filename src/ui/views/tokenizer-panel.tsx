@@ -72,7 +72,9 @@ export function TokenizerPanel({ tokenizer }: { tokenizer: TokenizerFacts }) {
           {(['normalizer', 'preTokenizer', 'postProcessor', 'decoder'] as const).map((k) => model[k] && [<dt key={`${k}-t`}>{k}</dt>, <dd key={k}>{model[k]}</dd>])}
           <dt>file</dt>
           <dd>
-            {model.file}: {formatBytes(model.bytes)}, summarized in {model.parseMs} ms{loadMs !== undefined && `; tokenizer built in ${loadMs} ms`}
+            {model.file}
+            {model.bytes !== undefined && `: ${formatBytes(model.bytes)}, summarized in ${model.parseMs ?? 0} ms`}
+            {loadMs !== undefined && `; tokenizer built in ${loadMs} ms`}
           </dd>
         </dl>
       )}
