@@ -1,7 +1,7 @@
 // Bench scenarios. Each has a name, the metrics it reports (loupe:* measures, and values its
 // `run` returns), optional units (ms unless said) and targets, an optional `prepare` (generates its
 // input once; never committed), an optional `measure` (a reference in Node) and a `run(page)`.
-import { closeSync, openSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { runnerImport } from 'vite';
 import { INFERENCE_SCENARIOS } from './inference-scenarios.mjs';
@@ -47,6 +47,34 @@ function writeSparseSafetensors(path, tensors) {
 
 
 /** Opens an ONNX model straight into the Graph view, waits for the first diagram, then expands one scope. */
+/** A byte-level BPE tokenizer.json the size of Qwen's: `n` tokens, as many merges, and the special tokens. */
+function largeBpeTokenizer(n) {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const word = (i) => {
+    let text = '';
+    for (let k = i + 1; k > 0; k = Math.floor(k / 26)) text += letters[k % 26];
+    return text;
+  };
+  const vocab = {};
+  const merges = [];
+  for (let i = 0; i < n; i++) {
+    const left = `Ġ${word(i)}${word(i * 31 + 7)}${word(i * 13 + 11)}`;
+    const right = `${word(i * 17 + 5)}${word(i * 7 + 3)}${i % 3 === 0 ? 'ing' : i % 3 === 1 ? 'ness' : 'ed'}`;
+    vocab[left + right] = i;
+    merges.push(`${left} ${right}`);
+  }
+  const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'].map((content, k) => ({ id: n + k, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  return {
+    version: '1.0',
+    added_tokens: specials,
+    normalizer: { type: 'NFC' },
+    pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: "'s|'t| ?\\p{L}+| ?\\p{N}+" }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] },
+    post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges },
+  };
+}
+
 async function graphRun(page, path) {
   await page.goto(`${page.url()}?view=graph`);
   await page.setInputFiles('[data-testid="file-input"]', path);
@@ -96,6 +124,21 @@ export const SCENARIOS = [
         }
       }
       writeSparseSafetensors(path, tensors);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'tokenizer.json: 150,000-token BPE (10 MB+)',
+    metrics: ['loupe:parse'],
+    prepare({ outDir }) {
+      const path = join(outDir, 'tokenizer-150k.json');
+      writeFileSync(path, JSON.stringify(largeBpeTokenizer(150_000)));
+      const size = statSync(path).size;
+      if (size < 10_000_000) throw new Error(`the generated tokenizer.json is ${size} bytes, under 10 MB`);
       return { path, cleanup: () => rmSync(path, { force: true }) };
     },
     async run(page, { path }) {

@@ -120,7 +120,8 @@ describe('the format registry', () => {
     expect(OPENABLE).toBe(
       'Loupe opens safetensors weights (.safetensors, sharded with model.safetensors.index.json), ' +
         'ONNX models (.onnx, with their external data files), PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed), ' +
-        'a Hugging Face config.json, and a model card (README.md).',
+        'a Hugging Face config.json, its tokenizer (tokenizer.json, tokenizer_config.json, special_tokens_map.json), ' +
+        'its chat template and generation defaults (chat_template.jinja, generation_config.json), and a model card (README.md).',
     );
     expect(describeOpenable([toyFormat])).toBe('Loupe opens toy tensors (.toy).');
   });

@@ -5,6 +5,7 @@ import { onnxFormat } from './onnx/onnx-format';
 import { pytorchFormat } from './pytorch/pytorch-format';
 import { safetensorsIndexFormat } from './safetensors/safetensors-index-format';
 import { safetensorsFormat } from './safetensors/safetensors-format';
+import { TOKENIZER_FORMATS } from './tokenizer/tokenizer-formats';
 
 /**
  * Every format Loupe opens, in the order their sniffers are tried: the first that claims a file
@@ -14,7 +15,7 @@ import { safetensorsFormat } from './safetensors/safetensors-format';
  * sniff, so a pickle named .safetensors lands there. JSON sidecars next (the registry reads a JSON
  * file once for all of them); the card last, since any text named `.md` is one.
  */
-export const FORMATS: readonly FormatModule[] = [safetensorsFormat, onnxFormat, pytorchFormat, safetensorsIndexFormat, configFormat, cardFormat];
+export const FORMATS: readonly FormatModule[] = [safetensorsFormat, onnxFormat, pytorchFormat, safetensorsIndexFormat, configFormat, ...TOKENIZER_FORMATS, cardFormat];
 
 /** What the user is told Loupe can open, from the formats' own phrases. */
 export function describeOpenable(formats: readonly FormatModule[] = FORMATS): string {

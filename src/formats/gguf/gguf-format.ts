@@ -1,5 +1,7 @@
 import type { ByteSource } from '../../model/byte-source';
 import type { FormatModule } from '../format-module';
+import { addGgufTokenizer } from '../tokenizer/gguf-tokenizer';
+import { lintTokenizerGroup } from '../tokenizer/lint-tokenizer-group';
 import { describeGguf, SHOWN_STRING_LENGTH, type GgufFile } from './gguf-facts';
 import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
 import { mergeGgufSplits, parseGgufSplitName } from './merge-gguf-splits';
@@ -41,6 +43,7 @@ export const ggufFormat: FormatModule<GgufFile> = {
     const { format: _format, path: _path, tensors, ...facts } = file;
     draft.document.files.push({ format: 'gguf', path: source.name, ...facts, tensorCount: tensors.length });
     draft.addMetadata(source.name, ggufFlatMetadata(file));
+    addGgufTokenizer(draft.document, source.name, file.facts);
   },
   finish(draft, files) {
     // Split files of one model share a name prefix; each set is merged on its own.
@@ -73,6 +76,8 @@ export const ggufFormat: FormatModule<GgufFile> = {
       }
       for (const message of merged.warnings) draft.document.warnings.push({ severity: 'warning', code: 'gguf-split-mismatch', file: merged.primary.path, message });
     }
+    // Its tokenizer keys are checked with the repo's tokenizer files, through the same lint.
+    lintTokenizerGroup(draft);
   },
   problemWith(head) {
     return head.length >= 4 && GGUF_MAGIC.every((byte, i) => head[i] === byte) ? undefined : 'the file does not start with the magic "GGUF"';

@@ -16,6 +16,7 @@ import { OutputsPanel, type CompareOutputs, type ExpectedTensor, type RunState }
 import { describeProgress, useInferenceSession } from './inference-session';
 import { installInferenceTestHooks } from './inference-test-hooks';
 import { formatBytes } from '../../model/units';
+import { TextModePanel } from './inference-text';
 
 installInferenceTestHooks();
 
@@ -264,6 +265,7 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
 
       {info && (
         <>
+          {document.tokenizer?.tokenizerJson && <TextModePanel document={document} tokenizer={document.tokenizer} info={info} client={client} />}
           <InputsEditor
             inputs={info.inputs}
             states={states}

@@ -4,6 +4,7 @@ import { ConfigPanel } from './config-panel';
 import { MemoryPanel } from './memory-panel';
 import { OnnxPanel } from './onnx-panel';
 import { PicklePanel } from './pickle-panel';
+import { TokenizerPanel } from './tokenizer-panel';
 import type { FileInput } from '../../workers/parse-protocol';
 import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
 import { DiagnosticItem } from './diagnostic-item';
@@ -105,6 +106,7 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
 
       <PicklePanel document={document} files={files} />
       <OnnxPanel document={document} />
+      {document.tokenizer && <TokenizerPanel tokenizer={document.tokenizer} />}
 
       <div className="columns">
         {config && <ConfigPanel config={config} parameters={parameters} hasWeights={tensors.length > 0} />}
