@@ -1,7 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { kv, writeGguf } from '../test/builders/gguf-writer';
 import { LARGE_VOCABULARY, llamaTensors, q8_0Data, TINY_LLAMA, TINY_LORA, tinyLlamaGguf, tinyLlamaSplit, tinyLoraGguf, largeTokenizerGguf, type GgufFixture } from '../test/fixtures/gguf-fixtures';
+import { HUB_PORT } from '../playwright.config';
 import { dropFiles, expectState } from './helpers';
+import { buildRepos, TEST_REPOS, VIRTUAL_70B_GGUF } from './hub-server/repos.mjs';
 
 const asFile = (f: GgufFixture) => ({ name: f.name, bytes: Buffer.from(f.bytes) });
 
@@ -113,4 +115,59 @@ test('the graph view shows the module tree and the architecture from the metadat
   await page.getByTestId('show-architecture').click();
   await expect(page.getByTestId('graph')).toHaveAttribute('data-kind', 'architecture');
   await expect(page.getByTestId('graph')).toContainText('GGUF metadata');
+});
+
+const ENDPOINT = `http://127.0.0.1:${HUB_PORT}`;
+
+async function openRepo(page: Page, repo: string) {
+  await page.goto(`/?endpoint=${encodeURIComponent(ENDPOINT)}`);
+  await page.getByTestId('repo-input').fill(`https://huggingface.co/${repo}`);
+  await page.getByTestId('repo-open').click();
+  await expectState(page, 'ready');
+}
+
+test.describe('from the Hub', () => {
+  test.beforeEach(async ({ request }) => {
+    await request.get(`${ENDPOINT}/__control/reset`);
+  });
+
+  test('the virtual 70B Q4_K_M GGUF split in two opens both headers by Range, and lists the quantizations', async ({ page, request }) => {
+    await openRepo(page, TEST_REPOS.virtual70bGguf);
+    await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', String(VIRTUAL_70B_GGUF.parameters));
+    await expect(page.getByTestId('tensor-count')).toHaveAttribute('data-value', String(VIRTUAL_70B_GGUF.tensors));
+    await expect(page.getByTestId('warning')).toHaveCount(0);
+    await expect(page.getByTestId('gguf-file-type')).toHaveText('Q4_K_M');
+    for (const part of VIRTUAL_70B_GGUF.parts) await expect(page.locator(`[data-testid="repo-file"][data-path="${part}"]`)).toHaveAttribute('data-opened', 'true');
+    const headers = buildRepos()
+      .get(TEST_REPOS.virtual70bGguf)!
+      .files.filter((f) => VIRTUAL_70B_GGUF.parts.includes(f.path))
+      .reduce((n, f) => n + f.prefix!.length, 0);
+    const s = (await (await request.get(`${ENDPOINT}/__control/stats`)).json()) as { hub: { bytes: number }; cdn: { bytes: number } };
+    expect(s.hub.bytes + s.cdn.bytes).toBeLessThan(headers + 4 * 1024 * 1024);
+
+    const split = page.locator(`[data-testid="gguf-quantization"][data-path="${VIRTUAL_70B_GGUF.parts[0]}"]`);
+    await expect(split).toHaveAttribute('data-type', 'Q4_K_M');
+    await expect(split).toHaveAttribute('data-parts', '2');
+    // 45 GB of Q4_K_M plus 1.3 GB of F16 KV cache at 4,096 tokens: not in 24 GB, in 48 GB; the 75 GB Q8_0 only in 80 GB.
+    const q8 = page.locator('[data-testid="gguf-quantization"][data-path="Llama-3.1-70B-Q8_0.gguf"]');
+    await expect(split).toHaveAttribute('data-fits', 'false');
+    await page.getByTestId('quant-budget').selectOption('48');
+    await expect(split).toHaveAttribute('data-fits', 'true');
+    await expect(q8).toHaveAttribute('data-fits', 'false');
+    await page.getByTestId('quant-budget').selectOption('80');
+    await expect(q8).toHaveAttribute('data-fits', 'true');
+    await expect(page.getByTestId('chat-template-rendered')).toContainText('<|begin_of_text|><|start_header_id|>system');
+  });
+
+  test('a repo with safetensors and GGUF opens the safetensors and lists the GGUF files', async ({ page }) => {
+    await openRepo(page, TEST_REPOS.safetensorsAndGguf);
+    await expect(page.getByTestId('formats')).not.toContainText('gguf');
+    await expect(page.locator('[data-testid="repo-file"][data-path="model.safetensors"]')).toHaveAttribute('data-opened', 'true');
+    await expect(page.locator(`[data-testid="repo-file"][data-path="${VIRTUAL_70B_GGUF.parts[0]}"]`)).toHaveAttribute('data-opened', 'false');
+    await expect(page.getByTestId('gguf-quantization')).toHaveCount(2);
+    // Inspecting the first part opens both.
+    await page.locator(`[data-testid="gguf-quantization"][data-path="${VIRTUAL_70B_GGUF.parts[0]}"] [data-testid="inspect-gguf"]`).click();
+    await expectState(page, 'ready');
+    await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', String(VIRTUAL_70B_GGUF.parameters));
+  });
 });
