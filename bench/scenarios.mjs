@@ -255,6 +255,48 @@ export const SCENARIOS = [
     },
   },
   {
+    name: 'gguf: 150k-token tokenizer, 5 MB header',
+    metrics: ['loupe:parse'],
+    targets: { 'loupe:parse': '< 300 ms', heap: '< 64 MB' },
+    async prepare({ outDir }) {
+      // The GGUF fixtures are TypeScript (the tests' writer); Vite loads them.
+      const { module } = await runnerImport(join(import.meta.dirname, '..', 'test', 'fixtures', 'gguf-fixtures.ts'));
+      const path = join(outDir, 'large-tokenizer.gguf');
+      const fd = openSync(path, 'w');
+      writeSync(fd, module.largeTokenizerGguf().bytes);
+      closeSync(fd);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      await page.setInputFiles('[data-testid="file-input"]', path);
+      await waitReady(page);
+    },
+  },
+  {
+    name: 'hub: gguf 70B Q4_K_M split in two (local test Hub)',
+    metrics: ['loupe:hub:open'],
+    memoryMetrics: ['heap', 'transferred beyond the headers'],
+    targets: { 'loupe:hub:open': '< 1.5 s', 'transferred beyond the headers': '< 4 MiB' },
+    async prepare() {
+      const { startHubServer } = await import('../e2e/hub-server/server.mjs');
+      const { TEST_REPOS, VIRTUAL_70B_GGUF, buildRepos } = await import('../e2e/hub-server/repos.mjs');
+      const headers = buildRepos()
+        .get(TEST_REPOS.virtual70bGguf)
+        .files.filter((f) => VIRTUAL_70B_GGUF.parts.includes(f.path))
+        .reduce((n, f) => n + f.prefix.length, 0);
+      const server = await startHubServer({ port: 5190, cdnPort: 5191, host: '127.0.0.1' });
+      return { server, headers, repo: TEST_REPOS.virtual70bGguf, cleanup: () => server.close() };
+    },
+    async run(page, { server, repo, headers }) {
+      server.reset();
+      await page.goto(`${page.url()}?endpoint=${encodeURIComponent(server.endpoint)}&repo=${encodeURIComponent(repo)}`);
+      await page.waitForSelector('[data-testid="doc-status"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('loupe:hub:open').length > 0);
+      const s = server.stats();
+      return { 'transferred beyond the headers': s.hub.bytes + s.cdn.bytes - headers };
+    },
+  },
+  {
     // The timings the unit tests no longer assert (they bound the work instead): pure functions, in Node.
     name: 'pure functions (Node): 5 MB card render, 20,000-node search and first view',
     metrics: ['renderCard', 'searchGraph', 'buildView'],

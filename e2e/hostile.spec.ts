@@ -156,6 +156,7 @@ const groups: [string, (c: HostileCase) => boolean][] = [
   ['ONNX', (c) => c.format === 'onnx'],
   ['pickle and zip', (c) => c.format === 'pytorch'],
   ['model cards', (c) => c.format === 'card'],
+  ['GGUF', (c) => c.format === 'gguf'],
 ];
 
 for (const [title, filter] of groups) {

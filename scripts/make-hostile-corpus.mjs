@@ -310,6 +310,71 @@ add('card-yaml-tags.md', 'card', 'YAML with !!js/function and custom tags, __pro
 add('card-invalid-utf8.md', 'card', 'a card with invalid UTF-8', error('format', 'UTF-8'),
   Buffer.concat([Buffer.from('# Card\n\n'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('\n')]));
 
+// ---------------------------------------------------------------- GGUF
+// A minimal GGUF v3 writer (ggml docs/gguf.md): each case breaks one field of a small valid file.
+// The expected message is the field the FormatError names (`file: field: why`).
+const GGUF_T = { uint8: 0, uint32: 4, bool: 7, string: 8, array: 9, uint64: 10 };
+function ggufBytes({ magic = 'GGUF', version = 3, tensorCount, metadataCount, metadata, tensors, dataBytes, cut }) {
+  const parts = [];
+  const u8 = (n) => parts.push(Buffer.from([n]));
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
+  const u64 = (n) => parts.push(u64Buf(n));
+  const str = (s) => { const b = Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8'); u64(b.length); parts.push(b); };
+  parts.push(Buffer.from(magic, 'latin1'));
+  u32(version);
+  u64(tensorCount ?? tensors.length);
+  u64(metadataCount ?? metadata.length);
+  for (const [key, write] of metadata) { str(key); write({ u8, u32, u64, str }); }
+  let offset = 0;
+  for (const t of tensors) {
+    str(t.name);
+    u32(t.dims.length);
+    for (const d of t.dims) u64(d);
+    u32(t.type ?? 0);
+    u64(t.offset ?? offset);
+    offset += Math.ceil((t.bytes ?? 0) / 32) * 32;
+  }
+  let head = Buffer.concat(parts);
+  head = Buffer.concat([head, Buffer.alloc(Math.ceil(head.length / 32) * 32 - head.length)]);
+  const file = Buffer.concat([head, Buffer.alloc(dataBytes ?? offset)]);
+  return cut === undefined ? file : file.subarray(0, cut(head.length));
+}
+function u64Buf(n) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; }
+const kvU32 = (key, n) => [key, (w) => { w.u32(GGUF_T.uint32); w.u32(n); }];
+const kvStr = (key, s) => [key, (w) => { w.u32(GGUF_T.string); w.str(s); }];
+const ARCH = kvStr('general.architecture', 'llama');
+const F32_8 = { name: 'x.weight', dims: [8], type: 0, bytes: 32 };
+const gguf = (spec) => ggufBytes({ metadata: [ARCH], tensors: [F32_8], ...spec });
+const NOT_UTF8 = Buffer.from([0x61, 0xff, 0xfe]);
+const ggufCases = [
+  ['gguf-version-4', 'an unknown version, 4', 'version: ', gguf({ version: 4 })],
+  ['gguf-tensor-count-2p62', 'a tensor count of 2^62', 'tensor_count: ', gguf({ tensorCount: 2n ** 62n })],
+  ['gguf-metadata-count-2p62', 'a metadata count of 2^62', 'metadata_kv_count: ', gguf({ metadataCount: 2n ** 62n })],
+  ['gguf-string-2p40', 'a string length of 2^40', 'metadata["k"]: ', gguf({ metadata: [ARCH, ['k', (w) => { w.u32(GGUF_T.string); w.u64(2n ** 40n); }]] })],
+  ['gguf-array-2p40', 'an array length of 2^40', 'metadata["k"]: ', gguf({ metadata: [ARCH, ['k', (w) => { w.u32(GGUF_T.array); w.u32(GGUF_T.uint8); w.u64(2n ** 40n); }]] })],
+  ['gguf-nested-arrays', 'arrays nested 5 deep (the limit is 4)', 'metadata["k"][0][0][0][0]: arrays are nested more than 4 deep', gguf({ metadata: [ARCH, ['k', (w) => { w.u32(GGUF_T.array); for (let i = 0; i < 5; i++) { w.u32(GGUF_T.array); w.u64(1); } w.u32(GGUF_T.uint8); w.u64(0); }]] })],
+  ['gguf-unknown-value-type', 'a value type of 13', 'metadata["k"].type: ', gguf({ metadata: [ARCH, ['k', (w) => { w.u32(13); w.u8(0); }]] })],
+  ['gguf-unknown-ggml-type', 'a ggml type of 99', 'tensors["x.weight"].type: ', gguf({ tensors: [{ ...F32_8, type: 99 }] })],
+  ['gguf-bool-2', 'a bool that is 2', 'metadata["k"]: ', gguf({ metadata: [ARCH, ['k', (w) => { w.u32(GGUF_T.bool); w.u8(2); }]] })],
+  ['gguf-duplicate-keys', 'the same key twice', 'metadata["k"]: ', gguf({ metadata: [ARCH, kvU32('k', 1), kvU32('k', 2)] })],
+  ['gguf-duplicate-tensors', 'the same tensor name twice', 'tensors["x.weight"]: ', gguf({ tensors: [F32_8, F32_8] })],
+  ['gguf-five-dims', 'five dims (ggml allows 4)', 'tensors["x.weight"].n_dims: ', gguf({ tensors: [{ ...F32_8, dims: [8, 1, 1, 1, 1] }] })],
+  ['gguf-dims-overflow', 'dims whose product overflows', 'tensors["x.weight"].dims: ', gguf({ tensors: [{ ...F32_8, dims: [2 ** 31, 2 ** 31, 2 ** 31] }] })],
+  ['gguf-row-not-block', 'a Q8_0 row of 33 (blocks hold 32)', 'tensors["x.weight"].dims[0]: ', gguf({ tensors: [{ name: 'x.weight', dims: [33, 2], type: 8, bytes: 0 }] })],
+  ['gguf-alignment-0', 'general.alignment of 0', 'metadata["general.alignment"]: ', gguf({ metadata: [ARCH, kvU32('general.alignment', 0)] })],
+  ['gguf-alignment-12', 'general.alignment of 12 (not a multiple of 8)', 'metadata["general.alignment"]: ', gguf({ metadata: [ARCH, kvU32('general.alignment', 12)] })],
+  ['gguf-offset-unaligned', 'a tensor offset of 16', 'tensors["x.weight"].offset: ', gguf({ tensors: [{ ...F32_8, offset: 16 }] })],
+  ['gguf-offset-past-end', 'a tensor offset of 2^40', 'tensors["x.weight"].offset: ', gguf({ tensors: [{ ...F32_8, offset: 2n ** 40n }] })],
+  ['gguf-overlap', 'two tensors at the same offset', 'tensors["b"].offset: ', gguf({ tensors: [{ ...F32_8, name: 'a', dims: [16], bytes: 64 }, { ...F32_8, name: 'b', offset: 32 }] })],
+  ['gguf-parameters-beyond-file', '2^52 parameters in a file of a few hundred bytes', 'tensors: ', gguf({ tensors: [{ ...F32_8, dims: [2 ** 26, 2 ** 26] }], dataBytes: 0 })],
+  ['gguf-name-not-utf8', 'a tensor name that is not UTF-8', 'tensors[0].name: ', gguf({ tensors: [{ ...F32_8, name: NOT_UTF8 }] })],
+  ['gguf-truncated-metadata', 'the file ends inside the metadata', 'metadata["general.name"]', gguf({ metadata: [ARCH, kvStr('general.name', 'n'.repeat(400))], cut: () => 120 })],
+  ['gguf-truncated-data', 'the file ends inside the tensor data', 'tensors["x.weight"]: ', gguf({ tensors: [{ ...F32_8, dims: [64], bytes: 256 }], cut: (header) => header + 100 })],
+];
+for (const [id, attack, message, bytes] of ggufCases) add(`${id}.gguf`, 'gguf', attack, error('format', message), bytes);
+// Bad magic is not GGUF at all: the name's hint only explains why it was not opened.
+add('gguf-bad-magic.gguf', 'gguf', 'the magic is GGML', error('unsupported', 'the file does not start with the magic "GGUF"'), gguf({ magic: 'GGML' }));
+
 // ---------------------------------------------------------------- write
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });

@@ -17,7 +17,11 @@ export const TEST_REPOS: {
   pickleOnly: string;
   virtual70b: string;
   llama70bGated: string;
+  virtual70bGguf: string;
+  safetensorsAndGguf: string;
 };
+
+export const VIRTUAL_70B_GGUF: { parts: string[]; tensors: number; parameters: number };
 
 export const TINY_PARAMETERS: number;
 export const TINY_TENSORS: number;

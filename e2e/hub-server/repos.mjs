@@ -3,6 +3,7 @@
 // have real safetensors headers and zero data, synthesized per request and never held in memory.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ggufPrefix } from './gguf-prefix.mjs';
 
 /** Tokens the server knows. Any other Bearer token is refused with 401 (invalid credentials). */
 export const TEST_TOKENS = {
@@ -32,6 +33,10 @@ export const TEST_REPOS = {
   virtual70b: 'loupe-test/virtual-70b',
   /** The same, gated like the real one. */
   llama70bGated: 'meta-llama/Llama-3.1-70B',
+  /** Llama-3.1-70B as a Q4_K_M GGUF split in two (real headers, zero data), beside a Q8_0 one. */
+  virtual70bGguf: 'loupe-test/virtual-70b-gguf',
+  /** Tiny-llama's safetensors beside GGUF files: the safetensors open, the GGUF files are listed. */
+  safetensorsAndGguf: 'loupe-test/safetensors-and-gguf',
 };
 
 export const TINY_PARAMETERS = 158_016;
@@ -89,6 +94,8 @@ export function buildRepos() {
     repo(TEST_REPOS.pickleOnly, [text('.gitattributes', GITATTRIBUTES), virtual('pytorch_model.bin', 318_000, Buffer.from([0x80, 0x02]))]),
     repo(TEST_REPOS.virtual70b, seventy, { parameters: VIRTUAL_70B_PARAMETERS }),
     repo(TEST_REPOS.llama70bGated, seventy, { parameters: VIRTUAL_70B_PARAMETERS, gated: 'manual' }),
+    repo(TEST_REPOS.virtual70bGguf, virtual70bGgufFiles()),
+    repo(TEST_REPOS.safetensorsAndGguf, [...tinyFiles(), ...virtual70bGgufFiles().filter((f) => f.path.endsWith('.gguf'))], { parameters: TINY_PARAMETERS }),
   ];
   return new Map(repos.map((r) => [r.id, r]));
 }
@@ -214,6 +221,73 @@ function virtual70bFiles() {
     text('special_tokens_map.json', JSON.stringify({ bos_token: '<|begin_of_text|>', eos_token: '<|end_of_text|>' }, null, 2) + '\n'),
     virtual('tokenizer.json', 9_085_698, Buffer.from('{"version":"1.0"}')),
     text('tokenizer_config.json', JSON.stringify({ bos_token: '<|begin_of_text|>', eos_token: '<|end_of_text|>', model_max_length: 131072 }, null, 2) + '\n'),
+  ];
+}
+
+/** The virtual 70B GGUF repo's parts: the Q4_K_M split in two, and a Q8_0-named single file. */
+export const VIRTUAL_70B_GGUF = {
+  parts: ['Llama-3.1-70B-Q4_K_M-00001-of-00002.gguf', 'Llama-3.1-70B-Q4_K_M-00002-of-00002.gguf'],
+  /** Tensors: 9 per block, the embedding, the final norm and the output. */
+  tensors: L70.layers * 9 + 3,
+  parameters: VIRTUAL_70B_PARAMETERS,
+};
+
+/** Llama-3.1-70B as llama.cpp's Q4_K_M: Q4_K, with V and FFN-down (and the output) in Q6_K, norms F32; split in two by gguf-split. */
+function virtual70bGgufFiles() {
+  const { vocab, hidden, intermediate, layers, kvHeads, heads } = L70;
+  const kv = (hidden / heads) * kvHeads;
+  /** @type {[string, 'F32' | 'Q4_K' | 'Q6_K', number[]][]} */
+  const tensors = [['token_embd.weight', 'Q4_K', [hidden, vocab]]];
+  for (let i = 0; i < layers; i++) {
+    const p = `blk.${i}.`;
+    tensors.push(
+      [`${p}attn_norm.weight`, 'F32', [hidden]],
+      [`${p}attn_q.weight`, 'Q4_K', [hidden, hidden]],
+      [`${p}attn_k.weight`, 'Q4_K', [hidden, kv]],
+      [`${p}attn_v.weight`, 'Q6_K', [hidden, kv]],
+      [`${p}attn_output.weight`, 'Q4_K', [hidden, hidden]],
+      [`${p}ffn_norm.weight`, 'F32', [hidden]],
+      [`${p}ffn_gate.weight`, 'Q4_K', [hidden, intermediate]],
+      [`${p}ffn_up.weight`, 'Q4_K', [hidden, intermediate]],
+      [`${p}ffn_down.weight`, 'Q6_K', [intermediate, hidden]],
+    );
+  }
+  tensors.push(['output_norm.weight', 'F32', [hidden]], ['output.weight', 'Q6_K', [hidden, vocab]]);
+  const tokens = Array.from({ length: vocab }, (_, i) => (i === 128000 ? '<|begin_of_text|>' : i === 128009 ? '<|eot_id|>' : `tok${i}`));
+  const split = (no) => [['split.no', 'uint16', no], ['split.count', 'uint16', 2], ['split.tensors.count', 'int32', tensors.length]];
+  const metadata = [
+    ['general.architecture', 'string', 'llama'],
+    ['general.type', 'string', 'model'],
+    ['general.name', 'string', 'Llama 3.1 70B'],
+    ['general.size_label', 'string', '70B'],
+    ['general.license', 'string', 'llama3.1'],
+    ['general.file_type', 'uint32', 15],
+    ['general.quantization_version', 'uint32', 2],
+    ['llama.context_length', 'uint32', 131072],
+    ['llama.embedding_length', 'uint32', hidden],
+    ['llama.block_count', 'uint32', layers],
+    ['llama.feed_forward_length', 'uint32', intermediate],
+    ['llama.attention.head_count', 'uint32', heads],
+    ['llama.attention.head_count_kv', 'uint32', kvHeads],
+    ['llama.rope.freq_base', 'float32', 500000],
+    ['llama.vocab_size', 'uint32', vocab],
+    ['tokenizer.ggml.model', 'string', 'gpt2'],
+    ['tokenizer.ggml.tokens', 'array', tokens],
+    ['tokenizer.ggml.bos_token_id', 'uint32', 128000],
+    ['tokenizer.ggml.eos_token_id', 'uint32', 128009],
+    ['tokenizer.chat_template', 'string', "{{ bos_token }}{% for m in messages %}{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\\n\\n' + m['content'] + '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"],
+  ];
+  const half = Math.ceil(tensors.length / 2);
+  const first = ggufPrefix([...metadata, ...split(0)], tensors.slice(0, half));
+  const second = ggufPrefix(split(1), tensors.slice(half));
+  const q8 = ggufPrefix(metadata.map((e) => (e[0] === 'general.file_type' ? ['general.file_type', 'uint32', 7] : e)), []);
+  return [
+    text('.gitattributes', GITATTRIBUTES + '*.gguf filter=lfs diff=lfs merge=lfs -text\n'),
+    text('README.md', '---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-70B\ntags:\n- gguf\n---\n\n# Llama 3.1 70B GGUF (Loupe test double)\n\nReal GGUF headers, zero weights.\n'),
+    virtual(VIRTUAL_70B_GGUF.parts[0], first.size, first.prefix),
+    virtual(VIRTUAL_70B_GGUF.parts[1], second.size, second.prefix),
+    // Named Q8_0 for the quantization table; its size is what a 70B Q8_0 takes (8.5 bits per weight).
+    virtual('Llama-3.1-70B-Q8_0.gguf', Math.ceil((VIRTUAL_70B_PARAMETERS * 8.5) / 8), q8.prefix),
   ];
 }
 

@@ -119,7 +119,7 @@ describe('the format registry', () => {
   it('builds the "what Loupe opens" message from the formats, in order', () => {
     expect(OPENABLE).toBe(
       'Loupe opens safetensors weights (.safetensors, sharded with model.safetensors.index.json), ' +
-        'ONNX models (.onnx, with their external data files), PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed), ' +
+        'ONNX models (.onnx, with their external data files), GGUF models (.gguf, llama.cpp, split files merged), PyTorch checkpoints (.bin, .pt, .pth, .ckpt: scanned, never executed), ' +
         'a Hugging Face config.json, its tokenizer (tokenizer.json, tokenizer_config.json, special_tokens_map.json), ' +
         'its chat template and generation defaults (chat_template.jinja, generation_config.json), and a model card (README.md).',
     );

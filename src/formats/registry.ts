@@ -1,6 +1,7 @@
 import { cardFormat } from './card/card-format';
 import { configFormat } from './config/config-format';
 import type { FormatModule } from './format-module';
+import { ggufFormat } from './gguf/gguf-format';
 import { onnxFormat } from './onnx/onnx-format';
 import { pytorchFormat } from './pytorch/pytorch-format';
 import { safetensorsIndexFormat } from './safetensors/safetensors-index-format';
@@ -15,7 +16,7 @@ import { TOKENIZER_FORMATS } from './tokenizer/tokenizer-formats';
  * sniff, so a pickle named .safetensors lands there. JSON sidecars next (the registry reads a JSON
  * file once for all of them); the card last, since any text named `.md` is one.
  */
-export const FORMATS: readonly FormatModule[] = [safetensorsFormat, onnxFormat, pytorchFormat, safetensorsIndexFormat, configFormat, ...TOKENIZER_FORMATS, cardFormat];
+export const FORMATS: readonly FormatModule[] = [safetensorsFormat, onnxFormat, ggufFormat, pytorchFormat, safetensorsIndexFormat, configFormat, ...TOKENIZER_FORMATS, cardFormat];
 
 /** What the user is told Loupe can open, from the formats' own phrases. */
 export function describeOpenable(formats: readonly FormatModule[] = FORMATS): string {

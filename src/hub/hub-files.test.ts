@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHubFiles, guessFileKind, isPickleFile, pickHubFiles } from './hub-files';
+import { describeHubFiles, ggufQuantizations, ggufSplitSiblings, guessFileKind, isPickleFile, pickHubFiles } from './hub-files';
 import type { HubFile } from './resolve-repo';
 
 const files = (...paths: string[]): HubFile[] => paths.map((path) => ({ path, size: 1 }));
@@ -81,5 +81,37 @@ describe('describeHubFiles', () => {
       { path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 }, kind: 'safetensors', pickle: false, opened: true },
       { path: 'pytorch_model.bin', size: 10, kind: 'pickle', pickle: true, opened: false },
     ]);
+  });
+});
+
+describe('GGUF files of a repo', () => {
+  const repo = files(
+    'README.md',
+    'Llama-3-8B-Instruct-Q8_0.gguf',
+    'Llama-3-8B-Instruct-IQ2_XS.gguf',
+    'Llama-3-70B-Q4_K_M-00002-of-00002.gguf',
+    'Llama-3-70B-Q4_K_M-00001-of-00002.gguf',
+    'llama-3-8b-instruct.q4_k_m.gguf',
+    'mmproj-model-f16.gguf',
+  );
+
+  it('lists each model once, split parts under the first, with the quantization its name says', () => {
+    expect(ggufQuantizations(repo)).toEqual([
+      { path: 'Llama-3-70B-Q4_K_M-00001-of-00002.gguf', paths: ['Llama-3-70B-Q4_K_M-00001-of-00002.gguf', 'Llama-3-70B-Q4_K_M-00002-of-00002.gguf'], size: 2, type: 'Q4_K_M' },
+      { path: 'Llama-3-8B-Instruct-IQ2_XS.gguf', paths: ['Llama-3-8B-Instruct-IQ2_XS.gguf'], size: 1, type: 'IQ2_XS' },
+      { path: 'Llama-3-8B-Instruct-Q8_0.gguf', paths: ['Llama-3-8B-Instruct-Q8_0.gguf'], size: 1, type: 'Q8_0' },
+      { path: 'llama-3-8b-instruct.q4_k_m.gguf', paths: ['llama-3-8b-instruct.q4_k_m.gguf'], size: 1, type: 'Q4_K_M' },
+      { path: 'mmproj-model-f16.gguf', paths: ['mmproj-model-f16.gguf'], size: 1, type: 'F16' },
+    ]);
+  });
+
+  it('opens the Q4_K_M model (every part) when there are no safetensors, and none beside safetensors', () => {
+    expect(paths(pickHubFiles(repo).gguf)).toEqual(['Llama-3-70B-Q4_K_M-00002-of-00002.gguf', 'Llama-3-70B-Q4_K_M-00001-of-00002.gguf']);
+    expect(pickHubFiles([...repo, ...files('model.safetensors')]).gguf).toEqual([]);
+  });
+
+  it('finds the other parts of a split model', () => {
+    expect(paths(ggufSplitSiblings(['Llama-3-70B-Q4_K_M-00001-of-00002.gguf'], repo))).toEqual(['Llama-3-70B-Q4_K_M-00002-of-00002.gguf']);
+    expect(ggufSplitSiblings(['Llama-3-8B-Instruct-Q8_0.gguf'], repo)).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { LLAMA_FILE_TYPES } from '../formats/gguf/llama-file-types';
+import { parseGgufSplitName } from '../formats/gguf/merge-gguf-splits';
 import type { HubFile } from './resolve-repo';
 
 /** What a repo file probably is, guessed from its name (nothing is read). */
@@ -34,6 +36,48 @@ export interface HubFilePick {
   index?: HubFile;
   /** Safetensors files. With an index, openHubRepo narrows these to the shards it names. */
   weights: HubFile[];
+  /** With no safetensors weights: the GGUF model to open (every part of a split one), Q4_K_M when there is one. */
+  gguf: HubFile[];
+}
+
+/** One GGUF model of a repo (often one repo holds many quantizations): its files (the parts of a split one), total size and quantization by name. */
+export interface GgufQuantization {
+  /** The file, or the first part of a split model. */
+  path: string;
+  paths: string[];
+  size: number;
+  /** The llama.cpp quantization its name says (Q4_K_M…), when it says one. */
+  type?: string;
+}
+
+// Longest names first, so `Q4_K_M` wins over `Q4_K`.
+const QUANT_NAMES = [...new Set(Object.values(LLAMA_FILE_TYPES).map((n) => n.replace(/ .*/, '')))].sort((a, b) => b.length - a.length);
+const QUANT_IN_NAME = new RegExp(`(?:^|[^A-Za-z0-9])(${QUANT_NAMES.join('|')})(?=$|[^A-Za-z0-9])`, 'i');
+
+/** The repo's GGUF models, split parts grouped under their first part, by path. */
+export function ggufQuantizations(files: readonly HubFile[]): GgufQuantization[] {
+  const byModel = new Map<string, HubFile[]>();
+  for (const file of files) {
+    if (!file.path.toLowerCase().endsWith('.gguf')) continue;
+    const key = parseGgufSplitName(file.path)?.prefix ?? file.path;
+    byModel.set(key, [...(byModel.get(key) ?? []), file]);
+  }
+  return [...byModel.entries()]
+    .map(([key, parts]) => {
+      parts.sort((a, b) => compare(a.path, b.path));
+      const quantization: GgufQuantization = { path: parts[0]!.path, paths: parts.map((f) => f.path), size: parts.reduce((n, f) => n + (f.lfs?.size ?? f.size), 0) };
+      const type = QUANT_IN_NAME.exec(basename(key.replace(/\.gguf$/i, '')))?.[1];
+      if (type) quantization.type = type.toUpperCase();
+      return quantization;
+    })
+    .sort((a, b) => compare(a.path, b.path));
+}
+
+/** The other parts of the split GGUF models among `paths`, from the listing. */
+export function ggufSplitSiblings(paths: readonly string[], files: readonly HubFile[]): HubFile[] {
+  const chosen = new Set(paths);
+  const prefixes = new Set(paths.flatMap((p) => parseGgufSplitName(p)?.prefix ?? []));
+  return files.filter((f) => !chosen.has(f.path) && prefixes.has(parseGgufSplitName(f.path)?.prefix ?? '\0'));
 }
 
 const PICKLE = /\.(bin|pt|pth|ckpt|pkl|pickle)$/i;
@@ -79,7 +123,10 @@ export function pickHubFiles(files: HubFile[]): HubFilePick {
   const paths = new Set(weights.map((f) => f.path));
   weights = weights.filter((f) => !isVariantOf(f.path, paths)).sort((a, b) => compare(a.path, b.path));
 
-  const pick: HubFilePick = { weights };
+  const quantizations = weights.length === 0 ? ggufQuantizations(root.length > 0 && root.some((f) => f.path.endsWith('.gguf')) ? root : files) : [];
+  const preferred = quantizations.find((q) => q.type === 'Q4_K_M') ?? quantizations[0];
+  const gguf = preferred ? files.filter((f) => preferred.paths.includes(f.path)) : [];
+  const pick: HubFilePick = { weights, gguf };
   const config = find((n) => n === 'config.json');
   const card = find((n) => n.toLowerCase() === 'readme.md');
   const generationConfig = find((n) => n === 'generation_config.json');

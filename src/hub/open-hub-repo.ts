@@ -5,7 +5,7 @@ import { CancelledError, LoupeError } from '../model/errors';
 import { hubSource } from '../sources/hub-source';
 import { openSource } from '../sources/model-source';
 import type { HubFileSource } from './hub-file-source';
-import { describeHubFiles, guessFileKind, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
+import { describeHubFiles, ggufSplitSiblings, guessFileKind, isPickleFile, pickHubFiles, type HubFileEntry } from './hub-files';
 import { hubConnection, resolveRepo, type HubCallOptions, type HubFile, type ResolvedRepo } from './resolve-repo';
 import { runPool } from './run-pool';
 
@@ -69,15 +69,18 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   let generationConfigFile: HubFile | undefined;
   let indexFile: HubFile | undefined;
   let externalData: HubFile[] = [];
+  let gguf: HubFile[] = [];
   if (options.paths) {
-    const chosen = options.paths.map((path) => {
+    // A part of a split GGUF opens with its other parts.
+    const chosen = [...options.paths, ...ggufSplitSiblings(options.paths, resolved.files).map((f) => f.path)].map((path) => {
       const file = byPath.get(path);
       if (!file) throw new LoupeError('unsupported', `${path} is not a file of ${resolved.repo} at ${resolved.revision}.`, { file: path });
       return file;
     });
     weights = chosen.filter((f) => f.path.endsWith('.safetensors'));
+    gguf = chosen.filter((f) => guessFileKind(f.path) === 'gguf');
     generationConfigFile = chosen.find((f) => f.path.endsWith('generation_config.json'));
-    sidecars = chosen.filter((f) => !f.path.endsWith('.safetensors') && f !== generationConfigFile);
+    sidecars = chosen.filter((f) => !f.path.endsWith('.safetensors') && !gguf.includes(f) && f !== generationConfigFile);
     // An ONNX model's external data lives beside it; it is read by Range, never prefetched.
     externalData = resolved.files.filter(
       (f) => guessFileKind(f.path) === 'onnx-data' && !options.paths!.includes(f.path) && chosen.some((c) => c.path.endsWith('.onnx') && dirOf(c.path) === dirOf(f.path)),
@@ -85,11 +88,12 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   } else {
     const pick = pickHubFiles(resolved.files);
     weights = pick.weights;
+    gguf = pick.gguf;
     generationConfigFile = pick.generationConfig;
     indexFile = pick.index;
     sidecars = [pick.index, pick.config, pick.card].filter((f): f is HubFile => f !== undefined);
   }
-  if (weights.length === 0 && sidecars.length === 0) throw nothingToOpen(resolved);
+  if (weights.length === 0 && gguf.length === 0 && sidecars.length === 0) throw nothingToOpen(resolved);
 
   const sourceFor = (file: HubFile) => source.byteSource(file.path);
   let done = 0;
@@ -126,13 +130,14 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     tick(file.path);
   }, signal);
 
+  // GGUF headers are read by the parser itself, in growing chunks by Range (the header's length is not written anywhere).
   let generationConfig: Record<string, unknown> | undefined;
   if (generationConfigFile) {
     generationConfig = await readGenerationConfig(sourceFor(generationConfigFile), warnings, signal);
   }
 
   const document = await openSource(source, {
-    paths: [...weights, ...sidecars, ...externalData].map((f) => f.path),
+    paths: [...weights, ...gguf, ...sidecars, ...externalData].map((f) => f.path),
     signal,
     onProgress: (p) => onProgress?.({ phase: 'parsing', done: p.done, total: p.total, file: p.file }),
   });

@@ -189,7 +189,7 @@ export function App() {
       <main className="content">
         {exampleError && <ErrorPanel message={`The example could not be loaded: ${exampleError}`} />}
         <div className="view-panel" role="tabpanel" id={VIEW_PANEL_ID} aria-labelledby={`view-tab-${view}`}>
-          {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} onInspect={inspect} />}
+          {doc.state === 'ready' && doc.hub && view === 'overview' && <RepoPanel hub={doc.hub} document={doc.document} onInspect={inspect} />}
           {(doc.state === 'ready' || doc.state === 'error') && doc.zenodo && view === 'overview' && (
             <ZenodoRecordPanel
               record={doc.zenodo.record}

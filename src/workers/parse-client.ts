@@ -5,6 +5,7 @@ import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { LoupeError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
+import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/gguf/render-chat-template';
 import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
 import type { SearchResult } from '../graph/search-graph';
 import type { Graph } from '../model/graph';
@@ -78,6 +79,14 @@ export class ParseClient {
 
   draftCard(document: ModelDocument): Promise<string> {
     return this.#client.call('draft-card', { document });
+  }
+
+  /**
+   * Renders a chat template for the sample conversation, in the worker: a hostile template can loop,
+   * and only a worker can be stopped (`terminate`) while it does.
+   */
+  chatTemplate(template: string, tokens: ChatTemplateTokens, options: ProgressOptions = {}): Promise<ChatTemplateResult> {
+    return this.#client.call('chat-template', { template, tokens }, options);
   }
 
   /** Converts a safe PyTorch checkpoint to a safetensors Blob, in the worker. */

@@ -6,7 +6,8 @@ import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile, ZenodoFileI
 import { openZenodoRecord, type ZenodoOpenResult } from '../zenodo/open-zenodo-record';
 import type { ByteSource } from '../model/byte-source';
 import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
-import { GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
+import { computeGgufTensorStats, GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
+import { ggufIsLittleEndian, hasGgufMagic } from '../formats/gguf/parse-gguf';
 import { ggmlTypeByName, type GgmlTypeName } from '../formats/gguf/ggml-types';
 import { md5OfSource } from '../bytes/md5-of-source';
 import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
@@ -70,6 +71,10 @@ export async function computeFileStats(
   signal: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<TensorStats> {
+  // A GGUF tensor decodes by ggml blocks, in the file's byte order: its first 8 bytes say both.
+  const source = pinnedByteSource(file);
+  const head = source.size >= 8 ? await source.read(0, 8, signal) : new Uint8Array(0);
+  if (hasGgufMagic(head)) return computeGgufTensorStats(source, tensor, tensor.dtype as GgmlTypeName, ggufIsLittleEndian(head), { signal, onProgress });
   const placed = await contiguousTensor(file, tensor, signal);
   return computeTensorStats(placed.source, placed.tensor, { signal, onProgress });
 }

@@ -4,6 +4,7 @@ import { compareFileValues, computeFileStats, convertFile, md5File, openHub, ope
 import type { Kept, ParseMap } from './parse-protocol';
 import { cardWork, draftWork } from './card-work';
 import { GraphViewCache } from '../graph/graph-view-model';
+import { renderChatTemplate } from '../formats/gguf/render-chat-template';
 
 /** Scope trees of the graphs the page shows, kept between requests so that an expand or a search does not rebuild them. */
 const graphs = new GraphViewCache();
@@ -22,6 +23,7 @@ export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
   md5: (request, { signal, progress }) => md5File(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
   card: (request) => cardWork(request.request),
   'draft-card': (request) => draftWork(request.document),
+  'chat-template': (request) => renderChatTemplate(request.template, request.tokens),
   'compare-values': (request, { signal, progress }) => compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),
   'graph-load': (request) => {
     graphs.load(request.key, request.graph, request.initializers);

@@ -15,6 +15,7 @@ import type { CardRequest, CardResult } from './card-work';
 import type { ZenodoFilePin } from '../sources/zenodo-source';
 import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
 import type { ZenodoRecord } from '../zenodo/zenodo-record';
+import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/gguf/render-chat-template';
 
 /**
  * Messages between the page and the parse worker (the envelope is worker-protocol.ts): each
@@ -82,6 +83,8 @@ export type ParseMap = {
   md5: { request: { file: FileInput }; response: string };
   card: { request: { request: CardRequest }; response: CardResult };
   'draft-card': { request: { document: ModelDocument }; response: string };
+  /** A chat template rendered for the sample conversation (in the worker: a hostile template can loop). */
+  'chat-template': { request: { template: string; tokens: ChatTemplateTokens }; response: ChatTemplateResult };
   /** Two tensors' values compared, each streamed from its own byte range. */
   'compare-values': { request: { a: TensorInFile; b: TensorInFile }; response: ValueComparison };
   /** Builds a graph's scope tree and keeps it under `key`, for the requests below. */
@@ -112,6 +115,7 @@ export function isParseRequest(value: unknown): value is ParseRequest {
     const r = value.request;
     return isRecord(r) && typeof r.text === 'string' && typeof r.path === 'string' && typeof r.allowRemoteImages === 'boolean' && optionalString(r.repoBase);
   }
+  if (value.type === 'chat-template') return typeof value.template === 'string' && isRecord(value.tokens) && optionalString(value.tokens.bos) && optionalString(value.tokens.eos);
   if (value.type === 'draft-card') return isRecord(value.document) && Array.isArray(value.document.tensors);
   return (
     value.type === 'open' &&
@@ -246,6 +250,7 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
     convert: (value): value is { blob: Blob; name: string } => isRecord(value) && value.blob instanceof Blob && typeof value.name === 'string',
     card: (value): value is CardResult => isRecord(value) && typeof value.html === 'string' && Array.isArray(value.lints),
     'draft-card': (value): value is string => typeof value === 'string',
+    'chat-template': (value): value is ChatTemplateResult => isRecord(value) && typeof value.ok === 'boolean',
     'compare-values': (value): value is ValueComparison =>
       isRecord(value) && ['count', 'differing', 'maxAbs', 'maxRel', 'rms', 'cosine'].every((k) => typeof value[k] === 'number'),
     'graph-load': (value): value is null => value === null,

@@ -15,8 +15,10 @@ export const WRITER_TYPES = {
   F16: { id: 1, block: 1, bytes: 2 },
   Q4_0: { id: 2, block: 32, bytes: 2 + 16 },
   Q8_0: { id: 8, block: 32, bytes: 2 + 32 },
+  Q2_K: { id: 10, block: 256, bytes: 16 + 64 + 2 + 2 },
   Q4_K: { id: 12, block: 256, bytes: 2 + 2 + 12 + 128 },
   Q6_K: { id: 14, block: 256, bytes: 128 + 64 + 16 + 2 },
+  IQ2_XS: { id: 17, block: 256, bytes: 2 + 64 + 8 },
   I32: { id: 26, block: 1, bytes: 4 },
   BF16: { id: 30, block: 1, bytes: 2 },
 } as const;

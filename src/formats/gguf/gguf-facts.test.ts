@@ -55,6 +55,7 @@ describe('GGUF facts', () => {
     const perToken = 2 * blocks * kvHeads * (embedding / heads) * 2;
     expect(facts.configFacts).toMatchObject({
       modelType: 'llama',
+      family: 'llama',
       hiddenSize: embedding,
       numLayers: blocks,
       numHeads: heads,

@@ -1,4 +1,4 @@
-import type { ConfigFacts } from '../../model/config-facts';
+import type { ConfigFacts, ConfigFamily } from '../../model/config-facts';
 import type { TensorInfo } from '../../model/document';
 import { ggmlBitsPerElement, ggmlDType, ggmlTypeByName, type GgmlTypeName } from './ggml-types';
 import { llamaFileTypeName } from './llama-file-types';
@@ -430,9 +430,24 @@ export function ggufKvCacheBytesPerToken(arch: GgufArchitectureFacts, type: KvCa
   return elements * bytesPerElement;
 }
 
+/** llama.cpp architecture names (`general.architecture`) of the families Loupe draws and counts, as config.json's `model_type`. */
+const GGUF_FAMILIES: Record<string, ConfigFamily> = {
+  llama: 'llama',
+  qwen2: 'qwen2',
+  qwen2moe: 'qwen2_moe',
+  gemma: 'gemma',
+  gemma2: 'gemma2',
+  phi3: 'phi3',
+  gpt2: 'gpt2',
+  bert: 'bert',
+};
+
 /** The architecture facts as config.json facts, so the config estimates (memory, KV cache) apply to GGUF too. */
 export function ggufConfigFacts(arch: GgufArchitectureFacts, tensors: GgufTensorInfo[]): ConfigFacts {
   const facts: ConfigFacts = { modelType: arch.architecture, architectures: [], fromTextConfig: false };
+  // llama.cpp names a Mixtral `llama` with experts.
+  const family = Object.hasOwn(GGUF_FAMILIES, arch.architecture) ? GGUF_FAMILIES[arch.architecture] : undefined;
+  if (family) facts.family = family === 'llama' && (arch.expertCount ?? 0) > 0 ? 'mixtral' : family;
   const heads = largest(arch.headCount);
   const kvHeads = largest(arch.headCountKv) ?? heads;
   if (arch.embeddingLength !== undefined) facts.hiddenSize = arch.embeddingLength;

@@ -8,11 +8,13 @@ import { ggufFormat } from './gguf-format';
 import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
 import { kv, writeGguf } from '../../../test/builders/gguf-writer';
 
-/** The registry with GGUF added, as the integration will have it. */
-const formats = [...FORMATS, ggufFormat];
-const open = (files: { name: string; bytes: Uint8Array }[]) => openGroup(files.map((f) => new BoundedSource(f.bytes, f.name)), { formats });
+const open = (files: { name: string; bytes: Uint8Array }[]) => openGroup(files.map((f) => new BoundedSource(f.bytes, f.name)), { formats: FORMATS });
 
 describe('ggufFormat in the registry', () => {
+  it('is listed in FORMATS', () => {
+    expect(FORMATS).toContain(ggufFormat);
+  });
+
   it('opens a GGUF file into the document: tensors, parameters, its file entry and flat metadata', async () => {
     const fixture = tinyLlamaGguf();
     const document = await open([fixture]);

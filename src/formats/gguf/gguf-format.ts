@@ -5,7 +5,9 @@ import { lintTokenizerGroup } from '../tokenizer/lint-tokenizer-group';
 import { describeGguf, SHOWN_STRING_LENGTH, type GgufFile } from './gguf-facts';
 import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
 import { mergeGgufSplits, parseGgufSplitName } from './merge-gguf-splits';
-import { GGUF_MAGIC, parseGgufHeader } from './parse-gguf';
+import { hasGgufMagic, parseGgufHeader } from './parse-gguf';
+import { GGML_STATS_TYPES } from './dequantize-ggml';
+import type { GgmlTypeName } from './ggml-types';
 
 /** What the document keeps of one GGUF file (its `ParsedFile` entry); the tensors go to the document's list. */
 export type GgufFileFacts = Omit<GgufFile, 'format' | 'path' | 'tensors'> & { tensorCount: number };
@@ -33,13 +35,14 @@ export const ggufFormat: FormatModule<GgufFile> = {
   extensions: ['.gguf'],
   role: 'weights',
   sniff(head: Uint8Array, _source: ByteSource): boolean {
-    return head.length >= 4 && GGUF_MAGIC.every((byte, i) => head[i] === byte);
+    return hasGgufMagic(head);
   },
   async parse(source: ByteSource, signal?: AbortSignal): Promise<GgufFile> {
     return describeGguf(await parseGgufHeader(source, signal));
   },
   contribute(file, source, draft) {
-    draft.addTensors(file.tensors);
+    // Types Loupe cannot dequantize say so up front, rather than after a click.
+    draft.addTensors(file.tensors.map((t) => (GGML_STATS_TYPES.has(t.dtype as GgmlTypeName) ? t : { ...t, unreadable: `Loupe does not dequantize ${t.dtype} (it does ${[...GGML_STATS_TYPES].join(', ')})` })));
     const { format: _format, path: _path, tensors, ...facts } = file;
     draft.document.files.push({ format: 'gguf', path: source.name, ...facts, tensorCount: tensors.length });
     draft.addMetadata(source.name, ggufFlatMetadata(file));
@@ -80,7 +83,7 @@ export const ggufFormat: FormatModule<GgufFile> = {
     lintTokenizerGroup(draft);
   },
   problemWith(head) {
-    return head.length >= 4 && GGUF_MAGIC.every((byte, i) => head[i] === byte) ? undefined : 'the file does not start with the magic "GGUF"';
+    return hasGgufMagic(head) ? undefined : 'the file does not start with the magic "GGUF"';
   },
 };
 

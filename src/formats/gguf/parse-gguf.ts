@@ -97,6 +97,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Strings up to this many bytes are decoded by hand (decode-utf8.ts); longer ones by TextDecoder. */
 const SHORT_STRING = 256;
 
+/** Whether a GGUF file whose first 8 bytes are `head` is little-endian. */
+export function ggufIsLittleEndian(head: Uint8Array): boolean {
+  const littleVersion = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, true);
+  // A big-endian file's small version reads as a huge one with its low half zero (ggml gguf.cpp does the same test).
+  return littleVersion === 0 || (littleVersion & 0xffff) !== 0;
+}
+
+/** Whether `head` starts with the GGUF magic. */
+export function hasGgufMagic(head: Uint8Array): boolean {
+  return head.length >= 4 && GGUF_MAGIC.every((byte, i) => head[i] === byte);
+}
+
 /**
  * Reads and validates a GGUF header (ggml docs/gguf.md): magic, version, counts, metadata, tensor
  * infos and the data layout, reading the header in growing chunks and never the tensor data.
@@ -111,11 +123,8 @@ export async function parseGgufHeader(source: ByteSource, signal?: AbortSignal):
   if (GGUF_MAGIC.some((byte, i) => head[i] !== byte)) {
     throw new FormatError(file, 'magic', `expected "GGUF", found ${describeBytes(head.subarray(0, 4))}`);
   }
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const littleVersion = view.getUint32(4, true);
-  // A big-endian file's small version reads as a huge one with its low half zero (ggml gguf.cpp does the same test).
-  const littleEndian = littleVersion === 0 || (littleVersion & 0xffff) !== 0;
-  const version = littleEndian ? littleVersion : view.getUint32(4, false);
+  const littleEndian = ggufIsLittleEndian(head);
+  const version = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, littleEndian);
   if (version === 1) throw new FormatError(file, 'version', 'GGUF version 1 (32-bit counts) is no longer supported by ggml; convert the file again');
   if (version !== 2 && version !== 3) {
     throw new FormatError(file, 'version', `unknown GGUF version ${version}${littleEndian ? '' : ' (read as big-endian)'}; Loupe reads versions 2 and 3`);

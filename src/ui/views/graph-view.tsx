@@ -29,7 +29,11 @@ export function GraphView({ document, theme, onShowTensor }: { document: ModelDo
 
 /** Without an ONNX graph: the module tree of the weights, and the architecture the config declares, whichever exist. */
 function WeightsGraphView({ document, theme }: { document: ModelDocument; theme: Theme }) {
-  const diagram = useMemo(() => (document.config?.facts ? architectureDiagram(document.config.facts, { theme }) : undefined), [document.config, theme]);
+  // The architecture comes from config.json, else from a GGUF header's metadata.
+  const ggufFacts = useMemo(() => document.files.flatMap((f) => (f.format === 'gguf' && f.facts.configFacts ? [f.facts.configFacts] : []))[0], [document.files]);
+  const facts = document.config?.facts ?? ggufFacts;
+  const origin = document.config?.facts ? 'config.json' : 'GGUF metadata';
+  const diagram = useMemo(() => (facts ? architectureDiagram(facts, { theme }) : undefined), [facts, theme]);
   const hasTensors = document.tensors.length > 0;
   const [show, setShow] = useState<'modules' | 'architecture'>(hasTensors ? 'modules' : 'architecture');
   const toggle = hasTensors && diagram && (
@@ -38,12 +42,12 @@ function WeightsGraphView({ document, theme }: { document: ModelDocument; theme:
         Module tree
       </button>
       <button type="button" role="tab" aria-selected={show === 'architecture'} className={show === 'architecture' ? 'tab active' : 'tab'} onClick={() => setShow('architecture')} data-testid="show-architecture">
-        Architecture (config.json)
+        Architecture ({origin})
       </button>
     </div>
   );
   if (hasTensors && show === 'modules') return (<>{toggle}<ModuleTreeView document={document} theme={theme} /></>);
-  if (diagram) return (<>{toggle}<StaticDiagram text={diagram.text} title={diagram.title} theme={theme} /></>);
+  if (diagram) return (<>{toggle}<StaticDiagram text={diagram.text} title={diagram.title} origin={origin} theme={theme} /></>);
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0}>
       <p className="empty">
@@ -506,10 +510,10 @@ function ModuleTreeView({ document, theme }: { document: ModelDocument; theme: T
   );
 }
 
-function StaticDiagram({ text, title, theme }: { text: string; title: string; theme: Theme }) {
+function StaticDiagram({ text, title, origin, theme }: { text: string; title: string; origin: string; theme: Theme }) {
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0} data-kind="architecture">
-      <p className="muted">{title}: drawn from config.json.</p>
+      <p className="muted">{title}: drawn from {origin}.</p>
       <div className="graph-body">
         <MermaidView text={text} theme={theme} boxes={new Map()} onPainted={markFirstPaint} />
       </div>

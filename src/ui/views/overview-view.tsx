@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { ModelDocument } from '../../model/document';
 import { ConfigPanel } from './config-panel';
+import { GgufPanel } from './gguf-panel';
 import { MemoryPanel } from './memory-panel';
 import { OnnxPanel } from './onnx-panel';
 import { PicklePanel } from './pickle-panel';
@@ -16,6 +17,8 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
   const dtypes = Object.entries(parameters.byDtype).sort((a, b) => b[1] - a[1]);
   const totalBytes = Object.values(parameters.bytesByDtype).reduce((a, b) => a + b, 0);
   const metadataEntries = Object.entries(metadata);
+  // A GGUF header's architecture feeds the same estimates as a config.json.
+  const memoryFacts = config?.facts ?? document.files.flatMap((f) => (f.format === 'gguf' && f.facts.configFacts ? [f.facts.configFacts] : []))[0];
 
   return (
     <div className="overview">
@@ -106,12 +109,13 @@ export function OverviewView({ document, files }: { document: ModelDocument; fil
 
       <PicklePanel document={document} files={files} />
       <OnnxPanel document={document} />
+      <GgufPanel document={document} />
       {document.tokenizer && <TokenizerPanel tokenizer={document.tokenizer} />}
 
       <div className="columns">
         {config && <ConfigPanel config={config} parameters={parameters} hasWeights={tensors.length > 0} />}
         {(tensors.length > 0 || config?.estimate?.estimate) && (
-          <MemoryPanel parameters={tensors.length > 0 ? parameters.total : (config?.estimate?.estimate?.total ?? 0)} facts={config?.facts} />
+          <MemoryPanel parameters={tensors.length > 0 ? parameters.total : (config?.estimate?.estimate?.total ?? 0)} facts={memoryFacts} />
         )}
       </div>
 

@@ -46,6 +46,8 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
   const [selected, setSelected] = useState<TensorInfo | null>(() => (focus ? (tensors.find((t) => t.name === focus) ?? null) : null));
 
   const filter = useMemo(() => makeNameFilter(deferredQuery), [deferredQuery]);
+  // GGUF stores dims innermost first (ggml `ne`): the table shows PyTorch order, the tooltip ggml's.
+  const ggufFiles = useMemo(() => new Set(document.files.filter((f) => f.format === 'gguf').map((f) => f.path)), [document.files]);
   const rows = useMemo(() => {
     const order = new Map(tensors.map((t, i) => [t, i]));
     const filtered = tensors.filter((t) => filter.test(t.name));
@@ -154,7 +156,8 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
                   <span role="cell" className="mono ellipsis" title={t.name}>{t.name}</span>
                   <span role="cell">{t.dtype}</span>
-                  <span role="cell" className="num mono" title={`${formatInteger(t.elements)} elements`}>
+                  <span role="cell" className="num mono" data-testid="tensor-shape"
+                    title={`${formatInteger(t.elements)} elements${ggufFiles.has(t.file) ? `; ggml order ne = ${formatShape([...t.shape].reverse())}` : ''}`}>
                     {formatShape(t.shape)} <span className="muted">{formatInteger(t.elements)}</span>
                   </span>
                   <span role="cell" className="num">{formatBytes(t.byteLength)}</span>
