@@ -1,20 +1,8 @@
 /// <reference lib="webworker" />
-import { isTokenizerRequest, TokenizerWork, type TokenizerResponse } from './tokenizer-work';
+import { serveRequests } from './worker-protocol';
+import { TOKENIZER_PROTOCOL, tokenizerHandlers } from './tokenizer-work';
 
 /** The thin worker entry of the tokenizer: one tokenizer per worker, requests answered in order. */
-const work = new TokenizerWork();
+const serve = serveRequests(TOKENIZER_PROTOCOL, tokenizerHandlers(), (message, transfer = []) => self.postMessage(message, transfer), { serial: true });
 
-self.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const request = event.data;
-  if (!isTokenizerRequest(request)) {
-    console.error('tokenizer worker: ignored a malformed request', request);
-    return;
-  }
-  let response: TokenizerResponse;
-  try {
-    response = { type: 'result', id: request.id, value: work.handle(request) };
-  } catch (error) {
-    response = { type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
-  }
-  self.postMessage(response);
-});
+self.addEventListener('message', (event: MessageEvent<unknown>) => serve(event.data));
