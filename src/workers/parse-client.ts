@@ -5,7 +5,7 @@ import type { HubOpenResult } from '../hub/open-hub-repo';
 import type { ModelDocument, TensorInfo } from '../model/document';
 import { LoupeError } from '../model/errors';
 import type { CardRequest, CardResult } from './card-work';
-import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/gguf/render-chat-template';
+import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/tokenizer/render-chat-template';
 import type { GraphNodeDetails, GraphViewModel, GraphViewRequest } from '../graph/graph-view-model';
 import type { SearchResult } from '../graph/search-graph';
 import type { Graph } from '../model/graph';

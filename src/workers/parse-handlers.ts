@@ -4,7 +4,7 @@ import { compareFileValues, computeFileStats, convertFile, md5File, openHub, ope
 import type { Kept, ParseMap } from './parse-protocol';
 import { cardWork, draftWork } from './card-work';
 import { GraphViewCache } from '../graph/graph-view-model';
-import { renderChatTemplate } from '../formats/gguf/render-chat-template';
+import { describeTemplateFailure, renderChatTemplate, SAMPLE_CONVERSATION } from '../formats/tokenizer/render-chat-template';
 
 /** Scope trees of the graphs the page shows, kept between requests so that an expand or a search does not rebuild them. */
 const graphs = new GraphViewCache();
@@ -23,7 +23,10 @@ export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
   md5: (request, { signal, progress }) => md5File(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
   card: (request) => cardWork(request.request),
   'draft-card': (request) => draftWork(request.document),
-  'chat-template': (request) => renderChatTemplate(request.template, request.tokens),
+  'chat-template': (request) => {
+    const result = renderChatTemplate(request.template, { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true, specialTokens: { bos: request.tokens.bos, eos: request.tokens.eos } });
+    return result.ok ? result : { ok: false, error: describeTemplateFailure(result) };
+  },
   'compare-values': (request, { signal, progress }) => compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),
   'graph-load': (request) => {
     graphs.load(request.key, request.graph, request.initializers);

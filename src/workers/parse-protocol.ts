@@ -15,7 +15,7 @@ import type { CardRequest, CardResult } from './card-work';
 import type { ZenodoFilePin } from '../sources/zenodo-source';
 import type { ZenodoOpenResult } from '../zenodo/open-zenodo-record';
 import type { ZenodoRecord } from '../zenodo/zenodo-record';
-import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/gguf/render-chat-template';
+import type { ChatTemplateResult, ChatTemplateTokens } from '../formats/tokenizer/render-chat-template';
 
 /**
  * Messages between the page and the parse worker (the envelope is worker-protocol.ts): each

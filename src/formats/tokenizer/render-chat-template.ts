@@ -20,15 +20,30 @@ export interface RenderOptions {
   specialTokens?: Partial<Record<string, string>>;
 }
 
-export type RenderResult = { ok: true; text: string } | { ok: false; error: string };
+/** The special tokens the GGUF panel passes (`bos_token`, `eos_token`), by their text. */
+export interface ChatTemplateTokens {
+  bos?: string;
+  eos?: string;
+}
+
+/** What the parse worker's `chat-template` request answers: the text, or a sentence saying what failed. */
+export type ChatTemplateResult = { ok: true; text: string } | { ok: false; error: string };
+
+/** A failure says whether the template did not parse or raised while rendering. */
+export type RenderResult = { ok: true; text: string } | { ok: false; stage: 'parse' | 'render'; error: string };
 
 /**
  * Renders a chat template with @huggingface/jinja, which interprets its own AST (no eval, no
  * Function), so a hostile template can only produce text or fail.
  */
 export function renderChatTemplate(source: string, options: RenderOptions): RenderResult {
+  let template: Template;
   try {
-    const template = new Template(source);
+    template = new Template(source);
+  } catch (error) {
+    return { ok: false, stage: 'parse', error: error instanceof Error ? error.message : String(error) };
+  }
+  try {
     const tokens = Object.fromEntries(Object.entries(options.specialTokens ?? {}).map(([role, text]) => [`${role}_token`, text ?? '']));
     const text = template.render({
       messages: options.messages.map((m) => ({ ...m })),
@@ -37,8 +52,13 @@ export function renderChatTemplate(source: string, options: RenderOptions): Rend
     });
     return { ok: true, text };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, stage: 'render', error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** A failed render in one sentence, for where the template is shown. */
+export function describeTemplateFailure(result: Extract<RenderResult, { ok: false }>): string {
+  return `The chat template ${result.stage === 'parse' ? 'does not parse' : 'fails to render'}: ${result.error}`;
 }
 
 /** Splits rendered text into plain runs and the special tokens it contains (longest match first), for marking them. */

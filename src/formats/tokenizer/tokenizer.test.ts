@@ -10,7 +10,7 @@ import { FORMATS } from '../registry';
 import { ggufFormat } from '../gguf/gguf-format';
 import { LLAMA3_TEMPLATE, tinyLlamaGguf } from '../../../test/fixtures/gguf-fixtures';
 import { chatTemplate, consistentRepo, endTurnRepo, namedTemplates, repoFiles, RISKY_TEMPLATE, vocabulary, type TokenizerRepo } from '../../../test/fixtures/tokenizer-fixtures';
-import { renderChatTemplate, SAMPLE_CONVERSATION, markSpecialTokens } from './render-chat-template';
+import { describeTemplateFailure, renderChatTemplate, SAMPLE_CONVERSATION, markSpecialTokens } from './render-chat-template';
 import { createTextTokenizer } from './tokenize';
 import { TOKENIZER_LINT_CODES } from './lint-tokenizer';
 
@@ -239,5 +239,17 @@ describe('a GGUF through the same module', () => {
     const document = await openGroup([gguf(), ...files], { formats: withGguf });
     expect(lintCodes(document)).toEqual(['template-gguf-differs']);
     expect(document.warnings.find((w) => w.code === 'template-gguf-differs')!.file).toBe('tiny-llama-Q8_0.gguf, tokenizer_config.json');
+  });
+});
+
+describe('renderChatTemplate failures', () => {
+  it('says whether a template does not parse or raises, and never evaluates JavaScript', () => {
+    const unparsed = renderChatTemplate('{% for m in messages %}{{ m.content }}', { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true });
+    expect(unparsed).toMatchObject({ ok: false, stage: 'parse' });
+    expect(!unparsed.ok && describeTemplateFailure(unparsed)).toMatch(/^The chat template does not parse: /);
+    const raised = renderChatTemplate("{{ raise_exception('System role not supported') }}", { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true });
+    expect(raised).toEqual({ ok: false, stage: 'render', error: 'System role not supported' });
+    expect(!raised.ok && describeTemplateFailure(raised)).toBe('The chat template fails to render: System role not supported');
+    expect(renderChatTemplate("{{ messages.constructor.constructor('return 1')() }}", { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true }).ok).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ggufKvCacheBytesPerToken, ggufMemoryFit, KV_CACHE_TYPES, parameterFacts, type GgufSourceRef, type KvCacheType } from '../../formats/gguf/gguf-facts';
 import type { GgufFileFacts } from '../../formats/gguf/gguf-format';
 import { parseGgufSplitName } from '../../formats/gguf/merge-gguf-splits';
-import type { ChatTemplateResult } from '../../formats/gguf/render-chat-template';
+import type { ChatTemplateResult } from '../../formats/tokenizer/render-chat-template';
 import type { ModelDocument, ParsedFile, TensorInfo } from '../../model/document';
 import { toLoupeError } from '../../model/errors';
 import { formatInteger, formatBytes, formatCount } from '../../model/units';

@@ -186,7 +186,7 @@ function ChatTemplates({ tokenizer, client }: { tokenizer: TokenizerFacts; clien
     let live = true;
     client.render(template.source, messages, addGenerationPrompt, roles, specials).then(
       (r) => live && setRendered(r),
-      (error: unknown) => live && setRendered({ result: { ok: false, error: String(error) }, parts: [] }),
+      (error: unknown) => live && setRendered({ result: { ok: false, stage: 'render', error: String(error) }, parts: [] }),
     );
     return () => {
       live = false;
