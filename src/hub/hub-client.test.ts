@@ -184,7 +184,8 @@ describe('openHubRepo', () => {
     expect(document.parameters.total).toBe(70_553_706_496);
     expect(document.tensors).toHaveLength(VIRTUAL_70B_TENSORS);
     expect(document.files.filter((f) => f.format === 'safetensors')).toHaveLength(VIRTUAL_70B_SHARDS);
-    expect(document.formats).toEqual(['safetensors', 'safetensors-index', 'config', 'card']);
+    // The repo's tokenizer_config.json and special_tokens_map.json are read whole, like the config.
+    expect(document.formats).toEqual(['safetensors', 'safetensors-index', 'config', 'card', 'special-tokens-map', 'tokenizer-config']);
     expect(document.warnings.filter((w) => w.severity !== 'info')).toEqual([]);
     expect(document.config?.estimate?.estimate).toBeDefined();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHubFiles, ggufQuantizations, ggufSplitSiblings, guessFileKind, isPickleFile, pickHubFiles } from './hub-files';
+import { describeHubFiles, ggufQuantizations, ggufSplitSiblings, guessFileKind, isPickleFile, MAX_AUTO_TOKENIZER_BYTES, pickHubFiles } from './hub-files';
 import type { HubFile } from './resolve-repo';
 
 const files = (...paths: string[]): HubFile[] => paths.map((path) => ({ path, size: 1 }));
@@ -50,6 +50,16 @@ describe('pickHubFiles', () => {
     expect(pick.generationConfig?.path).toBe('generation_config.json');
     expect(pick.index?.path).toBe('model.safetensors.index.json');
     expect(paths(pick.weights)).toEqual(['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+  });
+
+  it('picks the tokenizer and chat template files at the root, not in folders', () => {
+    const pick = pickHubFiles(files('model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'merges.txt', 'sub/tokenizer.json'));
+    expect(paths(pick.tokenizer)).toEqual(['chat_template.jinja', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+  });
+
+  it('leaves a tokenizer.json larger than MAX_AUTO_TOKENIZER_BYTES to be inspected on demand', () => {
+    const pick = pickHubFiles([{ path: 'tokenizer.json', size: MAX_AUTO_TOKENIZER_BYTES + 1 }, { path: 'tokenizer_config.json', size: 50_000 }]);
+    expect(paths(pick.tokenizer)).toEqual(['tokenizer_config.json']);
   });
 
   it('prefers model.safetensors.index.json among several indexes', () => {

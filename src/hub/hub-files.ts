@@ -38,7 +38,18 @@ export interface HubFilePick {
   weights: HubFile[];
   /** With no safetensors weights: the GGUF model to open (every part of a split one), Q4_K_M when there is one. */
   gguf: HubFile[];
+  /** The tokenizer and chat template files at the root up to MAX_AUTO_TOKENIZER_BYTES, read whole like the config. */
+  tokenizer: HubFile[];
 }
+
+/** The root files that make up a tokenizer and its chat template (the tokenizer formats read them). */
+const TOKENIZER_FILES = new Set(['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja']);
+
+/**
+ * Tokenizer files larger than this are listed, not read with the repo: a 128k-token tokenizer.json
+ * is 9 MB, more than every header of a 70B checkpoint together. Inspecting the file reads it.
+ */
+export const MAX_AUTO_TOKENIZER_BYTES = 1024 * 1024;
 
 /** One GGUF model of a repo (often one repo holds many quantizations): its files (the parts of a split one), total size and quantization by name. */
 export interface GgufQuantization {
@@ -106,8 +117,8 @@ export function isPickleFile(path: string): boolean {
 }
 
 /**
- * Chooses what to read: `config.json`, `README.md`, `generation_config.json` and the safetensors
- * index at the repo root, and the safetensors weights. Weights are the root's `*.safetensors`;
+ * Chooses what to read: `config.json`, `README.md`, `generation_config.json`, the tokenizer files
+ * and the safetensors index at the repo root, and the safetensors weights. Weights are the root's `*.safetensors`;
  * a repo with none at the root (diffusers pipelines) gives those of its folders. Variants of a
  * file that is also there (`model.fp16.safetensors` beside `model.safetensors`) are left out,
  * as are ONNX, pickle and every other file: they are listed, not opened.
@@ -126,7 +137,8 @@ export function pickHubFiles(files: HubFile[]): HubFilePick {
   const quantizations = weights.length === 0 ? ggufQuantizations(root.length > 0 && root.some((f) => f.path.endsWith('.gguf')) ? root : files) : [];
   const preferred = quantizations.find((q) => q.type === 'Q4_K_M') ?? quantizations[0];
   const gguf = preferred ? files.filter((f) => preferred.paths.includes(f.path)) : [];
-  const pick: HubFilePick = { weights, gguf };
+  const tokenizer = root.filter((f) => TOKENIZER_FILES.has(f.path) && f.size <= MAX_AUTO_TOKENIZER_BYTES).sort((a, b) => compare(a.path, b.path));
+  const pick: HubFilePick = { weights, gguf, tokenizer };
   const config = find((n) => n === 'config.json');
   const card = find((n) => n.toLowerCase() === 'readme.md');
   const generationConfig = find((n) => n === 'generation_config.json');

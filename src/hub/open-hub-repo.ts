@@ -91,7 +91,7 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     gguf = pick.gguf;
     generationConfigFile = pick.generationConfig;
     indexFile = pick.index;
-    sidecars = [pick.index, pick.config, pick.card].filter((f): f is HubFile => f !== undefined);
+    sidecars = [pick.index, pick.config, pick.card, ...pick.tokenizer].filter((f): f is HubFile => f !== undefined);
   }
   if (weights.length === 0 && gguf.length === 0 && sidecars.length === 0) throw nothingToOpen(resolved);
 
