@@ -271,6 +271,7 @@ function ScopeGraph({
 
   const selectedNode = details ? graph.nodes[details.nodeIndex] : undefined;
   const valueTypes = useMemo(() => new Map(details?.valueTypes ?? []), [details]);
+  const constants = useMemo(() => new Map(details?.constants ?? []), [details]);
   const fileName = `${name}-${scopeId.replaceAll('/', '_') || 'top'}`;
 
   if (!model || !view) {
@@ -432,6 +433,8 @@ function ScopeGraph({
             key={selectedNode.id}
             node={selectedNode}
             valueTypes={valueTypes}
+            constants={constants}
+            graphNodes={graph.nodes}
             initializers={initializers}
             onClose={() => setSelected(undefined)}
             onShowTensor={onShowTensor}
