@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { writeResidualMlpModel } from '../bench/onnx-models';
+import { expectState } from './helpers';
+
+const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
+
+async function openGraph(page: Page, file: string) {
+  await page.goto('/?view=graph');
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expectState(page, 'ready');
+  const graph = page.getByTestId('graph');
+  await expect(graph.locator('svg [data-box-id]').first()).toBeVisible({ timeout: 30_000 });
+  return graph;
+}
+
+/** The text of every op box drawn. */
+async function opBoxTexts(page: Page): Promise<string[]> {
+  return page.getByTestId('graph').locator('svg [data-kind="op"]').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+}
+
+test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view', async ({ page }) => {
+  const path = test.info().outputPath('mlp-100.onnx');
+  expect(writeResidualMlpModel(path, 25)).toBe(100);
+  const graph = await openGraph(page, path);
+  await expect(graph).toHaveAttribute('data-node-count', '100');
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
+  expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
+  await page.screenshot({ path: test.info().outputPath('mlp-100.png') });
+});
+
+test('Constants and initializer Identities are drawn on their consumers, and listed in its node panel', async ({ page }) => {
+  const path = test.info().outputPath('mlp-foldables.onnx');
+  // 25 blocks × (4 ops + an Identity of the weight + a Constant bias).
+  expect(writeResidualMlpModel(path, 25, true)).toBe(150);
+  const graph = await openGraph(page, path);
+  await expect(graph).toHaveAttribute('data-node-count', '150');
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
+  const texts = await opBoxTexts(page);
+  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  expect(texts.filter((t) => t.includes('◆ 1 constant'))).toHaveLength(50);
+
+  await graph.locator('svg [data-kind="op"]', { hasText: /^MatMul/ }).first().click();
+  const panel = page.getByTestId('node-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer block0.weight: F32[16, 16]');
+  await page.getByRole('button', { name: 'Close node panel' }).click();
+  await graph.locator('svg [data-kind="op"]', { hasText: /^Add◆/ }).first().click();
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Constant F32[] = [0.5]');
+});
+
+test('the torch-exported transformer first view has no Constant or Identity box', async ({ page }) => {
+  await openGraph(page, TRANSFORMER);
+  const texts = await opBoxTexts(page);
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+});
