@@ -19,6 +19,18 @@ async function opBoxTexts(page: Page): Promise<string[]> {
   return page.getByTestId('graph').locator('svg [data-kind="op"]').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
 }
 
+/** The on-screen font size of every box label, in px: its font size times the SVG's screen pixels per unit. */
+async function labelPixels(page: Page): Promise<number[]> {
+  return page
+    .getByTestId('graph')
+    .locator('svg')
+    .first()
+    .evaluate((svg: SVGSVGElement) => {
+      const unit = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('[data-box-id] text')].map((label) => parseFloat(getComputedStyle(label).fontSize) * unit);
+    });
+}
+
 test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view', async ({ page }) => {
   const path = test.info().outputPath('mlp-100.onnx');
   expect(writeResidualMlpModel(path, 25)).toBe(100);
@@ -27,6 +39,10 @@ test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view'
   await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
   expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
   await page.screenshot({ path: test.info().outputPath('mlp-100.png') });
+  // However long or wide the diagram, the first view keeps its labels readable.
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThanOrEqual(100);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
 });
 
 test('Constants and initializer Identities are drawn on their consumers, and listed in its node panel', async ({ page }) => {
@@ -54,4 +70,7 @@ test('the torch-exported transformer first view has no Constant or Identity box'
   const texts = await opBoxTexts(page);
   expect(texts.length).toBeGreaterThan(0);
   expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
 });

@@ -153,12 +153,35 @@ export function MermaidView({
   );
 }
 
-/** The scale at which a wide diagram fits the width of its host (never enlarged, never below 0.3, so labels stay readable). */
+/** The smallest label text a first view may show, in screen pixels. */
+export const MIN_LABEL_PX = 11;
+
+/** The on-screen size of the largest label font at scale 1, in px; undefined when there is no label to measure. */
+function labelPixels(svg: SVGSVGElement): number | undefined {
+  const label = svg.querySelector('g.node text') ?? svg.querySelector('text');
+  const box = svg.viewBox.baseVal;
+  if (!label || !box?.width) return undefined;
+  const font = parseFloat(getComputedStyle(label).fontSize);
+  const unit = svg.getBoundingClientRect().width / box.width;
+  return font > 0 && unit > 0 ? font * unit : undefined;
+}
+
+/**
+ * The first view's scale: fitted to the width of its host, never enlarged, and never so small that
+ * labels fall under MIN_LABEL_PX. A diagram too wide for that is fitted to the height instead (at
+ * the legible scale at least), and is panned horizontally from its left edge.
+ */
 function fitScale(svg: SVGSVGElement, host: HTMLElement): number {
-  const width = svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width;
-  const available = host.clientWidth - 32;
-  if (!width || available <= 0 || width <= available) return 1;
-  return Math.max(0.3, available / width);
+  const rect = svg.getBoundingClientRect();
+  const availableWidth = host.clientWidth - 32;
+  const availableHeight = host.clientHeight - 32;
+  if (!rect.width || availableWidth <= 0) return 1;
+  const fitWidth = Math.min(1, availableWidth / rect.width);
+  const pixels = labelPixels(svg);
+  const legible = pixels ? MIN_LABEL_PX / pixels : 0;
+  if (fitWidth >= legible) return fitWidth;
+  const fitHeight = availableHeight > 0 && rect.height ? Math.min(1, availableHeight / rect.height) : 1;
+  return Math.max(legible, fitHeight);
 }
 
 function onBoxClickable(kind: string): boolean {
