@@ -177,3 +177,17 @@ export function writeResidualMlpModel(path: string, blocks: number, foldables = 
   write(path, model(graph));
   return n;
 }
+
+/** A flat chain of `count` Relu nodes with no scopes (`Relu_7`), so a view cuts it into parts. */
+export function writeChainModel(path: string, count: number): number {
+  const graph: Segment[] = [];
+  let previous = 'x';
+  for (let i = 0; i < count; i++) {
+    graph.push(...field(1, [node(`Relu_${i}`, 'Relu', [previous], [`t${i}`])]));
+    previous = `t${i}`;
+  }
+  graph.push(...field(2, [new TextEncoder().encode('chain')]));
+  graph.push(...field(11, [valueInfo('x', ['batch', 16])]), ...field(12, [valueInfo(previous, ['batch', 16])]));
+  write(path, model(graph));
+  return count;
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { writeResidualMlpModel } from '../bench/onnx-models';
+import { writeChainModel, writeResidualMlpModel } from '../bench/onnx-models';
 import { expectState } from './helpers';
 
 const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
@@ -73,4 +73,38 @@ test('the torch-exported transformer first view has no Constant or Identity box'
   const sizes = await labelPixels(page);
   expect(sizes.length).toBeGreaterThan(0);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+});
+
+test('the parts of a 20,001-node chain page with buttons, a jump box and the [ and ] keys', async ({ page }) => {
+  const path = test.info().outputPath('chain-20k.onnx');
+  expect(writeChainModel(path, 20_001)).toBe(20_001);
+  const graph = await openGraph(page, path);
+  const current = graph.getByTestId('section-current');
+  // 20,001 items in parts of 60.
+  await expect(current).toHaveText('part 1 of 334');
+  await expect(graph.getByTestId('section-range')).toHaveText('1–60 of 20001: Relu_0 … Relu_59');
+  await expect(graph.getByTestId('section-previous')).toBeDisabled();
+  await expect(graph.getByRole('tab')).toHaveCount(0);
+
+  await page.keyboard.press(']');
+  await expect(current).toHaveText('part 2 of 334');
+  await expect(graph.locator('svg [data-kind="op"]').first()).toContainText('Relu_60');
+  await page.keyboard.press('[');
+  await expect(current).toHaveText('part 1 of 334');
+  await graph.getByTestId('section-next').click();
+  await expect(current).toHaveText('part 2 of 334');
+  await graph.getByTestId('section-previous').click();
+  await expect(current).toHaveText('part 1 of 334');
+
+  await graph.getByTestId('section-jump').fill('42');
+  await graph.getByTestId('section-jump').press('Enter');
+  await expect(current).toHaveText('part 42 of 334');
+  await expect(graph.getByTestId('section-range')).toHaveText('2461–2520 of 20001: Relu_2460 … Relu_2519');
+  // Keys typed into the jump box are not paging keys.
+  await graph.getByTestId('section-jump').press(']');
+  await expect(current).toHaveText('part 42 of 334');
+  await graph.getByTestId('section-jump').fill('9999');
+  await graph.getByTestId('section-jump').press('Enter');
+  await expect(current).toHaveText('part 334 of 334');
+  await expect(graph.getByTestId('section-next')).toBeDisabled();
 });
