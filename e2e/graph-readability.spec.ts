@@ -108,3 +108,50 @@ test('the parts of a 20,001-node chain page with buttons, a jump box and the [ a
   await expect(current).toHaveText('part 334 of 334');
   await expect(graph.getByTestId('section-next')).toBeDisabled();
 });
+
+test('keyboard only: Tab reaches the boxes in reading order, arrows follow edges, Enter collapses a scope and opens a node', async ({ page }) => {
+  const path = test.info().outputPath('mlp-keys.onnx');
+  writeResidualMlpModel(path, 25);
+  const graph = await openGraph(page, path);
+  const focusedBox = () => page.evaluate(() => document.activeElement?.getAttribute('data-box-id') ?? null);
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await focusedBox()) !== null;
+  }
+  expect(reached).toBe(true);
+  // Reading order starts at the top: the graph input, then the first block, then its first op.
+  expect(await focusedBox()).toBe('input:x');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toBe('scope:block0');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toMatch(/^node:/);
+  await expect(page.locator(':focus')).toHaveAttribute('data-node-id', /.+/);
+  await expect(page.locator(':focus')).toContainText('MatMul');
+
+  // Downstream along the edges: MatMul → Add → Relu; upstream back to Add.
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toContainText(/^Add/);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toContainText(/^Relu/);
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator(':focus')).toContainText(/^Add/);
+
+  // Enter on an op opens its node panel.
+  const nodeId = await page.locator(':focus').getAttribute('data-node-id');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-panel')).toHaveAttribute('data-node-id', nodeId!);
+  await expect(page.getByTestId('node-op')).toHaveText('Add');
+
+  // Back to the first block with arrows, and Enter collapses it; focus stays on it.
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  expect(await focusedBox()).toBe('input:x');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toBe('scope:block0');
+  const before = await graph.getAttribute('data-rendered-count');
+  await page.keyboard.press('Enter');
+  await expect(graph).toHaveAttribute('data-rendered-count', String(Number(before) - 4));
+  await expect.poll(focusedBox).toBe('scope:block0');
+  await expect(graph.locator('[data-box-id="scope:block0"]')).toHaveAttribute('data-kind', 'scope');
+});
