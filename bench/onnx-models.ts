@@ -191,3 +191,18 @@ export function writeChainModel(path: string, count: number): number {
   write(path, model(graph));
   return count;
 }
+
+/** `branches` Relus side by side, all reading `x`, joined by one Concat: a diagram far wider than tall. */
+export function writeFanModel(path: string, branches: number): number {
+  const graph: Segment[] = [];
+  const outputs: string[] = [];
+  for (let i = 0; i < branches; i++) {
+    graph.push(...field(1, [node(`Relu_${i}`, 'Relu', ['x'], [`t${i}`])]));
+    outputs.push(`t${i}`);
+  }
+  graph.push(...field(1, [node('Concat', 'Concat', outputs, ['y'])]));
+  graph.push(...field(2, [new TextEncoder().encode('fan')]));
+  graph.push(...field(11, [valueInfo('x', ['batch', 16])]), ...field(12, [valueInfo('y', ['batch', 16 * branches])]));
+  write(path, model(graph));
+  return branches + 1;
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { writeChainModel, writeResidualMlpModel } from '../bench/onnx-models';
+import { writeChainModel, writeFanModel, writeResidualMlpModel } from '../bench/onnx-models';
 import { expectState } from './helpers';
 
 const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
@@ -43,6 +43,20 @@ test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view'
   const sizes = await labelPixels(page);
   expect(sizes.length).toBeGreaterThanOrEqual(100);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+});
+
+test('a view too wide to fit legibly is fitted to the height, labels at 11 px or more, and pans horizontally', async ({ page }) => {
+  const path = test.info().outputPath('fan-50.onnx');
+  expect(writeFanModel(path, 50)).toBe(51);
+  const graph = await openGraph(page, path);
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(51);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThanOrEqual(51);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  // Wider than its frame: the rest is reached by panning.
+  const [svgWidth, frameWidth] = await graph.locator('svg').first().evaluate((svg) => [svg.getBoundingClientRect().width, svg.parentElement!.clientWidth]);
+  expect(svgWidth).toBeGreaterThan(frameWidth!);
+  await page.screenshot({ path: test.info().outputPath('fan-50.png') });
 });
 
 test('Constants and initializer Identities are drawn on their consumers, and listed in its node panel', async ({ page }) => {
