@@ -125,3 +125,84 @@ export function writeWideGraphModel(path: string, layers: number, perLayer: numb
   write(path, model(graph));
   return n;
 }
+
+/** A Constant node holding one float: attribute `value` (5), a TensorProto (type TENSOR = 4). */
+function constantNode(name: string, output: string, value: number): Uint8Array {
+  return new ProtoWriter()
+    .string(2, output)
+    .string(3, name)
+    .string(4, 'Constant')
+    .message(5, (a) =>
+      a
+        .string(1, 'value')
+        .message(5, (t) => t.int(2, FLOAT).float(4, value))
+        .int(20, 4),
+    )
+    .finish();
+}
+
+/**
+ * An MLP of `blocks` residual blocks of 4 ops each (`/block7/MatMul`, `Add`, `Relu`, `Add_1`), so
+ * `blocks` × 4 op nodes. With `foldables`, each block also reads its weight through an `Identity`
+ * and its bias from a `Constant`, as torch exports write them: nodes a view folds into their consumers.
+ */
+export function writeResidualMlpModel(path: string, blocks: number, foldables = false): number {
+  const graph: Segment[] = [];
+  const weights: Segment[] = [];
+  let previous = 'x';
+  let n = 0;
+  for (let b = 0; b < blocks; b++) {
+    const scope = `/block${b}`;
+    let weight = `block${b}.weight`;
+    let bias = `block${b}.bias`;
+    weights.push(...field(5, initializer(weight, [16, 16])));
+    if (foldables) {
+      graph.push(...field(1, [node(`${scope}/Identity`, 'Identity', [weight], [`${scope}/w`])]));
+      graph.push(...field(1, [constantNode(`${scope}/Constant`, `${scope}/b`, 0.5)]));
+      weight = `${scope}/w`;
+      bias = `${scope}/b`;
+      n += 2;
+    } else {
+      weights.push(...field(5, initializer(bias, [16])));
+    }
+    graph.push(...field(1, [node(`${scope}/MatMul`, 'MatMul', [previous, weight], [`${scope}/m`])]));
+    graph.push(...field(1, [node(`${scope}/Add`, 'Add', [`${scope}/m`, bias], [`${scope}/a`])]));
+    graph.push(...field(1, [node(`${scope}/Relu`, 'Relu', [`${scope}/a`], [`${scope}/r`])]));
+    graph.push(...field(1, [node(`${scope}/Add_1`, 'Add', [`${scope}/r`, previous], [`${scope}/y`])]));
+    previous = `${scope}/y`;
+    n += 4;
+  }
+  graph.push(...field(2, [new TextEncoder().encode('residual-mlp')]), ...weights);
+  graph.push(...field(11, [valueInfo('x', ['batch', 16])]), ...field(12, [valueInfo(previous, ['batch', 16])]));
+  write(path, model(graph));
+  return n;
+}
+
+/** A flat chain of `count` Relu nodes with no scopes (`Relu_7`), so a view cuts it into parts. */
+export function writeChainModel(path: string, count: number): number {
+  const graph: Segment[] = [];
+  let previous = 'x';
+  for (let i = 0; i < count; i++) {
+    graph.push(...field(1, [node(`Relu_${i}`, 'Relu', [previous], [`t${i}`])]));
+    previous = `t${i}`;
+  }
+  graph.push(...field(2, [new TextEncoder().encode('chain')]));
+  graph.push(...field(11, [valueInfo('x', ['batch', 16])]), ...field(12, [valueInfo(previous, ['batch', 16])]));
+  write(path, model(graph));
+  return count;
+}
+
+/** `branches` Relus side by side, all reading `x`, joined by one Concat: a diagram far wider than tall. */
+export function writeFanModel(path: string, branches: number): number {
+  const graph: Segment[] = [];
+  const outputs: string[] = [];
+  for (let i = 0; i < branches; i++) {
+    graph.push(...field(1, [node(`Relu_${i}`, 'Relu', ['x'], [`t${i}`])]));
+    outputs.push(`t${i}`);
+  }
+  graph.push(...field(1, [node('Concat', 'Concat', outputs, ['y'])]));
+  graph.push(...field(2, [new TextEncoder().encode('fan')]));
+  graph.push(...field(11, [valueInfo('x', ['batch', 16])]), ...field(12, [valueInfo('y', ['batch', 16 * branches])]));
+  write(path, model(graph));
+  return branches + 1;
+}

@@ -79,7 +79,7 @@ test('a real OCR model from npm draws, and opens another part from a stub box', 
   await shot(page, 'ocr-first-view');
   // The model is flat (no scopes) and long, so it is drawn in parts; a stub box stands for an edge to
   // another part, and clicking it opens that part.
-  const part = graph.getByRole('tab', { selected: true });
+  const part = graph.getByTestId('section-current');
   const partBefore = await part.textContent();
   const firstBoxBefore = await graph.locator('svg [data-node-id]').first().getAttribute('data-node-id');
   const stub = graph.locator('svg [data-kind="stub"]').first();

@@ -27,8 +27,10 @@ export interface Scope {
   nodeIndices: number[];
   /** Index in `graph.nodes` of the first node at any depth below: orders scopes among direct nodes. */
   firstIndex: number;
-  /** Nodes at any depth below. */
+  /** Nodes at any depth below, folded constants included. */
   nodeCount: number;
+  /** Folded constants directly in this scope (not drawn: see ScopeTree.foldedConstants). */
+  foldedCount: number;
   /**
    * Elements of the initializers its nodes use, at any depth. Each initializer counts once, in the
    * scope of its first consumer (in graph order), so the counts of siblings add up to the parent's.
@@ -72,6 +74,24 @@ export interface ScopeTree {
   initializerNames: Set<string>;
   /** Known types of values: from value_info, graph inputs and outputs, and initializers. */
   valueTypes: Map<string, ValueType>;
+  /**
+   * Values made by nodes folded into their consumers (see isFoldedConstant) → the folding node's
+   * index. Those nodes are in no scope's `nodes`: views draw them as a mark on their consumers.
+   */
+  foldedConstants: Map<string, number>;
+}
+
+const STANDARD_DOMAINS = new Set(['', 'ai.onnx']);
+
+/**
+ * A node drawn as an input of its consumers rather than as a box: a `Constant`, or an `Identity`
+ * of an initializer (or of another folded constant), as torch exports write for tied weights.
+ * Neither carries any computation a reader follows, and as boxes they form rows of unconnected boxes.
+ */
+function isFoldedConstant(node: Node, constants: ReadonlySet<string>, outputs: ReadonlySet<string>): boolean {
+  if (!STANDARD_DOMAINS.has(node.domain) || node.outputs.length !== 1 || !node.outputs[0] || outputs.has(node.outputs[0])) return false;
+  if (node.opType === 'Constant') return node.inputs.every((input) => !input);
+  return node.opType === 'Identity' && node.inputs.length === 1 && constants.has(node.inputs[0]!);
 }
 
 /** `/model/layers.3/self_attn/MatMul` → `model/layers.3/self_attn`, as the ONNX decoder derives it. */
@@ -97,6 +117,7 @@ function newScope(id: string, name: string, parentId: string | undefined): Scope
     nodeIndices: [],
     firstIndex: Number.MAX_SAFE_INTEGER,
     nodeCount: 0,
+    foldedCount: 0,
     parameterCount: 0,
     opHistogram: new Map(),
     signature: '',
@@ -147,6 +168,17 @@ export function buildScopeTree(graph: Graph, initializers: ReadonlyMap<string, T
   for (const name of initializers.keys()) initializerNames.add(name);
   const attributed = new Set<string>();
 
+  // Graphs are topologically sorted, so one pass in order finds chains of folded constants.
+  const foldedConstants = new Map<string, number>();
+  const constantValues = new Set<string>(initializerNames);
+  const graphOutputNames = new Set(graph.outputs.map((v) => v.name));
+  graph.nodes.forEach((node, i) => {
+    if (!isFoldedConstant(node, constantValues, graphOutputNames)) return;
+    foldedConstants.set(node.outputs[0]!, i);
+    constantValues.add(node.outputs[0]!);
+  });
+  const foldedNodeScope = new Map<number, Scope>();
+
   const scopeFor = (namespace: string): Scope => {
     let scope = root;
     let path = '';
@@ -172,6 +204,11 @@ export function buildScopeTree(graph: Graph, initializers: ReadonlyMap<string, T
     if (!scope) {
       scope = scopeFor(namespace);
       byNamespace.set(namespace, scope);
+    }
+    if (foldedConstants.get(node.outputs[0] ?? '') === i) {
+      foldedNodeScope.set(i, scope);
+      scope.foldedCount++;
+      continue;
     }
     scope.nodes.push(node);
     scope.nodeIndices.push(i);
@@ -206,6 +243,8 @@ export function buildScopeTree(graph: Graph, initializers: ReadonlyMap<string, T
     summarize(scope, directParameters.get(scope) ?? 0);
     if (scope !== root && scope.nodes.length === 0 && scope.children.length === 1) {
       const child = scope.children[0]!;
+      child.foldedCount += scope.foldedCount;
+      child.nodeCount += scope.foldedCount;
       child.name = `${scope.name}/${child.name}`;
       child.parentId = scope.parentId;
       replacement.set(scope, child);
@@ -220,12 +259,15 @@ export function buildScopeTree(graph: Graph, initializers: ReadonlyMap<string, T
     root.children = only.children;
     root.nodes = only.nodes;
     root.nodeIndices = only.nodeIndices;
+    root.foldedCount += only.foldedCount;
     root.signature = only.signature;
     for (const child of root.children) child.parentId = '';
   }
 
   const scopeOfNode = new Array<Scope>(nodes.length);
   for (const scope of byId.values()) for (const i of scope.nodeIndices) scopeOfNode[i] = scope;
+  // A folded node whose scope was merged away lies in the scope that took its place.
+  for (const [i, scope] of foldedNodeScope) scopeOfNode[i] = survivorOf(scope, replacement, byId, root);
 
   const valueTypes = new Map<string, ValueType>();
   for (const [name, tensor] of initializers) valueTypes.set(name, { dtype: tensor.dtype, shape: tensor.shape });
@@ -248,12 +290,20 @@ export function buildScopeTree(graph: Graph, initializers: ReadonlyMap<string, T
     graphOutputs: graph.outputs.map((v) => v.name),
     initializerNames,
     valueTypes,
+    foldedConstants,
   };
+}
+
+/** The scope that holds what a scope held once chains were merged (into a child, or into the root). */
+function survivorOf(scope: Scope, replacement: ReadonlyMap<Scope, Scope>, byId: ReadonlyMap<string, Scope>, root: Scope): Scope {
+  let current = scope;
+  for (let next = replacement.get(current); next; next = replacement.get(current)) current = next;
+  return byId.get(current.id) === current ? current : root;
 }
 
 /** Fills the totals and the signature of a scope whose children are already summarized. */
 function summarize(scope: Scope, directParameters: number): void {
-  let nodeCount = scope.nodes.length;
+  let nodeCount = scope.nodes.length + scope.foldedCount;
   let parameterCount = directParameters;
   const histogram = new Map<string, number>();
   let content = '';

@@ -135,16 +135,16 @@ describe('buildView: folded blocks', () => {
 });
 
 describe('buildView: the budget', () => {
-  // 4 scopes of 50 ops each: expanding all would draw 200+ boxes.
+  // 4 scopes of 50 ops each: expanding all would draw 200+ boxes. Unnumbered names, so they don't fold.
   const nodes = [];
-  for (let s = 0; s < 4; s++) for (let k = 0; k < 50; k++) nodes.push(node(`${s}_${k}`, `/s${s}/Op_${k}`, 'Relu', [], [`v${s}_${k}`]));
+  for (let s = 0; s < 4; s++) for (let k = 0; k < 50; k++) nodes.push(node(`${s}_${k}`, `/s${'abcd'[s]}/Op_${k}`, 'Relu', [], [`v${s}_${k}`]));
   const tree = buildScopeTree(syntheticGraph(nodes));
 
   it('leaves scopes collapsed beyond MAX_RENDERED and says so', () => {
-    const view = buildView(tree, '', { expanded: new Set(['s0', 's1', 's2', 's3']) });
+    const view = buildView(tree, '', { expanded: new Set(['sa', 'sb', 'sc', 'sd']) });
     expect(view.renderedCount).toBeLessThanOrEqual(MAX_RENDERED);
     expect(view.boxes.filter((b) => b.expanded).length).toBe(2);
-    expect(view.refused).toEqual(['s2', 's3']);
+    expect(view.refused).toEqual(['sc', 'sd']);
     expect(view.notices.join(' ')).toContain('left collapsed');
   });
 
@@ -178,5 +178,85 @@ describe('buildView: a 20,000-node transformer', () => {
     const layer = buildView(tree, 'model/layers.17', {});
     expect(layer.renderedCount).toBeLessThanOrEqual(MAX_RENDERED);
     expect(layer.boxes.length).toBeLessThanOrEqual(MAX_RENDERED);
+  });
+});
+
+describe('buildView: folded constants', () => {
+  // A Constant and an Identity of an initializer feed an Add; a chained Identity of the Constant feeds
+  // a Mul; a Constant that is a graph output stays a box.
+  const graph = syntheticGraph(
+    [
+      node('0', '/Constant', 'Constant', [], ['c']),
+      node('1', '/Identity', 'Identity', ['W'], ['w']),
+      node('2', '/Identity_1', 'Identity', ['c'], ['c2']),
+      node('3', '/Identity_2', 'Identity', ['x'], ['x2']),
+      node('4', '/Add', 'Add', ['x2', 'c', 'w'], ['y']),
+      node('5', '/Mul', 'Mul', ['y', 'c2'], ['z']),
+      node('6', '/Constant_1', 'Constant', [], ['k']),
+    ],
+    { inputs: [floatValue('x', [4])], outputs: [floatValue('z', [4]), floatValue('k', [1])], initializers: ['W'] },
+  );
+  const tree = buildScopeTree(graph);
+  const view = buildView(tree, '', {});
+
+  it('draws no box for a Constant or an Identity of a constant, and marks their consumers', () => {
+    expect([...tree.foldedConstants]).toEqual([
+      ['c', 0],
+      ['w', 1],
+      ['c2', 2],
+    ]);
+    const ops = view.boxes.filter((b) => b.kind === 'op').map((b) => b.id);
+    expect(ops).toEqual(['node:3', 'node:4', 'node:5', 'node:6']);
+    expect(box(view, 'node:4').constantInputs).toBe(2);
+    expect(box(view, 'node:4').detail).toContain('◆ 2 constants');
+    expect(box(view, 'node:5').constantInputs).toBe(1);
+    expect(box(view, 'node:3').constantInputs).toBeUndefined();
+    expect(view.edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(['input:x>node:3', 'node:3>node:4', 'node:4>node:5', 'node:5>output:z', 'node:6>output:k'].sort());
+    expect(view.nodeCount).toBe(7);
+  });
+
+  it('shows a search for a folded constant on its consumer', () => {
+    expect(buildView(tree, '', { focusNodeId: '0' }).focusBoxId).toBe('node:4');
+  });
+});
+
+describe('buildView: small graphs drawn whole', () => {
+  /** `blocks` residual blocks of 4 ops: `/block7/MatMul`, `Add`, `Relu`, `Add_1`. */
+  function residualMlp(blocks: number) {
+    const nodes = [];
+    let x = 'x';
+    for (let b = 0; b < blocks; b++) {
+      const s = `/block${b}`;
+      nodes.push(node(`${b}m`, `${s}/MatMul`, 'MatMul', [x, `W${b}`], [`${s}/m`]));
+      nodes.push(node(`${b}a`, `${s}/Add`, 'Add', [`${s}/m`, `B${b}`], [`${s}/a`]));
+      nodes.push(node(`${b}r`, `${s}/Relu`, 'Relu', [`${s}/a`], [`${s}/r`]));
+      nodes.push(node(`${b}y`, `${s}/Add_1`, 'Add', [`${s}/r`, x], [`${s}/y`]));
+      x = `${s}/y`;
+    }
+    return buildScopeTree(syntheticGraph(nodes, { inputs: [floatValue('x', [16])], outputs: [floatValue(x, [16])] }));
+  }
+
+  it('draws all 100 ops of a 25-block MLP, each block an open subgraph, on first view', () => {
+    const tree = residualMlp(25);
+    const view = buildView(tree, '', { expanded: defaultExpanded(tree) });
+    expect(view.boxes.filter((b) => b.kind === 'op')).toHaveLength(100);
+    expect(view.boxes.filter((b) => b.kind === 'scope' && b.expanded)).toHaveLength(25);
+    expect(view.boxes.some((b) => b.kind === 'fold')).toBe(false);
+    expect(view.renderedCount).toBeLessThanOrEqual(MAX_RENDERED);
+  });
+
+  it('still lets a block be collapsed', () => {
+    const tree = residualMlp(25);
+    const expanded = defaultExpanded(tree);
+    expanded.delete('block3');
+    const view = buildView(tree, '', { expanded });
+    expect(box(view, 'scope:block3').expanded).toBeUndefined();
+    expect(view.boxes.filter((b) => b.kind === 'op')).toHaveLength(96);
+  });
+
+  it('folds a graph too big to draw whole', () => {
+    const tree = residualMlp(250);
+    const view = buildView(tree, '', { expanded: defaultExpanded(tree) });
+    expect(view.boxes.map((b) => b.id)).toContain('fold:block{0..249}');
   });
 });

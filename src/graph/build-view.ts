@@ -1,6 +1,6 @@
 import type { Scope, ScopeTree } from './build-scope-tree';
 import type { BuildViewOptions, GraphView } from './graph-view';
-import { levelItems, type LevelItem } from './level-items';
+import { drawsWhole, levelItems, scopeIdsUnder, type LevelItem } from './level-items';
 import { createViewContext } from './view-context';
 import { aggregateEdges, assembleView, assignOffView, capEdges, pickSection, placeIoBoxes, placeLevelBoxes, placeStubBoxes, splitSections } from './view-phases';
 
@@ -33,12 +33,15 @@ export function buildView(tree: ScopeTree, scopeId = '', options: BuildViewOptio
 export const FIRST_VIEW_TARGET = 40;
 
 /**
- * Scopes worth expanding in a first view: while the level stays under `target` boxes, open the
+ * Scopes worth expanding in a first view. All of them when the view draws whole (drawsWhole). Else,
+ * while the level stays under `target` boxes, open the
  * scope boxes (never folded blocks) breadth-first, largest first. With Optimum's exports, the top
  * level is `model` and `lm_head`: this opens `model`, showing embed_tokens, layers ×N and norm.
  */
 export function defaultExpanded(tree: ScopeTree, scopeId = '', target = FIRST_VIEW_TARGET): Set<string> {
   const view = tree.byId.get(scopeId) ?? tree.root;
+  // A graph small enough is drawn whole, every scope open, as Netron does.
+  if (drawsWhole(tree, view)) return new Set(scopeIdsUnder(view));
   const expanded = new Set<string>();
   let count = levelItems(view).length;
   if (count > target) return expanded;

@@ -24,13 +24,30 @@ describe('parseIndexedName', () => {
     expect(parseIndexedName('layers.3')).toEqual({ prefix: 'layers.', digits: '3', index: 3, rest: '' });
     expect(parseIndexedName('block_12/mlp')).toEqual({ prefix: 'block_', digits: '12', index: 12, rest: '/mlp' });
     expect(parseIndexedName('7')).toEqual({ prefix: '', digits: '7', index: 7, rest: '' });
-    expect(parseIndexedName('conv2')).toBeUndefined();
+    expect(parseIndexedName('block249')).toEqual({ prefix: 'block', digits: '249', index: 249, rest: '' });
     expect(parseIndexedName('layers')).toBeUndefined();
     expect(parseIndexedName(`l.${'9'.repeat(30)}`)).toBeUndefined();
   });
 });
 
 describe('foldRepeatedBlocks', () => {
+  it.each([
+    ['block', (i: number) => `block${i}`, 'block{0..249}'],
+    ['blk.', (i: number) => `blk.${i}`, 'blk.{0..249}'],
+    ['h.', (i: number) => `h.${i}`, 'h.{0..249}'],
+    ['layer_', (i: number) => `layer_${i}`, 'layer_{0..249}'],
+    ['layers.', (i: number) => `layers.${i}`, 'layers.{0..249}'],
+  ])('folds 250 identical siblings named %s0… whatever the naming', (_prefix, name, label) => {
+    const tree = layered(Array.from({ length: 250 }, () => ['MatMul', 'Add']), name);
+    const items = foldedChildren(tree.root);
+    expect(items.map((i) => (i.kind === 'fold' ? `${i.block.label} ×${i.block.instances.length}` : i.scope.name))).toEqual([`${label} ×250`, 'norm']);
+  });
+
+  it('does not fold siblings named alike whose structure differs', () => {
+    const tree = layered([['MatMul', 'Add'], ['MatMul', 'Relu'], ['MatMul', 'Add']], (i) => `block${i}`);
+    expect(foldedChildren(tree.root).map((i) => i.kind)).toEqual(['scope', 'scope', 'scope', 'scope']);
+  });
+
   it('folds identical consecutive layers into one block ×K', () => {
     const tree = layered(Array.from({ length: 32 }, () => ['MatMul', 'Relu']));
     const items = foldedChildren(tree.root);

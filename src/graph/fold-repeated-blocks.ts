@@ -26,9 +26,9 @@ export interface FoldedBlock {
 /** A child scope as a level shows it: itself, or the folded block it belongs to. */
 export type FoldItem = { kind: 'scope'; scope: Scope } | { kind: 'fold'; block: FoldedBlock };
 
-/** A name of the form `prefix.N`, `prefix_N` or `N`, optionally followed by `/rest` (a collapsed chain). */
+/** A name of the form `prefixN`, `prefix.N`, `prefix_N` or `N`, optionally followed by `/rest` (a collapsed chain). */
 export interface IndexedName {
-  /** Up to and including the separator: `layers.`; empty for a bare number. */
+  /** Up to and including the separator, if any: `layers.`, `block`; empty for a bare number. */
   prefix: string;
   /** The digits as written (`07` keeps its zero). */
   digits: string;
@@ -37,7 +37,11 @@ export interface IndexedName {
   rest: string;
 }
 
-/** Splits `layers.3/mlp` into `layers.` + `3` + `/mlp`; undefined when the name has no index. Linear time. */
+/**
+ * Splits `layers.3/mlp` into `layers.` + `3` + `/mlp` (and `block7` into `block` + `7`): exporters
+ * spell indices every way, and folding still needs equal structure. Undefined when the name has no
+ * index. Linear time.
+ */
 export function parseIndexedName(name: string): IndexedName | undefined {
   const slash = name.indexOf('/');
   const head = slash < 0 ? name : name.slice(0, slash);
@@ -46,8 +50,6 @@ export function parseIndexedName(name: string): IndexedName | undefined {
   while (start > 0 && head.charCodeAt(start - 1) >= 48 && head.charCodeAt(start - 1) <= 57) start--;
   const digits = head.slice(start);
   if (digits.length === 0 || digits.length > MAX_INDEX_DIGITS) return undefined;
-  const before = start > 0 ? head[start - 1] : undefined;
-  if (before !== undefined && before !== '.' && before !== '_') return undefined;
   return { prefix: head.slice(0, start), digits, index: Number(digits), rest };
 }
 

@@ -30,7 +30,7 @@ describe('GraphViewCache', () => {
     expect(cache.view('g1', { scopeId: '', instances: [], theme: 'light' })!.expanded.sort()).toEqual(['a', 'b']);
 
     expect(cache.search('g1', 'relu', 10)!.hits.map((h) => h.nodeId)).toEqual(['1']);
-    expect(cache.node('g1', '1')).toEqual({ nodeIndex: 1, valueTypes: [['a1', { dtype: 'F32', shape: ['batch', 16] }]] });
+    expect(cache.node('g1', '1')).toEqual({ nodeIndex: 1, valueTypes: [['a1', { dtype: 'F32', shape: ['batch', 16] }]], constants: [] });
     expect(cache.node('g1', 'nope')).toBeUndefined();
   });
 

@@ -47,6 +47,25 @@ export interface GraphViewModel {
 export interface GraphNodeDetails {
   nodeIndex: number;
   valueTypes: [string, ValueType][];
+  /**
+   * Inputs that are folded constants (ScopeTree.foldedConstants) → what holds the value: the index
+   * of the `Constant` node, or the name of the initializer a chain of `Identity` nodes passes on.
+   */
+  constants: [string, number | string][];
+}
+
+/** Follows a folded constant through its Identity nodes to the Constant node's index or the initializer's name. */
+function constantSource(tree: ScopeTree, name: string): number | string | undefined {
+  let value = name;
+  // Each folded Identity reads a value folded before it, so the chain has at most one step per node.
+  for (let steps = 0; steps <= tree.graph.nodes.length; steps++) {
+    const index = tree.foldedConstants.get(value);
+    if (index === undefined) return tree.initializerNames.has(value) ? value : undefined;
+    const node = tree.graph.nodes[index]!;
+    if (node.opType === 'Constant') return index;
+    value = node.inputs[0]!;
+  }
+  return undefined;
 }
 
 export function graphViewModel(tree: ScopeTree, request: GraphViewRequest): GraphViewModel {
@@ -71,7 +90,12 @@ export function graphNodeDetails(tree: ScopeTree, nodeId: string): GraphNodeDeta
     const type = tree.valueTypes.get(name);
     if (type) valueTypes.push([name, type]);
   }
-  return { nodeIndex, valueTypes };
+  const constants: [string, number | string][] = [];
+  for (const name of node.inputs) {
+    const source = tree.foldedConstants.has(name) ? constantSource(tree, name) : undefined;
+    if (source !== undefined) constants.push([name, source]);
+  }
+  return { nodeIndex, valueTypes, constants };
 }
 
 /** Scope trees by graph key, the most recently used last; the oldest goes past MAX_CACHED_GRAPHS. */

@@ -32,6 +32,8 @@ export interface ViewBox {
   nodeId?: string;
   opType?: string;
   domain?: string;
+  /** Op boxes: how many of its inputs are folded constants (ScopeTree.foldedConstants), drawn as a mark. */
+  constantInputs?: number;
   category?: OpCategory;
   /** Scope and fold boxes: nodes under it (one instance's, for a fold). */
   nodeCount?: number;

@@ -33,7 +33,7 @@ describe('moduleTreeDiagram', () => {
   });
 
   it('caps the boxes and escapes names', () => {
-    const many = buildModuleTree(Array.from({ length: 200 }, (_, i) => ({ name: `m${i}.w`, elements: 1 })));
+    const many = buildModuleTree(Array.from({ length: 200 }, (_, i) => ({ name: `m${i}x.w`, elements: 1 })));
     const d = moduleTreeDiagram(many, '', { maxBoxes: 10 });
     expect(d.boxCount).toBe(11);
     expect(d.notices[0]).toBe('191 of 200 children are not drawn.');

@@ -1,6 +1,6 @@
 import type { Scope, ScopeTree } from './build-scope-tree';
 import type { BuildViewOptions, ViewBox, ViewEdge, ViewSection } from './graph-view';
-import type { LevelItem } from './level-items';
+import { drawsWhole, type LevelItem } from './level-items';
 import { DEFAULT_MAX_BOXES, MAX_SECTION_BOXES } from './view-limits';
 
 /** Where everything outside the viewed scope goes: its ancestors resolve to it. */
@@ -19,6 +19,8 @@ export interface ViewContext {
   readonly isRoot: boolean;
   readonly options: BuildViewOptions;
   readonly expanded: ReadonlySet<string>;
+  /** False when the view is small enough to draw whole (drawsWhole): repeated blocks are then drawn one by one. */
+  readonly fold: boolean;
   /** Items per section, clamped to 1..MAX_SECTION_BOXES. */
   readonly maxBoxes: number;
   /** Sentences for the user, in the order the phases add them. */
@@ -60,6 +62,7 @@ export function createViewContext(tree: ScopeTree, scopeId: string, options: Bui
     isRoot: view === tree.root,
     options,
     expanded: options.expanded ?? new Set<string>(),
+    fold: !drawsWhole(tree, view),
     maxBoxes: Math.max(1, Math.min(MAX_SECTION_BOXES, Math.floor(options.maxBoxes ?? DEFAULT_MAX_BOXES))),
     notices,
     refused: [],

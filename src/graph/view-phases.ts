@@ -18,7 +18,7 @@ const MAX_EDGE_NAMES = 8;
 /** Cuts the level's items into consecutive sections of at most `maxBoxes`. Fills items, sections, sectionItems. */
 export function splitSections(context: ViewContext): void {
   const { tree, maxBoxes } = context;
-  const items = levelItems(context.view);
+  const items = levelItems(context.view, context.fold);
   context.items = items;
   for (let start = 0; start < Math.max(1, items.length); start += maxBoxes) {
     const slice = items.slice(start, start + maxBoxes);
@@ -36,9 +36,12 @@ export function splitSections(context: ViewContext): void {
 export function pickSection(context: ViewContext): void {
   const { tree, view, sections, options } = context;
   let focusIndex = options.focusNodeId === undefined ? undefined : tree.nodeIndexById.get(options.focusNodeId);
+  // A folded constant is shown on its first consumer.
+  const folded = focusIndex === undefined ? undefined : tree.graph.nodes[focusIndex]!.outputs[0];
+  if (folded !== undefined && tree.foldedConstants.get(folded) === focusIndex) focusIndex = tree.consumers.get(folded)?.[0];
   let current = sections.findIndex((s) => s.id === options.sectionId);
   if (current < 0 && focusIndex !== undefined) {
-    const topId = topItemBoxId(tree, view, focusIndex);
+    const topId = topItemBoxId(tree, view, focusIndex, context.fold);
     if (topId === undefined) focusIndex = undefined;
     else current = sections.findIndex((s) => s.boxIds.includes(topId));
   }
@@ -125,11 +128,15 @@ export function placeLevelBoxes(context: ViewContext): void {
       const short = shortName(node.name);
       const detail = short && short !== node.opType ? [short] : [];
       if (node.domain && node.domain !== 'ai.onnx') detail.push(node.domain);
-      boxes.push({ id, kind: 'op', label: node.opType || '(no op type)', detail, ...base, nodeId: node.id, opType: node.opType, domain: node.domain, category: categoryOf(node.opType) });
+      const constants = node.inputs.filter((input) => tree.foldedConstants.has(input)).length;
+      if (constants > 0) detail.push(`◆ ${constants} ${constants === 1 ? 'constant' : 'constants'}`);
+      const box: ViewBox = { id, kind: 'op', label: node.opType || '(no op type)', detail, ...base, nodeId: node.id, opType: node.opType, domain: node.domain, category: categoryOf(node.opType) };
+      if (constants > 0) box.constantInputs = constants;
+      boxes.push(box);
       nodeBox.set(item.index, id);
     } else if (item.kind === 'scope') {
       const scope = item.scope;
-      const children = levelItems(scope);
+      const children = levelItems(scope, context.fold);
       const ops = topOps(scope, TOP_OPS_SHOWN);
       const box: ViewBox = {
         id,
@@ -216,6 +223,7 @@ export function aggregateEdges(context: ViewContext): void {
   const seen: string[] = [];
   const scan = (index: number) => {
     const node = nodes[index]!;
+    if (tree.foldedConstants.get(node.outputs[0] ?? '') === index) return; // Drawn on its consumers.
     const here = resolveNodeBox(context, index);
     for (const value of node.outputs) {
       if (!value || tree.producer.get(value) !== index) continue;
@@ -239,7 +247,7 @@ export function aggregateEdges(context: ViewContext): void {
       }
     }
     for (const value of node.inputs) {
-      if (!value || tree.initializerNames.has(value)) continue;
+      if (!value || tree.initializerNames.has(value) || tree.foldedConstants.has(value)) continue;
       const p = tree.producer.get(value);
       if (p !== undefined && resolveNodeBox(context, p) !== OUTSIDE) continue; // Counted from its producer.
       const from = p === undefined && isRoot ? (inputBox.get(value) ?? IN_STUB) : IN_STUB;
@@ -370,13 +378,13 @@ function forEachNodeIndex(scope: Scope, visit: (index: number) => void): void {
 }
 
 /** The box id of the item of `view`'s level that holds a node; undefined when the node is not under `view`. */
-function topItemBoxId(tree: ScopeTree, view: Scope, index: number): string | undefined {
+function topItemBoxId(tree: ScopeTree, view: Scope, index: number, fold: boolean): string | undefined {
   let scope: Scope | undefined = tree.scopeOfNode[index];
   if (scope === view) return `node:${tree.graph.nodes[index]!.id}`;
   while (scope && scope.parentId !== view.id) scope = scope.parentId === undefined ? undefined : tree.byId.get(scope.parentId);
   if (!scope || view.children.indexOf(scope) < 0) return undefined;
-  const fold = foldContaining(tree, scope);
-  return fold ? `fold:${fold.block.id}` : `scope:${scope.id}`;
+  const block = fold ? foldContaining(tree, scope) : undefined;
+  return block ? `fold:${block.block.id}` : `scope:${scope.id}`;
 }
 
 /** Keeps the MAX_SECTION_STUBS most connected section stubs; the others merge into one. */

@@ -256,7 +256,7 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
     'graph-load': (value): value is null => value === null,
     'graph-view': isKept(isGraphViewModel),
     'graph-search': isKept((value): value is SearchResult => isRecord(value) && Array.isArray(value.hits) && typeof value.total === 'number'),
-    'graph-node': isKept((value): value is GraphNodeDetails | null => value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes))),
+    'graph-node': isKept((value): value is GraphNodeDetails | null => value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes) && Array.isArray(value.constants))),
   },
   fromWire: rehydrate,
 };

@@ -29,6 +29,28 @@ export function mermaidIdOf(element: Element): string | undefined {
   return match?.[1];
 }
 
+/** Mermaid id → the boxes linked to it upstream and downstream, from the edge lines of a flowchart (`n1 -->|"x"| n2`). */
+export function mermaidLinks(text: string): Map<string, { up: string[]; down: string[] }> {
+  const links = new Map<string, { up: string[]; down: string[] }>();
+  const entry = (id: string) => {
+    let e = links.get(id);
+    if (!e) links.set(id, (e = { up: [], down: [] }));
+    return e;
+  };
+  for (const match of text.matchAll(/^ {2}([ns]\d+) -\.?->(?:\|.*\|)? ([ns]\d+)$/gm)) {
+    entry(match[1]!).down.push(match[2]!);
+    entry(match[2]!).up.push(match[1]!);
+  }
+  return links;
+}
+
+/** Tagged boxes in reading order: top to bottom, then left to right (containers before what they hold). */
+function readingOrder(host: HTMLElement): SVGGElement[] {
+  const boxes = [...host.querySelectorAll<SVGGElement>('[data-mermaid-id]')].map((el) => ({ el, rect: el.getBoundingClientRect() }));
+  boxes.sort((a, b) => a.rect.top - b.rect.top || a.rect.left - b.rect.left);
+  return boxes.map((b) => b.el);
+}
+
 /**
  * Draws one mermaid diagram, with pan and zoom, and tags each box with data attributes so that
  * clicks, tests and exports can find it. A render the user navigated away from is dropped.
@@ -55,10 +77,15 @@ export function MermaidView({
   const host = useRef<HTMLDivElement>(null);
   const panzoom = useRef<PanzoomObject | null>(null);
   const clickRef = useRef(onBoxClick);
+  /** The box to focus again once the next diagram is drawn (after Enter expanded or collapsed it). */
+  const refocus = useRef<string | null>(null);
+  const links = useMemo(() => mermaidLinks(text), [text]);
+  const linksRef = useRef(links);
   const paintedRef = useRef(onPainted);
   useLayoutEffect(() => {
     clickRef.current = onBoxClick;
     paintedRef.current = onPainted;
+    linksRef.current = links;
   });
 
   useEffect(() => {
@@ -100,7 +127,17 @@ export function MermaidView({
       node.setAttribute('data-mermaid-id', id);
       if (box.nodeId !== undefined) node.setAttribute('data-node-id', box.nodeId);
       if (onBoxClickable(box.kind)) node.classList.add('clickable');
+      // Keyboard: one box is in the page's tab order (roving); Tab, Enter and arrows work inside (see below).
+      node.setAttribute('tabindex', '-1');
+      node.setAttribute('role', 'button');
+      node.setAttribute('aria-label', (node.textContent ?? '').trim() || box.boxId);
     }
+    const order = readingOrder(el);
+    const again = refocus.current === null ? null : el.querySelector<SVGGElement>(`[data-box-id="${CSS.escape(refocus.current)}"]`);
+    const entry = again ?? order[0];
+    entry?.setAttribute('tabindex', '0');
+    if (again) again.focus();
+    refocus.current = null;
     const svg = el.querySelector('svg');
     if (svg) {
       svg.style.maxWidth = 'none';
@@ -125,8 +162,38 @@ export function MermaidView({
       const id = target?.getAttribute('data-mermaid-id');
       if (id) clickRef.current?.(id, event);
     };
+    const move = (from: Element, to: Element | null | undefined, event: KeyboardEvent) => {
+      if (!to) return;
+      event.preventDefault();
+      from.setAttribute('tabindex', '-1');
+      to.setAttribute('tabindex', '0');
+      (to as SVGGElement).focus();
+    };
+    const key = (event: KeyboardEvent) => {
+      const box = (event.target as Element).closest('[data-mermaid-id]');
+      const id = box?.getAttribute('data-mermaid-id');
+      if (!box || !id) return;
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        refocus.current = box.getAttribute('data-box-id');
+        clickRef.current?.(id, new MouseEvent('click'));
+      } else if (event.key === 'Tab') {
+        const order = readingOrder(el);
+        const at = order.indexOf(box as SVGGElement);
+        move(box, order[event.shiftKey ? at - 1 : at + 1], event);
+      } else if (event.key === 'ArrowDown' || event.key === 'ArrowRight' || event.key === 'ArrowUp' || event.key === 'ArrowLeft') {
+        const linked = linksRef.current.get(id);
+        const next = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? linked?.down : linked?.up;
+        const target = next?.map((n) => el.querySelector(`[data-mermaid-id="${n}"]`)).find((t) => t !== null);
+        move(box, target, event);
+      }
+    };
     el.addEventListener('click', click);
-    return () => el.removeEventListener('click', click);
+    el.addEventListener('keydown', key);
+    return () => {
+      el.removeEventListener('click', click);
+      el.removeEventListener('keydown', key);
+    };
   }, []);
 
   return (
@@ -153,12 +220,35 @@ export function MermaidView({
   );
 }
 
-/** The scale at which a wide diagram fits the width of its host (never enlarged, never below 0.3, so labels stay readable). */
+/** The smallest label text a first view may show, in screen pixels. */
+export const MIN_LABEL_PX = 11;
+
+/** The on-screen size of the largest label font at scale 1, in px; undefined when there is no label to measure. */
+function labelPixels(svg: SVGSVGElement): number | undefined {
+  const label = svg.querySelector('g.node text') ?? svg.querySelector('text');
+  const box = svg.viewBox.baseVal;
+  if (!label || !box?.width) return undefined;
+  const font = parseFloat(getComputedStyle(label).fontSize);
+  const unit = svg.getBoundingClientRect().width / box.width;
+  return font > 0 && unit > 0 ? font * unit : undefined;
+}
+
+/**
+ * The first view's scale: fitted to the width of its host, never enlarged, and never so small that
+ * labels fall under MIN_LABEL_PX. A diagram too wide for that is fitted to the height instead (at
+ * the legible scale at least), and is panned horizontally from its left edge.
+ */
 function fitScale(svg: SVGSVGElement, host: HTMLElement): number {
-  const width = svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width;
-  const available = host.clientWidth - 32;
-  if (!width || available <= 0 || width <= available) return 1;
-  return Math.max(0.3, available / width);
+  const rect = svg.getBoundingClientRect();
+  const availableWidth = host.clientWidth - 32;
+  const availableHeight = host.clientHeight - 32;
+  if (!rect.width || availableWidth <= 0) return 1;
+  const fitWidth = Math.min(1, availableWidth / rect.width);
+  const pixels = labelPixels(svg);
+  const legible = pixels ? MIN_LABEL_PX / pixels : 0;
+  if (fitWidth >= legible) return fitWidth;
+  const fitHeight = availableHeight > 0 && rect.height ? Math.min(1, availableHeight / rect.height) : 1;
+  return Math.max(legible, fitHeight);
 }
 
 function onBoxClickable(kind: string): boolean {

@@ -65,10 +65,25 @@ export function attributeSummary(attribute: Attribute): string {
   }
 }
 
+/**
+ * What a folded constant input holds: a `Constant`'s value attribute (dtype, dims, the values when
+ * few), or the initializer an `Identity` passes on. `source` is a Constant's node index or an initializer's name.
+ */
+export function foldedConstantSummary(nodes: readonly Node[], initializers: Map<string, TensorInfo>, source: number | string): string {
+  if (typeof source === 'string') {
+    const init = initializers.get(source);
+    return init ? `Identity of initializer ${source}: ${init.dtype}${formatShape(init.shape)}` : `Identity of initializer ${source}`;
+  }
+  const value = nodes[source]?.attributes.find((a) => a.name.startsWith('value') || a.name === 'sparse_value');
+  return value ? `Constant ${attributeSummary(value)}` : 'Constant';
+}
+
 /** The node panel: op and domain, name, attributes, inputs and outputs with types, initializers, subgraphs. */
 export function NodePanel({
   node,
   valueTypes,
+  constants = new Map(),
+  graphNodes = [],
   initializers,
   onClose,
   onEnterSubgraph,
@@ -79,6 +94,10 @@ export function NodePanel({
   node: Node;
   /** The types of the node's inputs and outputs, from the whole graph (computed in the parse worker). */
   valueTypes: ReadonlyMap<string, ValueType>;
+  /** Inputs folded into this node (Constants, Identities of initializers) → their source (see GraphNodeDetails.constants). */
+  constants?: ReadonlyMap<string, number | string>;
+  /** The graph's nodes, to read a folded Constant's value. */
+  graphNodes?: readonly Node[];
   initializers: Map<string, TensorInfo>;
   onClose: () => void;
   onEnterSubgraph: (graph: Graph, label: string) => void;
@@ -88,13 +107,20 @@ export function NodePanel({
   const valueRow = (name: string, role: string) => {
     const init = initializers.get(name);
     const type = valueTypes.get(name);
+    const source = role === 'input' ? constants.get(name) : undefined;
+    const constant = source === undefined ? undefined : foldedConstantSummary(graphNodes, initializers, source);
     return (
-      <tr key={`${role}:${name}`} data-testid={`node-${role}`} data-name={name}>
+      <tr key={`${role}:${name}`} data-testid={`node-${role}`} data-name={name} data-constant={constant === undefined ? undefined : 'folded'}>
         <td className="mono ellipsis" title={name}>
           {name || <span className="muted">(omitted)</span>}
         </td>
         <td className="mono">{type ? `${type.dtype ?? ''}${type.shape ? formatShape(type.shape) : ''}` : init ? `${init.dtype}${formatShape(init.shape)}` : ''}</td>
         <td>
+          {constant !== undefined && (
+            <span className="mono" data-testid="node-constant" title="Drawn on this node instead of as a box of its own">
+              ◆ {constant}
+            </span>
+          )}
           {init && (
             <button type="button" className="linkish" onClick={() => onShowTensor(name)} title="Open in the Tensors view, with statistics">
               initializer

@@ -12,6 +12,7 @@ import { NodePanel } from '../graph/node-panel';
 import { formatInteger } from '../../model/units';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import { getParseClient } from '../parse-client-instance';
+import { SectionPager } from '../graph/section-pager';
 
 export const READY_MARK = 'loupe:ready';
 const EXPAND_START = 'loupe:graph:expand:start';
@@ -239,6 +240,14 @@ function ScopeGraph({
     [model],
   );
 
+  const selectSection = useCallback(
+    (sectionId: string) => {
+      startExpand();
+      setChoice((old) => ({ ...old, expanded: model?.expanded, sectionId }));
+    },
+    [model],
+  );
+
   // Keyboard: `/` focuses search, Esc goes back up.
   const breadcrumb = view?.breadcrumb;
   useEffect(() => {
@@ -271,6 +280,7 @@ function ScopeGraph({
 
   const selectedNode = details ? graph.nodes[details.nodeIndex] : undefined;
   const valueTypes = useMemo(() => new Map(details?.valueTypes ?? []), [details]);
+  const constants = useMemo(() => new Map(details?.constants ?? []), [details]);
   const fileName = `${name}-${scopeId.replaceAll('/', '_') || 'top'}`;
 
   if (!model || !view) {
@@ -373,25 +383,7 @@ function ScopeGraph({
           </button>
         </div>
       </div>
-      {view.sections.length > 1 && (
-        <div className="sections" role="tablist" aria-label="Sections">
-          {view.sections.map((s) => (
-            <button
-              key={s.id}
-              type="button"
-              role="tab"
-              aria-selected={s.id === view.sectionId}
-              className={s.id === view.sectionId ? 'tab active' : 'tab'}
-              onClick={() => {
-                startExpand();
-                setChoice((old) => ({ ...old, expanded: model.expanded, sectionId: s.id }));
-              }}
-            >
-              {s.label}
-            </button>
-          ))}
-        </div>
-      )}
+      {view.sections.length > 1 && <SectionPager sections={view.sections} currentId={view.sectionId} onSelect={selectSection} />}
       {view.instanceOf && (
         <div className="instances">
           {view.instanceOf.label}: instance {view.instanceOf.position + 1} of {view.instanceOf.count}{' '}
@@ -432,6 +424,8 @@ function ScopeGraph({
             key={selectedNode.id}
             node={selectedNode}
             valueTypes={valueTypes}
+            constants={constants}
+            graphNodes={graph.nodes}
             initializers={initializers}
             onClose={() => setSelected(undefined)}
             onShowTensor={onShowTensor}

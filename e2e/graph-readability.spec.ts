@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { writeChainModel, writeFanModel, writeResidualMlpModel } from '../bench/onnx-models';
+import { expectState } from './helpers';
+
+const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
+
+async function openGraph(page: Page, file: string) {
+  await page.goto('/?view=graph');
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expectState(page, 'ready');
+  const graph = page.getByTestId('graph');
+  await expect(graph.locator('svg [data-box-id]').first()).toBeVisible({ timeout: 30_000 });
+  return graph;
+}
+
+/** The text of every op box drawn. */
+async function opBoxTexts(page: Page): Promise<string[]> {
+  return page.getByTestId('graph').locator('svg [data-kind="op"]').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+}
+
+/** The on-screen font size of every box label, in px: its font size times the SVG's screen pixels per unit. */
+async function labelPixels(page: Page): Promise<number[]> {
+  return page
+    .getByTestId('graph')
+    .locator('svg')
+    .first()
+    .evaluate((svg: SVGSVGElement) => {
+      const unit = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('[data-box-id] text')].map((label) => parseFloat(getComputedStyle(label).fontSize) * unit);
+    });
+}
+
+test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view', async ({ page }) => {
+  const path = test.info().outputPath('mlp-100.onnx');
+  expect(writeResidualMlpModel(path, 25)).toBe(100);
+  const graph = await openGraph(page, path);
+  await expect(graph).toHaveAttribute('data-node-count', '100');
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
+  expect(Number(await graph.getAttribute('data-rendered-count'))).toBeLessThanOrEqual(150);
+  await page.screenshot({ path: test.info().outputPath('mlp-100.png') });
+  // However long or wide the diagram, the first view keeps its labels readable.
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThanOrEqual(100);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+});
+
+test('a view too wide to fit legibly is fitted to the height, labels at 11 px or more, and pans horizontally', async ({ page }) => {
+  const path = test.info().outputPath('fan-50.onnx');
+  expect(writeFanModel(path, 50)).toBe(51);
+  const graph = await openGraph(page, path);
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(51);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThanOrEqual(51);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  // Wider than its frame: the rest is reached by panning.
+  const [svgWidth, frameWidth] = await graph.locator('svg').first().evaluate((svg) => [svg.getBoundingClientRect().width, svg.parentElement!.clientWidth]);
+  expect(svgWidth).toBeGreaterThan(frameWidth!);
+  await page.screenshot({ path: test.info().outputPath('fan-50.png') });
+});
+
+test('Constants and initializer Identities are drawn on their consumers, and listed in its node panel', async ({ page }) => {
+  const path = test.info().outputPath('mlp-foldables.onnx');
+  // 25 blocks × (4 ops + an Identity of the weight + a Constant bias).
+  expect(writeResidualMlpModel(path, 25, true)).toBe(150);
+  const graph = await openGraph(page, path);
+  await expect(graph).toHaveAttribute('data-node-count', '150');
+  await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
+  const texts = await opBoxTexts(page);
+  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  expect(texts.filter((t) => t.includes('◆ 1 constant'))).toHaveLength(50);
+
+  await graph.locator('svg [data-kind="op"]', { hasText: /^MatMul/ }).first().click();
+  const panel = page.getByTestId('node-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer block0.weight: F32[16, 16]');
+  await page.getByRole('button', { name: 'Close node panel' }).click();
+  await graph.locator('svg [data-kind="op"]', { hasText: /^Add◆/ }).first().click();
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Constant F32[] = [0.5]');
+});
+
+test('the torch-exported transformer first view has no Constant or Identity box', async ({ page }) => {
+  await openGraph(page, TRANSFORMER);
+  const texts = await opBoxTexts(page);
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+});
+
+test('the parts of a 20,001-node chain page with buttons, a jump box and the [ and ] keys', async ({ page }) => {
+  const path = test.info().outputPath('chain-20k.onnx');
+  expect(writeChainModel(path, 20_001)).toBe(20_001);
+  const graph = await openGraph(page, path);
+  const current = graph.getByTestId('section-current');
+  // 20,001 items in parts of 60.
+  await expect(current).toHaveText('part 1 of 334');
+  await expect(graph.getByTestId('section-range')).toHaveText('1–60 of 20001: Relu_0 … Relu_59');
+  await expect(graph.getByTestId('section-previous')).toBeDisabled();
+  await expect(graph.getByRole('tab')).toHaveCount(0);
+
+  await page.keyboard.press(']');
+  await expect(current).toHaveText('part 2 of 334');
+  await expect(graph.locator('svg [data-kind="op"]').first()).toContainText('Relu_60');
+  await page.keyboard.press('[');
+  await expect(current).toHaveText('part 1 of 334');
+  await graph.getByTestId('section-next').click();
+  await expect(current).toHaveText('part 2 of 334');
+  await graph.getByTestId('section-previous').click();
+  await expect(current).toHaveText('part 1 of 334');
+
+  await graph.getByTestId('section-jump').fill('42');
+  await graph.getByTestId('section-jump').press('Enter');
+  await expect(current).toHaveText('part 42 of 334');
+  await expect(graph.getByTestId('section-range')).toHaveText('2461–2520 of 20001: Relu_2460 … Relu_2519');
+  // Keys typed into the jump box are not paging keys.
+  await graph.getByTestId('section-jump').press(']');
+  await expect(current).toHaveText('part 42 of 334');
+  await graph.getByTestId('section-jump').fill('9999');
+  await graph.getByTestId('section-jump').press('Enter');
+  await expect(current).toHaveText('part 334 of 334');
+  await expect(graph.getByTestId('section-next')).toBeDisabled();
+});
+
+test('keyboard only: Tab reaches the boxes in reading order, arrows follow edges, Enter collapses a scope and opens a node', async ({ page }) => {
+  const path = test.info().outputPath('mlp-keys.onnx');
+  writeResidualMlpModel(path, 25);
+  const graph = await openGraph(page, path);
+  const focusedBox = () => page.evaluate(() => document.activeElement?.getAttribute('data-box-id') ?? null);
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await focusedBox()) !== null;
+  }
+  expect(reached).toBe(true);
+  // Reading order starts at the top: the graph input, then the first block, then its first op.
+  expect(await focusedBox()).toBe('input:x');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toBe('scope:block0');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toMatch(/^node:/);
+  await expect(page.locator(':focus')).toHaveAttribute('data-node-id', /.+/);
+  await expect(page.locator(':focus')).toContainText('MatMul');
+
+  // Downstream along the edges: MatMul → Add → Relu; upstream back to Add.
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toContainText(/^Add/);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toContainText(/^Relu/);
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator(':focus')).toContainText(/^Add/);
+
+  // Enter on an op opens its node panel.
+  const nodeId = await page.locator(':focus').getAttribute('data-node-id');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-panel')).toHaveAttribute('data-node-id', nodeId!);
+  await expect(page.getByTestId('node-op')).toHaveText('Add');
+
+  // Back to the first block with arrows, and Enter collapses it; focus stays on it.
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  expect(await focusedBox()).toBe('input:x');
+  await page.keyboard.press('Tab');
+  expect(await focusedBox()).toBe('scope:block0');
+  const before = await graph.getAttribute('data-rendered-count');
+  await page.keyboard.press('Enter');
+  await expect(graph).toHaveAttribute('data-rendered-count', String(Number(before) - 4));
+  await expect.poll(focusedBox).toBe('scope:block0');
+  await expect(graph.locator('[data-box-id="scope:block0"]')).toHaveAttribute('data-kind', 'scope');
+});
