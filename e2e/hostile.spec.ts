@@ -93,7 +93,9 @@ async function expectCardInert(page: Page) {
     [el, ...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${n.tagName} ${a.name}`)),
   );
   expect(handlers).toEqual([]);
-  expect(await rendered.first().locator('script, iframe, object, embed, base, meta, link, style, form').count()).toBe(0);
+  expect(await rendered.first().locator('script, iframe, object, embed, base, meta, link, form').count()).toBe(0);
+  // The only <style> allowed is the one mermaid writes into a diagram it drew (its theme, which a card cannot set: themeCSS is a secure key).
+  expect(await rendered.first().evaluate((el) => [...el.querySelectorAll('style')].filter((s) => !s.closest('.card-mermaid svg')).length)).toBe(0);
   const urls = await rendered.first().evaluate((el) =>
     [...el.querySelectorAll('[href],[src],[action],[formaction],[xlink\\:href]')].flatMap((n) =>
       ['href', 'src', 'action', 'formaction', 'xlink:href'].map((a) => n.getAttribute(a) ?? ''),

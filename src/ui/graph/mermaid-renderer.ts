@@ -29,7 +29,8 @@ function configure(mermaid: Mermaid, theme: 'light' | 'dark'): void {
     // Labels as SVG <text>, not HTML in <foreignObject>: the card's SVG sanitizer keeps text and
     // drops foreignObject, so HTML labels would vanish. The root key wins over flowchart.htmlLabels.
     htmlLabels: false,
-    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'maxEdges', 'htmlLabels'],
+    // themeCSS, themeVariables and the fonts are secure too: a card's directive could otherwise write CSS into the SVG.
+    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'maxEdges', 'htmlLabels', 'themeCSS', 'themeVariables', 'fontFamily', 'altFontFamily'],
     theme: theme === 'dark' ? 'dark' : 'default',
     maxEdges: MAX_EDGES,
     maxTextSize: MAX_TEXT_SIZE,

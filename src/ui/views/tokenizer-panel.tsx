@@ -1,6 +1,6 @@
 import hljs from 'highlight.js/lib/core';
 import django from 'highlight.js/lib/languages/django';
-import 'highlight.js/styles/github.css';
+import '../highlight-theme.css';
 import { useEffect, useMemo, useState } from 'react';
 import { knownSpecialTokens } from '../../formats/tokenizer/lint-tokenizer';
 import { SAMPLE_CONVERSATION, type ChatMessage } from '../../formats/tokenizer/render-chat-template';
