@@ -19,10 +19,12 @@ const DOM_GLOBALS = ['window', 'document', 'localStorage', 'sessionStorage', 'HT
  * Node's globals. Only Node files (configs, scripts, bench, e2e, test/, *.test.ts) may use them. TypeScript
  * files get no `no-undef` (the compiler checks names), so product code forbids them by name as well.
  */
-const NODE_GLOBALS = ['process', 'Buffer', 'global', 'require', 'module', 'exports', '__dirname', '__filename', 'setImmediate', 'clearImmediate'].map((name) => ({
-  name,
-  message: 'Product code runs in the browser: no Node globals.',
-}));
+const NODE_GLOBALS = ['process', 'Buffer', 'global', 'require', 'module', 'exports', '__dirname', '__filename', 'setImmediate', 'clearImmediate'].map(
+  (name) => ({
+    name,
+    message: 'Product code runs in the browser: no Node globals.',
+  }),
+);
 const NODE_FILES = ['*.{js,mjs,ts}', 'scripts/**', 'bench/**', 'e2e/**', 'test/**', 'src/**/*.test.ts'];
 
 /** Builds a no-restricted-imports rule that forbids `groups`, each with its reason. */

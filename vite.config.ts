@@ -25,7 +25,17 @@ export const ISOLATION_HEADERS = {
 export function contentSecurityPolicy(env: Record<string, string | undefined> = process.env): string {
   const hub = env.VITE_HUB_ENDPOINT ? new URL(env.VITE_HUB_ENDPOINT).origin : '';
   const zenodo = env.VITE_ZENODO_ENDPOINT ? new URL(env.VITE_ZENODO_ENDPOINT).origin : '';
-  const connect = ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co', hub, 'https://zenodo.org', 'https://sandbox.zenodo.org', zenodo, ...(env.LOUPE_CSP_CONNECT ?? '').split(/\s+/)]
+  const connect = [
+    "'self'",
+    'https://huggingface.co',
+    'https://*.huggingface.co',
+    'https://*.hf.co',
+    hub,
+    'https://zenodo.org',
+    'https://sandbox.zenodo.org',
+    zenodo,
+    ...(env.LOUPE_CSP_CONNECT ?? '').split(/\s+/),
+  ]
     .filter(Boolean)
     .join(' ');
   return [

@@ -186,7 +186,12 @@ async function loupeBench(page, path, npy) {
   await page.click('[data-testid="run-bench"]');
   await page.waitForSelector('[data-testid="bench-table"][data-done="true"]', { timeout: 600_000 });
   const rows = await page.$$eval('[data-testid="bench-row"]', (trs) =>
-    trs.map((tr) => ({ config: tr.dataset.config, threads: Number(tr.dataset.threads), p50: Number(tr.dataset.p50), error: tr.querySelector('.inline-error')?.textContent })),
+    trs.map((tr) => ({
+      config: tr.dataset.config,
+      threads: Number(tr.dataset.threads),
+      p50: Number(tr.dataset.p50),
+      error: tr.querySelector('.inline-error')?.textContent,
+    })),
   );
   for (const row of rows) if (row.error || !Number.isFinite(row.p50)) throw new Error(`${row.config}: ${row.error ?? 'no result'}`);
   const one = rows.find((r) => r.config === 'wasm-1');

@@ -73,7 +73,12 @@ try {
         const extra = (await scenario.run(page, prepared)) ?? {};
         const after = scenario.memoryMetrics?.length === 0 ? before : await memory(page);
         const measures = await page.evaluate(() =>
-          Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('loupe:')).map((m) => [m.name, m.duration])),
+          Object.fromEntries(
+            performance
+              .getEntriesByType('measure')
+              .filter((m) => m.name.startsWith('loupe:'))
+              .map((m) => [m.name, m.duration]),
+          ),
         );
         samples.push({ ...measures, ...extra, heap: after - before });
         process.stderr.write('.');
@@ -83,7 +88,13 @@ try {
     }
     process.stderr.write('\n');
     for (const metric of scenario.metrics) {
-      rows.push({ scenario: scenario.name, metric, value: median(samples.map((s) => s[metric])), unit: scenario.units?.[metric] ?? 'ms', target: scenario.targets?.[metric] });
+      rows.push({
+        scenario: scenario.name,
+        metric,
+        value: median(samples.map((s) => s[metric])),
+        unit: scenario.units?.[metric] ?? 'ms',
+        target: scenario.targets?.[metric],
+      });
     }
     for (const metric of scenario.memoryMetrics ?? ['heap']) {
       const label = metric === 'heap' ? 'heap growth' : metric;

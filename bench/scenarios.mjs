@@ -45,7 +45,6 @@ function writeSparseSafetensors(path, tensors) {
   closeSync(fd);
 }
 
-
 /** Opens an ONNX model straight into the Graph view, waits for the first diagram, then expands one scope. */
 /** A byte-level BPE tokenizer.json the size of Qwen's: `n` tokens, as many merges, and the special tokens. */
 function largeBpeTokenizer(n) {
@@ -63,15 +62,39 @@ function largeBpeTokenizer(n) {
     vocab[left + right] = i;
     merges.push(`${left} ${right}`);
   }
-  const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'].map((content, k) => ({ id: n + k, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'].map((content, k) => ({
+    id: n + k,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
   return {
     version: '1.0',
     added_tokens: specials,
     normalizer: { type: 'NFC' },
-    pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: "'s|'t| ?\\p{L}+| ?\\p{N}+" }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: "'s|'t| ?\\p{L}+| ?\\p{N}+" }, behavior: 'Isolated', invert: false },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+      ],
+    },
     post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
   };
 }
 
@@ -118,7 +141,18 @@ export const SCENARIOS = [
       const path = join(outDir, 'big-3gb.safetensors');
       const tensors = [{ name: 'model.embed_tokens.weight', dtype: 'BF16', shape: [128256, 2048], bytesPerElement: 2 }];
       for (let layer = 0; layer < 30; layer++) {
-        for (const part of ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'input_layernorm', 'post_attention_layernorm', 'rotary']) {
+        for (const part of [
+          'q_proj',
+          'k_proj',
+          'v_proj',
+          'o_proj',
+          'gate_proj',
+          'up_proj',
+          'down_proj',
+          'input_layernorm',
+          'post_attention_layernorm',
+          'rotary',
+        ]) {
           const shape = part.endsWith('norm') || part === 'rotary' ? [2048] : [2048, 2816];
           tensors.push({ name: `model.layers.${layer}.${part}.weight`, dtype: 'BF16', shape, bytesPerElement: 2 });
         }
@@ -151,7 +185,12 @@ export const SCENARIOS = [
     metrics: ['loupe:parse'],
     prepare({ outDir }) {
       const path = join(outDir, 'tiny-100k.safetensors');
-      const tensors = Array.from({ length: 100_000 }, (_, i) => ({ name: `blocks.${Math.floor(i / 100)}.param_${i % 100}.weight`, dtype: 'F32', shape: [2, 2], bytesPerElement: 4 }));
+      const tensors = Array.from({ length: 100_000 }, (_, i) => ({
+        name: `blocks.${Math.floor(i / 100)}.param_${i % 100}.weight`,
+        dtype: 'F32',
+        shape: [2, 2],
+        bytesPerElement: 4,
+      }));
       writeSparseSafetensors(path, tensors);
       return { path, cleanup: () => rmSync(path, { force: true }) };
     },
@@ -328,8 +367,8 @@ export const SCENARIOS = [
       const searchGraph = time(() => search.searchGraph(tree, '/layers\\.1\\d\\/mlp\\/Mul/'));
       const buildView = time(() => view.buildView(tree, '', { expanded: view.defaultExpanded(tree) }));
       return { renderCard, searchGraph, buildView };
-      },
     },
+  },
   {
     name: 'compare: two 70B-shaped Hub repos by headers (local test Hub)',
     metrics: ['loupe:diff'],

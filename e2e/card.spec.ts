@@ -45,7 +45,18 @@ test('draft a card for a model without one, lint it, fix a field, download it, r
   await expect(page.getByTestId('card-rendered')).toContainText('LlamaForCausalLM');
 
   // Reopen the downloaded card with the same model: the same lint.
-  await page.getByTestId('file-input').setInputFiles([saved, ...['config.json', 'model.safetensors.index.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'].map((f) => `${dir}/${f}`)]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      saved,
+      ...[
+        'config.json',
+        'model.safetensors.index.json',
+        'model-00001-of-00003.safetensors',
+        'model-00002-of-00003.safetensors',
+        'model-00003-of-00003.safetensors',
+      ].map((f) => `${dir}/${f}`),
+    ]);
   await expectState(page, 'ready');
   await page.getByTestId('tab-card').click();
   await expect(page.getByTestId('card-rendered')).toContainText('LlamaForCausalLM');
@@ -96,11 +107,17 @@ test('a hostile card renders inert: no script runs, no dialog, and the lint says
   // No event handler attribute anywhere, and every link is http(s), mailto, a fragment or relative.
   const attributes = await rendered.evaluate((el) => [...el.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)));
   expect(attributes.filter((a) => /^on/i.test(a))).toEqual([]);
-  const hrefs = await rendered.evaluate((el) => [...el.querySelectorAll('[href], [src], [xlink\\:href]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''));
+  const hrefs = await rendered.evaluate((el) =>
+    [...el.querySelectorAll('[href], [src], [xlink\\:href]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''),
+  );
   for (const href of hrefs) expect(href).toMatch(/^(https?:|mailto:|#|\/|\.|[^:]*$)/i);
   await expect(page.locator('[data-testid="card-lint"][data-code="sanitized"]').first()).toBeVisible();
   await expect(page.locator('[data-testid="card-lint"][data-code="metadata-invalid"]')).toHaveCount(1);
-  await page.locator('.card-mermaid svg, pre.mermaid-source').first().click().catch(() => undefined);
+  await page
+    .locator('.card-mermaid svg, pre.mermaid-source')
+    .first()
+    .click()
+    .catch(() => undefined);
   await page.waitForTimeout(500);
   expect(dialogs).toEqual([]);
   expect(errors).toEqual([]);

@@ -20,7 +20,10 @@ interface ExampleTensor {
 function exampleTensors(): ExampleTensor[] {
   const bytes = readFileSync(join(EXAMPLE_DIR, 'model.safetensors'));
   const length = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   return Object.entries(header)
     .filter(([name]) => name !== '__metadata__')
     .map(([name, t]) => {
@@ -56,7 +59,9 @@ async function summary(page: Page) {
 /** axe's serious and critical violations on the page as it is now. */
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
 async function hubBytes(request: APIRequestContext): Promise<number> {

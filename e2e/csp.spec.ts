@@ -5,7 +5,9 @@ import { expectState } from './helpers';
 test('the built app carries its Content-Security-Policy, and using the app violates none of it', async ({ page }) => {
   await page.addInitScript(() => {
     (window as unknown as { __csp: string[] }).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.goto('/?view=graph');
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { EXAMPLE_DIR, expectState } from './helpers';
 
-const MERMAID_CARD = ['---', 'license: mit', '---', '# Diagram', '', '```mermaid', 'flowchart LR', '  A["input_ids [batch, seq]"] --> B["embed_tokens 1000x64"]', '```', ''].join('\n');
+const MERMAID_CARD = [
+  '---',
+  'license: mit',
+  '---',
+  '# Diagram',
+  '',
+  '```mermaid',
+  'flowchart LR',
+  '  A["input_ids [batch, seq]"] --> B["embed_tokens 1000x64"]',
+  '```',
+  '',
+].join('\n');
 
 test('a card diagram keeps its labels', async ({ page }) => {
   await page.goto('/?view=card');
@@ -21,7 +32,9 @@ test('a card diagram keeps its labels', async ({ page }) => {
 test('protocol 0 pickles are recognized and judged unsafe, with or without a .pkl name', async ({ page }) => {
   await page.goto('/');
   for (const name of ['model.pkl', 'model']) {
-    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from("cos\nsystem\n(S'echo pwned'\ntR.", 'latin1') });
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from("cos\nsystem\n(S'echo pwned'\ntR.", 'latin1') });
     await expect(page.getByTestId('doc-status')).toHaveText(name);
     await expectState(page, 'ready');
     await expect(page.getByTestId('pickle-verdict')).toHaveAttribute('data-verdict', 'unsafe');
@@ -137,7 +150,15 @@ test('a card draft over the storage quota is not kept, and the page says so inst
   const editor = page.getByTestId('card-editor');
   // A small edit is stored (a moment after typing stops).
   await editor.fill('# Small edit\n');
-  await expect.poll(() => page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('loupe:card-draft:')).map(([, v]) => v))).toEqual(['# Small edit\n']);
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        Object.entries(localStorage)
+          .filter(([k]) => k.startsWith('loupe:card-draft:'))
+          .map(([, v]) => v),
+      ),
+    )
+    .toEqual(['# Small edit\n']);
   await expect(page.getByTestId('draft-not-saved')).toHaveCount(0);
   // 6 MB: over the ~5 MB that Chromium keeps per origin.
   await editor.fill(`# Big\n\n${'word '.repeat(1_200_000)}`);

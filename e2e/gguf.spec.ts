@@ -1,6 +1,17 @@
 import { expect, test, type Page } from '@playwright/test';
 import { kv, writeGguf } from '../test/builders/gguf-writer';
-import { LARGE_VOCABULARY, llamaTensors, q8_0Data, TINY_LLAMA, TINY_LORA, tinyLlamaGguf, tinyLlamaSplit, tinyLoraGguf, largeTokenizerGguf, type GgufFixture } from '../test/fixtures/gguf-fixtures';
+import {
+  LARGE_VOCABULARY,
+  llamaTensors,
+  q8_0Data,
+  TINY_LLAMA,
+  TINY_LORA,
+  tinyLlamaGguf,
+  tinyLlamaSplit,
+  tinyLoraGguf,
+  largeTokenizerGguf,
+  type GgufFixture,
+} from '../test/fixtures/gguf-fixtures';
 import { HUB_PORT } from '../playwright.config';
 import { dropFiles, expectState } from './helpers';
 import { buildRepos, TEST_REPOS, VIRTUAL_70B_GGUF } from './hub-server/repos.mjs';
@@ -49,7 +60,9 @@ test('a Llama-shaped GGUF in Q8_0/F16/F32 opens with its facts, fit, tokenizer a
   await expect(fit).toHaveAttribute('data-largest-context', '0');
 
   await expect(panel.getByTestId('chat-template-rendered')).toContainText('<|start_header_id|>assistant<|end_header_id|>');
-  await expect(panel.getByTestId('chat-template-rendered')).toContainText('<s><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>');
+  await expect(panel.getByTestId('chat-template-rendered')).toContainText(
+    '<s><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>',
+  );
   await expect(panel.locator('[data-testid="gguf-metadata-row"][data-key="tokenizer.ggml.tokens"]')).toHaveAttribute('data-type', 'array<string>');
 });
 
@@ -87,7 +100,10 @@ test('a 150k-token tokenizer header opens', async ({ page }) => {
 test('statistics of a Q8_0 tensor match values computed here; an undecoded type says so', async ({ page }) => {
   await open(page, [tinyLlamaGguf()], 'tensors');
   const name = 'blk.0.attn_q.weight';
-  await expect(page.locator(`[data-testid="tensor-row"][data-name="${name}"] [data-testid="tensor-shape"]`)).toHaveAttribute('title', /ggml order ne = \[64, 64\]/);
+  await expect(page.locator(`[data-testid="tensor-row"][data-name="${name}"] [data-testid="tensor-shape"]`)).toHaveAttribute(
+    'title',
+    /ggml order ne = \[64, 64\]/,
+  );
   await page.locator(`[data-testid="tensor-row"][data-name="${name}"]`).click();
   await page.getByTestId('compute-stats').click();
   // The fixture's Q8_0 blocks, dequantized here from their definition: scale 2^-(b % 4) × quant.
@@ -137,7 +153,8 @@ test.describe('from the Hub', () => {
     await expect(page.getByTestId('tensor-count')).toHaveAttribute('data-value', String(VIRTUAL_70B_GGUF.tensors));
     await expect(page.getByTestId('warning')).toHaveCount(0);
     await expect(page.getByTestId('gguf-file-type')).toHaveText('Q4_K_M');
-    for (const part of VIRTUAL_70B_GGUF.parts) await expect(page.locator(`[data-testid="repo-file"][data-path="${part}"]`)).toHaveAttribute('data-opened', 'true');
+    for (const part of VIRTUAL_70B_GGUF.parts)
+      await expect(page.locator(`[data-testid="repo-file"][data-path="${part}"]`)).toHaveAttribute('data-opened', 'true');
     const headers = buildRepos()
       .get(TEST_REPOS.virtual70bGguf)!
       .files.filter((f) => VIRTUAL_70B_GGUF.parts.includes(f.path))

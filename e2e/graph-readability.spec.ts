@@ -16,7 +16,10 @@ async function openGraph(page: Page, file: string) {
 
 /** The text of every op box drawn. */
 async function opBoxTexts(page: Page): Promise<string[]> {
-  return page.getByTestId('graph').locator('svg [data-kind="op"]').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+  return page
+    .getByTestId('graph')
+    .locator('svg [data-kind="op"]')
+    .evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
 }
 
 /** The on-screen font size of every box label, in px: its font size times the SVG's screen pixels per unit. */
@@ -54,7 +57,10 @@ test('a view too wide to fit legibly is fitted to the height, labels at 11 px or
   expect(sizes.length).toBeGreaterThanOrEqual(51);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
   // Wider than its frame: the rest is reached by panning.
-  const [svgWidth, frameWidth] = await graph.locator('svg').first().evaluate((svg) => [svg.getBoundingClientRect().width, svg.parentElement!.clientWidth]);
+  const [svgWidth, frameWidth] = await graph
+    .locator('svg')
+    .first()
+    .evaluate((svg) => [svg.getBoundingClientRect().width, svg.parentElement!.clientWidth]);
   expect(svgWidth).toBeGreaterThan(frameWidth!);
   await page.screenshot({ path: test.info().outputPath('fan-50.png') });
 });
@@ -70,7 +76,10 @@ test('Constants and initializer Identities are drawn on their consumers, and lis
   expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
   expect(texts.filter((t) => t.includes('◆ 1 constant'))).toHaveLength(50);
 
-  await graph.locator('svg [data-kind="op"]', { hasText: /^MatMul/ }).first().click();
+  await graph
+    .locator('svg [data-kind="op"]', { hasText: /^MatMul/ })
+    .first()
+    .click();
   const panel = page.getByTestId('node-panel');
   await expect(panel).toBeVisible();
   await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer block0.weight: F32[16, 16]');

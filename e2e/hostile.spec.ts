@@ -18,10 +18,7 @@ interface HostileCase {
   attack: string;
   /** Set on a case that still fails in the app: it runs in its own test, marked test.fail, until fixed. */
   knownBug?: string;
-  expect:
-    | { outcome: 'error'; code: string; message: string }
-    | { outcome: 'ready-with-warning'; warning: string }
-    | { outcome: 'ready'; verdict?: string };
+  expect: { outcome: 'error'; code: string; message: string } | { outcome: 'ready-with-warning'; warning: string } | { outcome: 'ready'; verdict?: string };
 }
 interface Payload {
   name: string;
@@ -89,18 +86,22 @@ async function expectCardInert(page: Page) {
   const html = await rendered.first().evaluate((el) => el.innerHTML);
   expect(html).not.toMatch(/<script/i);
   // Handlers are checked as attributes: the same text, escaped, may be shown as code (a Mermaid source block).
-  const handlers = await rendered.first().evaluate((el) =>
-    [el, ...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${n.tagName} ${a.name}`)),
-  );
+  const handlers = await rendered
+    .first()
+    .evaluate((el) =>
+      [el, ...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${n.tagName} ${a.name}`)),
+    );
   expect(handlers).toEqual([]);
   expect(await rendered.first().locator('script, iframe, object, embed, base, meta, link, form').count()).toBe(0);
   // The only <style> allowed is the one mermaid writes into a diagram it drew (its theme, which a card cannot set: themeCSS is a secure key).
   expect(await rendered.first().evaluate((el) => [...el.querySelectorAll('style')].filter((s) => !s.closest('.card-mermaid svg')).length)).toBe(0);
-  const urls = await rendered.first().evaluate((el) =>
-    [...el.querySelectorAll('[href],[src],[action],[formaction],[xlink\\:href]')].flatMap((n) =>
-      ['href', 'src', 'action', 'formaction', 'xlink:href'].map((a) => n.getAttribute(a) ?? ''),
-    ),
-  );
+  const urls = await rendered
+    .first()
+    .evaluate((el) =>
+      [...el.querySelectorAll('[href],[src],[action],[formaction],[xlink\\:href]')].flatMap((n) =>
+        ['href', 'src', 'action', 'formaction', 'xlink:href'].map((a) => n.getAttribute(a) ?? ''),
+      ),
+    );
   for (const url of urls) expect([...url].filter((c) => c.charCodeAt(0) > 0x20).join('')).not.toMatch(/^(javascript|vbscript|data:text\/html)/i);
   // Nothing from a card ran: no marker set, no script element outside the app's own.
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
@@ -212,4 +213,3 @@ test('generated at run time: 100,000 tensors open, a 5 MB card opens, both in bo
   expect(await heapBytes(page)).toBeLessThan(HEAP_LIMIT);
   expect(problems).toEqual([]);
 });
-

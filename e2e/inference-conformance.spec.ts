@@ -60,8 +60,14 @@ function casesOf(folder: string): Case[] {
         {
           name,
           dir,
-          inputs: files.filter((f) => /^input_\d+\.pb$/.test(f)).sort(byNumber('input_')).map((f) => join(set, f)),
-          outputs: files.filter((f) => /^output_\d+\.pb$/.test(f)).sort(byNumber('output_')).map((f) => join(set, f)),
+          inputs: files
+            .filter((f) => /^input_\d+\.pb$/.test(f))
+            .sort(byNumber('input_'))
+            .map((f) => join(set, f)),
+          outputs: files
+            .filter((f) => /^output_\d+\.pb$/.test(f))
+            .sort(byNumber('output_'))
+            .map((f) => join(set, f)),
         },
       ];
     });
@@ -121,7 +127,8 @@ async function runNative(c: Case): Promise<{ outputs: Output[] } | { error: stri
   let session: ort.InferenceSession | undefined;
   try {
     session = await ort.InferenceSession.create(join(c.dir, 'model.onnx'), { logSeverityLevel: 4 });
-    if (session.inputMetadata.some((m) => !m.isTensor) || session.outputMetadata.some((m) => !m.isTensor)) return { error: 'non-tensor inputs or outputs (sequence, map, optional)' };
+    if (session.inputMetadata.some((m) => !m.isTensor) || session.outputMetadata.some((m) => !m.isTensor))
+      return { error: 'non-tensor inputs or outputs (sequence, map, optional)' };
     const inputs = c.inputs.map((path) => decodePbTensor(readFileSync(path), path));
     // By stored name where every name is one of the model's inputs, else by position.
     const byName = inputs.every((t) => session!.inputNames.includes(t.name));
@@ -152,7 +159,9 @@ async function runWeb(page: Page, c: Case): Promise<HookRunResult> {
     threads: 0,
     timeoutMs: 30_000,
   };
-  return page.evaluate((r) => window.__loupeInference!.run(r), request).catch((error: unknown) => ({ ok: false as const, stage: 'run' as const, error: firstLine(error) }));
+  return page
+    .evaluate((r) => window.__loupeInference!.run(r), request)
+    .catch((error: unknown) => ({ ok: false as const, stage: 'run' as const, error: firstLine(error) }));
 }
 
 function readRatchet(): Ratchet {
@@ -170,7 +179,7 @@ function outcomes(failures: Record<string, Failure>, only?: Set<string>): Record
 }
 
 test.describe('ONNX conformance suite through the inference worker', () => {
-  test('Debian\'s libonnx-testdata is installed', () => {
+  test("Debian's libonnx-testdata is installed", () => {
     expect(existsSync(ROOT), `${ROOT} is missing: apt-get install libonnx-testdata (CI installs it)`).toBe(true);
   });
 
@@ -179,9 +188,11 @@ test.describe('ONNX conformance suite through the inference worker', () => {
       test.setTimeout(15 * 60_000);
       const cases = casesOf(folder);
       await page.goto('/?test-hooks=1');
-      await page.waitForFunction(() => !!window.__loupeInference, undefined, { timeout: 10_000 }).catch(() => {
-        throw new Error('window.__loupeInference is missing: build with LOUPE_TEST_HOOKS=1 (npm run test:e2e does)');
-      });
+      await page
+        .waitForFunction(() => !!window.__loupeInference, undefined, { timeout: 10_000 })
+        .catch(() => {
+          throw new Error('window.__loupeInference is missing: build with LOUPE_TEST_HOOKS=1 (npm run test:e2e does)');
+        });
 
       const found: Record<Runtime, Record<string, Failure>> = { 'onnxruntime-node': {}, 'onnxruntime-web': {} };
       const backends = new Set<string>();
@@ -207,10 +218,15 @@ test.describe('ONNX conformance suite through the inference worker', () => {
       const count = (runtime: Runtime, outcome: Failure['outcome']) => Object.values(found[runtime]).filter((f) => f.outcome === outcome).length;
       const report = [
         `${folder}: ${cases.length} cases in ${seconds.toFixed(0)} s (${[...backends].join(', ')})`,
-        ...RUNTIMES.map((r) => `  ${r}: ${cases.length - Object.keys(found[r]).length} match, ${count(r, 'differs')} differ, ${count(r, 'cannot run')} cannot run`),
+        ...RUNTIMES.map(
+          (r) => `  ${r}: ${cases.length - Object.keys(found[r]).length} match, ${count(r, 'differs')} differ, ${count(r, 'cannot run')} cannot run`,
+        ),
       ].join('\n');
       console.log(report);
-      await testInfo.attach(`conformance-${folder}.json`, { body: JSON.stringify({ folder, cases: cases.length, seconds, backends: [...backends], ...found }, null, 2), contentType: 'application/json' });
+      await testInfo.attach(`conformance-${folder}.json`, {
+        body: JSON.stringify({ folder, cases: cases.length, seconds, backends: [...backends], ...found }, null, 2),
+        contentType: 'application/json',
+      });
 
       if (UPDATE) {
         if (STRIDE > 1) throw new Error('CONFORMANCE_RATCHET=update needs every case: unset CONFORMANCE_STRIDE');
@@ -219,7 +235,11 @@ test.describe('ONNX conformance suite through the inference worker', () => {
         ratchet.about =
           'The ONNX conformance cases each runtime cannot run or whose outputs differ from the expected ones, with the reason. Checked, case by case, by e2e/inference-conformance.spec.ts; rewritten with CONFORMANCE_RATCHET=update; the README table comes from it (node scripts/conformance-table.mjs).';
         ratchet.tolerance = TOLERANCE;
-        ratchet.folders[folder] = { cases: cases.length, 'onnxruntime-node': sorted(found['onnxruntime-node']), 'onnxruntime-web': sorted(found['onnxruntime-web']) };
+        ratchet.folders[folder] = {
+          cases: cases.length,
+          'onnxruntime-node': sorted(found['onnxruntime-node']),
+          'onnxruntime-web': sorted(found['onnxruntime-web']),
+        };
         ratchet.folders = Object.fromEntries(FOLDERS.filter((f) => ratchet.folders[f]).map((f) => [f, ratchet.folders[f]!]));
         writeFileSync(RATCHET, `${JSON.stringify(ratchet, null, 2)}\n`);
       }
@@ -230,9 +250,14 @@ test.describe('ONNX conformance suite through the inference worker', () => {
       const ran = new Set(cases.map((c) => c.name));
       for (const runtime of RUNTIMES) {
         // Any change, either way, fails: a case that now passes must come off the list too.
-        expect(outcomes(found[runtime]), `${runtime}: cases that cannot run or differ, against ${RATCHET} (CONFORMANCE_RATCHET=update rewrites it)`).toEqual(outcomes(committed![runtime], ran));
+        expect(outcomes(found[runtime]), `${runtime}: cases that cannot run or differ, against ${RATCHET} (CONFORMANCE_RATCHET=update rewrites it)`).toEqual(
+          outcomes(committed![runtime], ran),
+        );
       }
-      expect([...backends].every((b) => b.startsWith('wasm')), [...backends].join(', ')).toBe(true);
+      expect(
+        [...backends].every((b) => b.startsWith('wasm')),
+        [...backends].join(', '),
+      ).toBe(true);
     });
   }
 });

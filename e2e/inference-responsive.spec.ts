@@ -19,7 +19,10 @@ const DIMS = [1, 3, 2000, 2000];
 const MAX_TASK_MS = 200;
 
 test('a 1×3×2000×2000 input is generated, run and summarized without freezing the page', async ({ page }, testInfo) => {
-  const tensor = (name: string) => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: DIMS.map((d) => ({ dimValue: d })) } } } });
+  const tensor = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: DIMS.map((d) => ({ dimValue: d })) } } },
+  });
   const model = onnx.ModelProto.encode({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],

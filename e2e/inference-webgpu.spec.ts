@@ -40,10 +40,20 @@ test('WebGPU outputs match WASM outputs on a small model, and the view reports W
   test.info().annotations.push({ type: 'adapter', description: probe.why });
 
   const model = readFileSync(CLS).toString('base64');
-  const x = buildInput({ name: 'x', isTensor: true, dtype: 'float32', shape: ['N', 3, 'H', 'W'] }, 0, { kind: 'fill', fill: { mode: 'normal' } }, [1, 3, 48, 192], 7).tensor;
+  const x = buildInput(
+    { name: 'x', isTensor: true, dtype: 'float32', shape: ['N', 3, 'H', 'W'] },
+    0,
+    { kind: 'fill', fill: { mode: 'normal' } },
+    [1, 3, 48, 192],
+    7,
+  ).tensor;
   const input = Buffer.from(encodeNpy(x)).toString('base64');
   const run = (backend: 'wasm' | 'webgpu') =>
-    page.evaluate(({ model, input, backend }) => window.__loupeInference!.run({ model, inputs: [input], backend, threads: 0, timeoutMs: 150_000 }), { model, input, backend });
+    page.evaluate(({ model, input, backend }) => window.__loupeInference!.run({ model, inputs: [input], backend, threads: 0, timeoutMs: 150_000 }), {
+      model,
+      input,
+      backend,
+    });
   const webgpu: HookRunResult = await run('webgpu');
   if (!webgpu.ok) throw new Error(`the WebGPU run failed (${webgpu.stage}): ${webgpu.error}`);
   expect(webgpu.backend, webgpu.fallback ?? '').toBe('webgpu');

@@ -83,7 +83,10 @@ function expectSameOrigin(urls: string[], baseURL: string | undefined) {
   const origin = new URL(baseURL!).origin;
   const foreign = urls.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
   expect(foreign, 'requests that left the app origin').toEqual([]);
-  expect(urls.some((u) => u.endsWith('.wasm')), 'ONNX Runtime WebAssembly came from the app').toBe(true);
+  expect(
+    urls.some((u) => u.endsWith('.wasm')),
+    'ONNX Runtime WebAssembly came from the app',
+  ).toBe(true);
 }
 
 async function openInInferenceView(page: Page, model: string) {
@@ -109,7 +112,11 @@ async function runAndWait(page: Page) {
 }
 
 test.describe('Inference view (WASM)', () => {
-  test('the OCR detector with seeded inputs matches onnxruntime-node; WASM with threads; nothing leaves the origin', async ({ page, context, baseURL }, testInfo) => {
+  test('the OCR detector with seeded inputs matches onnxruntime-node; WASM with threads; nothing leaves the origin', async ({
+    page,
+    context,
+    baseURL,
+  }, testInfo) => {
     const requests = recordRequests(context);
     await openInInferenceView(page, DET);
     const backend = page.getByTestId('backend');
@@ -280,7 +287,12 @@ test.describe('Inference view (WASM)', () => {
     const chunks: Buffer[] = [];
     let offset = 0;
     for (const init of m.graph!.initializer!) {
-      const raw = init.rawData && init.rawData.length > 0 ? Buffer.from(init.rawData) : init.floatData?.length ? Buffer.from(Float32Array.from(init.floatData).buffer) : undefined;
+      const raw =
+        init.rawData && init.rawData.length > 0
+          ? Buffer.from(init.rawData)
+          : init.floatData?.length
+            ? Buffer.from(Float32Array.from(init.floatData).buffer)
+            : undefined;
       if (!raw) continue;
       chunks.push(raw);
       init.rawData = new Uint8Array();
@@ -309,7 +321,13 @@ test.describe('Inference view (WASM)', () => {
     await setDims(page, 'x', { 2: 48, 3: 192 });
     await runAndWait(page);
 
-    const x = buildInput({ name: 'x', isTensor: true, dtype: 'float32', shape: ['N', 3, 'H', 'W'] }, 0, { kind: 'fill', fill: defaultFill('x', 'float32') }, [1, 3, 48, 192], 5).tensor;
+    const x = buildInput(
+      { name: 'x', isTensor: true, dtype: 'float32', shape: ['N', 3, 'H', 'W'] },
+      0,
+      { kind: 'fill', fill: defaultFill('x', 'float32') },
+      [1, 3, 48, 192],
+      5,
+    ).tensor;
     const [native] = await nativeRun(CLS, 'x', x.dims, x.data as Float32Array);
     const expectedPath = testInfo.outputPath('expected.npy');
     writeFileSync(expectedPath, npyFloat32(native!.dims, native!.data));

@@ -35,7 +35,9 @@ test('the same model without its data file opens with a warning', async ({ page 
 
 test('a real model from npm shows its signature, opsets and operators', async ({ page }) => {
   await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(join(import.meta.dirname, '..', 'node_modules', '@ricky0123', 'vad-web', 'dist', 'silero_vad_legacy.onnx'));
+  await page
+    .getByTestId('file-input')
+    .setInputFiles(join(import.meta.dirname, '..', 'node_modules', '@ricky0123', 'vad-web', 'dist', 'silero_vad_legacy.onnx'));
   await expectState(page, 'ready');
   await expect(page.getByTestId('formats')).toHaveText('onnx');
   await expect(page.getByTestId('subgraph-count')).not.toHaveAttribute('data-value', '0');

@@ -7,7 +7,11 @@ import { exampleFile, expectState } from './helpers';
 /** Opens the example's weights and config with a tokenizer repo's files, through the file input. */
 async function openWithTokenizer(page: Page, repo: Partial<TokenizerRepo>) {
   const { 'config.json': _config, ...tokenizerFiles } = repo;
-  const files = [exampleFile('config.json'), exampleFile('model.safetensors'), ...repoFiles(tokenizerFiles).map(([name, bytes]) => ({ name, bytes: Buffer.from(bytes) }))];
+  const files = [
+    exampleFile('config.json'),
+    exampleFile('model.safetensors'),
+    ...repoFiles(tokenizerFiles).map(([name, bytes]) => ({ name, bytes: Buffer.from(bytes) })),
+  ];
   await page.goto('/?view=overview');
   await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes })));
   await expectState(page, 'ready');
@@ -69,10 +73,12 @@ test('the prompt box gives ids and the next tokens from the ONNX model, and gene
   const repo = consistentRepo(256, 64);
   const files = repoFiles({ 'tokenizer.json': repo['tokenizer.json'], 'generation_config.json': { ...repo['generation_config.json'], do_sample: false } });
   await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles([
-    { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(model) },
-    ...files.map(([name, bytes]) => ({ name, mimeType: 'application/json', buffer: Buffer.from(bytes) })),
-  ]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(model) },
+      ...files.map(([name, bytes]) => ({ name, mimeType: 'application/json', buffer: Buffer.from(bytes) })),
+    ]);
   await expectState(page, 'ready');
   await page.getByTestId('tab-inference').click();
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', /.+/, { timeout: 30_000 });
@@ -93,7 +99,10 @@ test('the prompt box gives ids and the next tokens from the ONNX model, and gene
     const logits = results.logits as ort.Tensor;
     const vocab = logits.dims[2]!;
     const last = Array.from((logits.data as Float32Array).subarray(logits.data.length - vocab));
-    ranked = last.map((v, id) => ({ v, id })).sort((a, b) => b.v - a.v || a.id - b.id).map((e) => e.id);
+    ranked = last
+      .map((v, id) => ({ v, id }))
+      .sort((a, b) => b.v - a.v || a.id - b.id)
+      .map((e) => e.id);
   } finally {
     await session.release();
   }

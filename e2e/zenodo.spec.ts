@@ -59,7 +59,9 @@ test('a record URL opens as the same model as its files dropped locally, with th
   // The description is sanitized: its script and its onerror never ran.
   expect(await page.evaluate(() => (window as unknown as { __zenodoDescriptionRan?: boolean }).__zenodoDescriptionRan)).toBeUndefined();
   await expect.poll(() => page.evaluate(() => performance.getEntriesByName('loupe:zenodo:open').length)).toBe(1);
-  const serious = (await new AxeBuilder({ page }).include('[data-testid="zenodo-record"]').analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = (await new AxeBuilder({ page }).include('[data-testid="zenodo-record"]').analyze()).violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
   expect(serious.map((v) => v.id)).toEqual([]);
 
   await page.getByTestId('tab-card').click();

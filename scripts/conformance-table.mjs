@@ -12,7 +12,7 @@ const KINDS = [
   [/no kernel for|Could not find an implementation/, 'no kernel for the op at that opset with those types'],
   [/data type: 16/, 'bfloat16 (`Cast`/`CastLike` to or from it): ORT has no bfloat16 tensor'],
   [/layout|batchwise/i, 'batchwise recurrent layout (`layout = 1` in `GRU`, `LSTM`, `RNN`)'],
-  [/non-tensor inputs or outputs|sequence, map or optional/, 'inputs or outputs that are sequences or optionals (ORT\'s JavaScript API takes tensors only)'],
+  [/non-tensor inputs or outputs|sequence, map or optional/, "inputs or outputs that are sequences or optionals (ORT's JavaScript API takes tensors only)"],
   [/non-tensor typed value/, '`If` returning a sequence or optional: ORT cannot read non-tensor outputs'],
   [/string_normalizer|Locale/, '`StringNormalizer` needs a locale this machine lacks'],
 ];
@@ -39,13 +39,19 @@ for (const [folder, entry] of Object.entries(ratchet.folders)) {
     const differs = failures.filter((f) => f.outcome === 'differs').length;
     const cannot = failures.length - differs;
     const match = entry.cases - failures.length;
-    Object.assign(totals[runtime], { match: totals[runtime].match + match, differs: totals[runtime].differs + differs, cannot: totals[runtime].cannot + cannot });
+    Object.assign(totals[runtime], {
+      match: totals[runtime].match + match,
+      differs: totals[runtime].differs + differs,
+      cannot: totals[runtime].cannot + cannot,
+    });
     cells.push(fmt(match), fmt(differs), fmt(cannot));
   }
   rows.push(`| ${cells.join(' | ')} |`);
 }
 const bold = (v) => `**${v}**`;
-rows.push(`| ${[bold('all'), bold(fmt(totals.cases)), ...RUNTIMES.flatMap((r) => [totals[r].match, totals[r].differs, totals[r].cannot].map((n) => bold(fmt(n))))].join(' | ')} |`);
+rows.push(
+  `| ${[bold('all'), bold(fmt(totals.cases)), ...RUNTIMES.flatMap((r) => [totals[r].match, totals[r].differs, totals[r].cannot].map((n) => bold(fmt(n))))].join(' | ')} |`,
+);
 
 const kinds = new Map();
 for (const entry of Object.values(ratchet.folders)) {
@@ -70,7 +76,7 @@ console.log(
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'Why a case does not pass, by runtime (the ratchet lists each case with its runtime\'s own message):',
+    "Why a case does not pass, by runtime (the ratchet lists each case with its runtime's own message):",
     '',
     '| node | web | reason |',
     '| --- | --- | --- |',

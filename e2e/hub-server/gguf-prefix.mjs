@@ -20,9 +20,21 @@ const ALIGNMENT = 32;
  */
 export function ggufPrefix(metadata, tensors) {
   const parts = [];
-  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
-  const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
-  const str = (s) => { const b = Buffer.from(s, 'utf8'); u64(b.length); parts.push(b); };
+  const u32 = (n) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    parts.push(b);
+  };
+  const u64 = (n) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    parts.push(b);
+  };
+  const str = (s) => {
+    const b = Buffer.from(s, 'utf8');
+    u64(b.length);
+    parts.push(b);
+  };
   parts.push(Buffer.from('GGUF'));
   u32(3);
   u64(tensors.length);
@@ -31,11 +43,23 @@ export function ggufPrefix(metadata, tensors) {
     str(key);
     u32(VALUE[type]);
     if (type === 'string') str(value);
-    else if (type === 'array') { u32(VALUE.string); u64(value.length); for (const item of value) str(item); }
-    else if (type === 'float32') { const b = Buffer.alloc(4); b.writeFloatLE(value); parts.push(b); }
-    else if (type === 'uint16') { const b = Buffer.alloc(2); b.writeUInt16LE(value); parts.push(b); }
-    else if (type === 'int32') { const b = Buffer.alloc(4); b.writeInt32LE(value); parts.push(b); }
-    else u32(value);
+    else if (type === 'array') {
+      u32(VALUE.string);
+      u64(value.length);
+      for (const item of value) str(item);
+    } else if (type === 'float32') {
+      const b = Buffer.alloc(4);
+      b.writeFloatLE(value);
+      parts.push(b);
+    } else if (type === 'uint16') {
+      const b = Buffer.alloc(2);
+      b.writeUInt16LE(value);
+      parts.push(b);
+    } else if (type === 'int32') {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(value);
+      parts.push(b);
+    } else u32(value);
   }
   let offset = 0;
   for (const [name, type, dims] of tensors) {

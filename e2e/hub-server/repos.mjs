@@ -48,12 +48,14 @@ export const VIRTUAL_70B_SHARDS = 30;
 export const VIRTUAL_70B_TENSORS = L70.layers * 9 + 3;
 /** 2·V·H (embeddings, lm_head) + H (final norm) + L·(2H² + 2H·(H/8) + 3H·I + 2H): 70,553,706,496. */
 export const VIRTUAL_70B_PARAMETERS =
-  2 * L70.vocab * L70.hidden + L70.hidden +
+  2 * L70.vocab * L70.hidden +
+  L70.hidden +
   L70.layers * (2 * L70.hidden * L70.hidden + 2 * L70.hidden * (L70.hidden / 8) + 3 * L70.hidden * L70.intermediate + 2 * L70.hidden);
 
 const EXAMPLE_DIR = new URL('../../public/examples/tiny-llama/', import.meta.url);
 const MODELS_DIR = new URL('../models/', import.meta.url);
-const GITATTRIBUTES = '*.safetensors filter=lfs diff=lfs merge=lfs -text\n*.bin filter=lfs diff=lfs merge=lfs -text\n*.pth filter=lfs diff=lfs merge=lfs -text\n*.onnx filter=lfs diff=lfs merge=lfs -text\n*.model filter=lfs diff=lfs merge=lfs -text\ntokenizer.json filter=lfs diff=lfs merge=lfs -text\n';
+const GITATTRIBUTES =
+  '*.safetensors filter=lfs diff=lfs merge=lfs -text\n*.bin filter=lfs diff=lfs merge=lfs -text\n*.pth filter=lfs diff=lfs merge=lfs -text\n*.onnx filter=lfs diff=lfs merge=lfs -text\n*.model filter=lfs diff=lfs merge=lfs -text\ntokenizer.json filter=lfs diff=lfs merge=lfs -text\n';
 const LFS_NAME = /\.(safetensors|bin|pt|pth|ckpt|pkl|onnx|onnx_data|gguf|model|msgpack|h5)$|^tokenizer\.json$/;
 
 /**
@@ -67,7 +69,10 @@ export function buildRepos() {
     text('.gitattributes', GITATTRIBUTES),
     bytes('README.md', readFileSync(new URL('README.md', EXAMPLE_DIR))),
     bytes('config.json', readFileSync(new URL('config.json', EXAMPLE_DIR))),
-    text('generation_config.json', JSON.stringify({ _from_model_config: true, bos_token_id: 1, eos_token_id: 2, transformers_version: '4.46.0' }, null, 2) + '\n'),
+    text(
+      'generation_config.json',
+      JSON.stringify({ _from_model_config: true, bos_token_id: 1, eos_token_id: 2, transformers_version: '4.46.0' }, null, 2) + '\n',
+    ),
     bytes('model.safetensors', readFileSync(new URL('model.safetensors', EXAMPLE_DIR))),
   ];
   const seventy = virtual70bFiles();
@@ -77,13 +82,17 @@ export function buildRepos() {
     repo(TEST_REPOS.tinyLegacy, tinyFiles(), { parameters: TINY_PARAMETERS }),
     repo(TEST_REPOS.tinyGated, tinyFiles(), { parameters: TINY_PARAMETERS, gated: 'manual' }),
     repo(TEST_REPOS.tinyPrivate, tinyFiles(), { parameters: TINY_PARAMETERS, private: true }),
-    repo(TEST_REPOS.mixed, [
-      ...tinyFiles(),
-      virtual('pytorch_model.bin', 318_000, Buffer.from([0x80, 0x02])),
-      virtual('original/consolidated.00.pth', 318_000, Buffer.from([0x50, 0x4b, 0x03, 0x04])),
-      virtual('onnx/model.onnx', 12_000, Buffer.from([0x08, 0x07])),
-      virtual('onnx/model.onnx_data', 318_000, Buffer.alloc(0)),
-    ], { parameters: TINY_PARAMETERS }),
+    repo(
+      TEST_REPOS.mixed,
+      [
+        ...tinyFiles(),
+        virtual('pytorch_model.bin', 318_000, Buffer.from([0x80, 0x02])),
+        virtual('original/consolidated.00.pth', 318_000, Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+        virtual('onnx/model.onnx', 12_000, Buffer.from([0x08, 0x07])),
+        virtual('onnx/model.onnx_data', 318_000, Buffer.alloc(0)),
+      ],
+      { parameters: TINY_PARAMETERS },
+    ),
     repo(TEST_REPOS.realFiles, [
       text('.gitattributes', GITATTRIBUTES),
       bytes('onnx/model.onnx', readFileSync(new URL('external-data/model.onnx', MODELS_DIR))),
@@ -201,11 +210,25 @@ function virtual70bFiles() {
   };
   const card =
     '---\nlanguage:\n- en\n- de\n- fr\nlibrary_name: transformers\nlicense: llama3.1\npipeline_tag: text-generation\ntags:\n- facebook\n- meta\n- pytorch\n- llama\n- llama-3\n---\n\n' +
-    '# Llama 3.1 70B (Loupe test double)\n\nA virtual repo served by Loupe\'s Hub test server: real safetensors headers, zero weights.\n\n' +
+    "# Llama 3.1 70B (Loupe test double)\n\nA virtual repo served by Loupe's Hub test server: real safetensors headers, zero weights.\n\n" +
     '| Parameters | Context | Tensor type |\n|---|---|---|\n| 70.6B | 128k | BF16 |\n';
   const original = [
     ...Array.from({ length: 8 }, (_, i) => virtual(`original/consolidated.0${i}.pth`, 17_637_213_982 + i, Buffer.from([0x50, 0x4b, 0x03, 0x04]))),
-    text('original/params.json', JSON.stringify({ dim: hidden, n_layers: layers, n_heads: heads, n_kv_heads: kvHeads, vocab_size: vocab, ffn_dim_multiplier: 1.3, multiple_of: 4096, norm_eps: 1e-5, rope_theta: 500000.0, use_scaled_rope: true })),
+    text(
+      'original/params.json',
+      JSON.stringify({
+        dim: hidden,
+        n_layers: layers,
+        n_heads: heads,
+        n_kv_heads: kvHeads,
+        vocab_size: vocab,
+        ffn_dim_multiplier: 1.3,
+        multiple_of: 4096,
+        norm_eps: 1e-5,
+        rope_theta: 500000.0,
+        use_scaled_rope: true,
+      }),
+    ),
     virtual('original/tokenizer.model', 2_183_982, Buffer.from('IiE= 0\n')),
   ];
   return [
@@ -214,7 +237,14 @@ function virtual70bFiles() {
     text('README.md', card),
     text('USE_POLICY.md', '# Llama 3.1 Acceptable Use Policy (test double)\n'),
     text('config.json', JSON.stringify(config, null, 2) + '\n'),
-    text('generation_config.json', JSON.stringify({ bos_token_id: 128000, do_sample: true, eos_token_id: [128001, 128008, 128009], temperature: 0.6, top_p: 0.9, transformers_version: '4.43.0.dev0' }, null, 2) + '\n'),
+    text(
+      'generation_config.json',
+      JSON.stringify(
+        { bos_token_id: 128000, do_sample: true, eos_token_id: [128001, 128008, 128009], temperature: 0.6, top_p: 0.9, transformers_version: '4.43.0.dev0' },
+        null,
+        2,
+      ) + '\n',
+    ),
     ...files,
     text('model.safetensors.index.json', JSON.stringify({ metadata: { total_size: totalBytes }, weight_map: weightMap }, null, 2) + '\n'),
     ...original,
@@ -254,7 +284,11 @@ function virtual70bGgufFiles() {
   }
   tensors.push(['output_norm.weight', 'F32', [hidden]], ['output.weight', 'Q6_K', [hidden, vocab]]);
   const tokens = Array.from({ length: vocab }, (_, i) => (i === 128000 ? '<|begin_of_text|>' : i === 128009 ? '<|eot_id|>' : `tok${i}`));
-  const split = (no) => [['split.no', 'uint16', no], ['split.count', 'uint16', 2], ['split.tensors.count', 'int32', tensors.length]];
+  const split = (no) => [
+    ['split.no', 'uint16', no],
+    ['split.count', 'uint16', 2],
+    ['split.tensors.count', 'int32', tensors.length],
+  ];
   const metadata = [
     ['general.architecture', 'string', 'llama'],
     ['general.type', 'string', 'model'],
@@ -275,15 +309,25 @@ function virtual70bGgufFiles() {
     ['tokenizer.ggml.tokens', 'array', tokens],
     ['tokenizer.ggml.bos_token_id', 'uint32', 128000],
     ['tokenizer.ggml.eos_token_id', 'uint32', 128009],
-    ['tokenizer.chat_template', 'string', "{{ bos_token }}{% for m in messages %}{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\\n\\n' + m['content'] + '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"],
+    [
+      'tokenizer.chat_template',
+      'string',
+      "{{ bos_token }}{% for m in messages %}{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\\n\\n' + m['content'] + '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}",
+    ],
   ];
   const half = Math.ceil(tensors.length / 2);
   const first = ggufPrefix([...metadata, ...split(0)], tensors.slice(0, half));
   const second = ggufPrefix(split(1), tensors.slice(half));
-  const q8 = ggufPrefix(metadata.map((e) => (e[0] === 'general.file_type' ? ['general.file_type', 'uint32', 7] : e)), []);
+  const q8 = ggufPrefix(
+    metadata.map((e) => (e[0] === 'general.file_type' ? ['general.file_type', 'uint32', 7] : e)),
+    [],
+  );
   return [
     text('.gitattributes', GITATTRIBUTES + '*.gguf filter=lfs diff=lfs merge=lfs -text\n'),
-    text('README.md', '---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-70B\ntags:\n- gguf\n---\n\n# Llama 3.1 70B GGUF (Loupe test double)\n\nReal GGUF headers, zero weights.\n'),
+    text(
+      'README.md',
+      '---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-70B\ntags:\n- gguf\n---\n\n# Llama 3.1 70B GGUF (Loupe test double)\n\nReal GGUF headers, zero weights.\n',
+    ),
     virtual(VIRTUAL_70B_GGUF.parts[0], first.size, first.prefix),
     virtual(VIRTUAL_70B_GGUF.parts[1], second.size, second.prefix),
     // Named Q8_0 for the quantization table; its size is what a 70B Q8_0 takes (8.5 bits per weight).

@@ -9,8 +9,20 @@ import { createServer } from 'node:http';
 import { buildRepos, TEST_TOKENS } from './repos.mjs';
 
 const EXPOSE_HEADERS = [
-  'Content-Range', 'Content-Length', 'Content-Type', 'Accept-Ranges', 'ETag', 'Location', 'Link', 'Retry-After',
-  'X-Repo-Commit', 'X-Linked-Size', 'X-Linked-Etag', 'X-Error-Code', 'X-Error-Message', 'X-Request-Id',
+  'Content-Range',
+  'Content-Length',
+  'Content-Type',
+  'Accept-Ranges',
+  'ETag',
+  'Location',
+  'Link',
+  'Retry-After',
+  'X-Repo-Commit',
+  'X-Linked-Size',
+  'X-Linked-Etag',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Request-Id',
 ].join(', ');
 const ALLOW_HEADERS = ['Authorization', 'Range', 'Content-Type', 'Accept', 'Cache-Control', 'If-None-Match', 'If-Range', 'X-Requested-With'];
 const ZEROS = Buffer.alloc(1024 * 1024);
@@ -44,7 +56,10 @@ export async function startHubServer(options = {}) {
   }
 
   function preflight(req, res) {
-    const asked = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    const asked = (req.headers['access-control-request-headers'] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
     const allowed = [...new Set([...ALLOW_HEADERS, ...asked])];
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', allowed.join(', '));
@@ -101,10 +116,15 @@ export async function startHubServer(options = {}) {
 
     if (segments[0] === 'api' && segments[1] === 'whoami-v2') {
       if (auth.state !== 'valid') return sendError(res, 401, undefined, 'Invalid credentials in Authorization header');
-      return sendJson(res, { type: 'user', name: auth.token === TEST_TOKENS.granted ? 'loupe-granted' : 'loupe-not-granted', auth: { type: 'access_token', accessToken: { role: 'read' } } });
+      return sendJson(res, {
+        type: 'user',
+        name: auth.token === TEST_TOKENS.granted ? 'loupe-granted' : 'loupe-not-granted',
+        auth: { type: 'access_token', accessToken: { role: 'read' } },
+      });
     }
     if (segments[0] === 'api' && segments[1] === 'models') return api(req, res, url, segments.slice(2), auth);
-    if (segments[0] === 'api' && (segments[1] === 'datasets' || segments[1] === 'spaces')) return sendError(res, auth.state === 'none' ? 401 : 404, 'RepoNotFound', 'Repository not found');
+    if (segments[0] === 'api' && (segments[1] === 'datasets' || segments[1] === 'spaces'))
+      return sendError(res, auth.state === 'none' ? 401 : 404, 'RepoNotFound', 'Repository not found');
 
     // /{repo}/resolve/{rev}/{path}
     const split = splitRepo(segments, 0);
@@ -129,24 +149,37 @@ export async function startHubServer(options = {}) {
     if (!failure || failure.remaining <= 0) return false;
     failure.remaining--;
     if (failure.status === 429) res.setHeader('Retry-After', String(failure.retryAfter));
-    const message = failure.status === 429 ? `You have been rate-limited; you can retry this action in about ${failure.retryAfter} second(s).` : 'Internal Error - We\'re working hard to fix this as soon as possible!';
+    const message =
+      failure.status === 429
+        ? `You have been rate-limited; you can retry this action in about ${failure.retryAfter} second(s).`
+        : "Internal Error - We're working hard to fix this as soon as possible!";
     sendError(res, failure.status, undefined, message);
     return true;
   }
 
   /** Access control as the Hub does it. Returns true when an error was sent. */
   function denied(res, repo, repoId, auth, forFiles) {
-    if (auth.state === 'invalid') return sendError(res, 401, undefined, 'Invalid credentials in Authorization header'), true;
+    if (auth.state === 'invalid') return (sendError(res, 401, undefined, 'Invalid credentials in Authorization header'), true);
     const granted = auth.state === 'valid' && auth.token === TEST_TOKENS.granted;
     if (!repo || (repo.private && !granted)) {
       // Anonymous callers get 401, so that private repos cannot be told from missing ones.
-      return sendError(res, auth.state === 'none' ? 401 : 404, 'RepoNotFound', `Repository not found: ${repoId}`), true;
+      return (sendError(res, auth.state === 'none' ? 401 : 404, 'RepoNotFound', `Repository not found: ${repoId}`), true);
     }
     if (forFiles && repo.gated && !granted) {
       if (auth.state === 'none') {
-        sendError(res, 401, 'GatedRepo', `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+        sendError(
+          res,
+          401,
+          'GatedRepo',
+          `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+        );
       } else {
-        sendError(res, 403, 'GatedRepo', `Access to model ${repo.id} is restricted and you are not in the authorized list. Visit ${endpoint}/${repo.id} to ask for access.`);
+        sendError(
+          res,
+          403,
+          'GatedRepo',
+          `Access to model ${repo.id} is restricted and you are not in the authorized list. Visit ${endpoint}/${repo.id} to ask for access.`,
+        );
       }
       return true;
     }
@@ -220,7 +253,12 @@ export async function startHubServer(options = {}) {
       }
       if (!recursive && parts.length > 1) continue;
       const entry = { type: 'file', oid: file.gitOid, size: file.size, path: file.path };
-      if (file.lfs) entry.lfs = { oid: file.lfsOid, size: file.size, pointerSize: Buffer.byteLength(`version https://git-lfs.github.com/spec/v1\noid sha256:${file.lfsOid}\nsize ${file.size}\n`) };
+      if (file.lfs)
+        entry.lfs = {
+          oid: file.lfsOid,
+          size: file.size,
+          pointerSize: Buffer.byteLength(`version https://git-lfs.github.com/spec/v1\noid sha256:${file.lfsOid}\nsize ${file.size}\n`),
+        };
       entries.push(entry);
     }
     if (folder && entries.length === 0) return sendError(res, 404, 'EntryNotFound', `${folder} does not exist on "${sha}"`);
@@ -288,7 +326,9 @@ export async function startHubServer(options = {}) {
     if (!file || !valid) {
       res.setHeader('Content-Type', 'application/xml');
       res.writeHead(403);
-      return res.end(req.method === 'HEAD' ? undefined : '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return res.end(
+        req.method === 'HEAD' ? undefined : '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      );
     }
     res.setHeader('ETag', `"${file.lfsOid}"`);
     res.setHeader('Cache-Control', 'public, max-age=604800, immutable');

@@ -64,18 +64,78 @@ export function buildRecords() {
   );
   /** @type {TestRecord[]} */
   const records = [
-    { ...base, id: TEST_RECORDS.tiny, conceptId: TEST_RECORDS.tinyConcept, version: 'v1.0', title: 'Tiny Llama: a test model', description, accessRight: 'open', related, files: tinyFiles() },
-    { ...base, id: TEST_RECORDS.tinyOld, conceptId: TEST_RECORDS.tinyConcept, version: 'v0.9', title: 'Tiny Llama: a test model', description, accessRight: 'open', related, files: tinyFiles() },
-    { ...base, id: TEST_RECORDS.big, conceptId: '1000009', version: '1', title: 'A 5 GiB safetensors file', description: '<p>Real header, zero weights.</p>', accessRight: 'open', related: [], files: [virtual('model.safetensors', bigSize, bigPrefix)] },
     {
-      ...base, id: TEST_RECORDS.onnx, conceptId: '1000019', version: '1', title: 'ONNX with external data', description: '<p>An ONNX model whose weights live in model.onnx.data.</p>', accessRight: 'open', related: [],
-      files: [bytes('model.onnx', readFileSync(new URL('external-data/model.onnx', MODELS_DIR))), bytes('model.onnx.data', readFileSync(new URL('external-data/model.onnx.data', MODELS_DIR)))],
+      ...base,
+      id: TEST_RECORDS.tiny,
+      conceptId: TEST_RECORDS.tinyConcept,
+      version: 'v1.0',
+      title: 'Tiny Llama: a test model',
+      description,
+      accessRight: 'open',
+      related,
+      files: tinyFiles(),
     },
     {
-      ...base, id: TEST_RECORDS.pickle, conceptId: '1000029', version: '1', title: 'A PyTorch pickle checkpoint', description: '<p>pytorch_model.bin and its config.</p>', accessRight: 'open', related: [],
-      files: [bytes('config.json', readFileSync(new URL('pytorch/tiny-bin/config.json', MODELS_DIR))), bytes('pytorch_model.bin', readFileSync(new URL('pytorch/tiny-bin/pytorch_model.bin', MODELS_DIR)))],
+      ...base,
+      id: TEST_RECORDS.tinyOld,
+      conceptId: TEST_RECORDS.tinyConcept,
+      version: 'v0.9',
+      title: 'Tiny Llama: a test model',
+      description,
+      accessRight: 'open',
+      related,
+      files: tinyFiles(),
     },
-    { ...base, id: TEST_RECORDS.restricted, conceptId: '1000039', version: '1', title: 'Tiny Llama, restricted', description: '<p>Files on request.</p>', accessRight: 'restricted', related, files: tinyFiles() },
+    {
+      ...base,
+      id: TEST_RECORDS.big,
+      conceptId: '1000009',
+      version: '1',
+      title: 'A 5 GiB safetensors file',
+      description: '<p>Real header, zero weights.</p>',
+      accessRight: 'open',
+      related: [],
+      files: [virtual('model.safetensors', bigSize, bigPrefix)],
+    },
+    {
+      ...base,
+      id: TEST_RECORDS.onnx,
+      conceptId: '1000019',
+      version: '1',
+      title: 'ONNX with external data',
+      description: '<p>An ONNX model whose weights live in model.onnx.data.</p>',
+      accessRight: 'open',
+      related: [],
+      files: [
+        bytes('model.onnx', readFileSync(new URL('external-data/model.onnx', MODELS_DIR))),
+        bytes('model.onnx.data', readFileSync(new URL('external-data/model.onnx.data', MODELS_DIR))),
+      ],
+    },
+    {
+      ...base,
+      id: TEST_RECORDS.pickle,
+      conceptId: '1000029',
+      version: '1',
+      title: 'A PyTorch pickle checkpoint',
+      description: '<p>pytorch_model.bin and its config.</p>',
+      accessRight: 'open',
+      related: [],
+      files: [
+        bytes('config.json', readFileSync(new URL('pytorch/tiny-bin/config.json', MODELS_DIR))),
+        bytes('pytorch_model.bin', readFileSync(new URL('pytorch/tiny-bin/pytorch_model.bin', MODELS_DIR))),
+      ],
+    },
+    {
+      ...base,
+      id: TEST_RECORDS.restricted,
+      conceptId: '1000039',
+      version: '1',
+      title: 'Tiny Llama, restricted',
+      description: '<p>Files on request.</p>',
+      accessRight: 'restricted',
+      related,
+      files: tinyFiles(),
+    },
   ];
   const byId = new Map(records.map((r) => [r.id, r]));
   /** Concept id → the id of its latest version. */
@@ -105,7 +165,15 @@ export function recordJson(record, endpoint) {
       language: 'eng',
       resource_type: { title: 'Other', type: record.resourceType },
       license: record.license ? { id: record.license } : undefined,
-      relations: { version: [{ index: record.id === TEST_RECORDS.tinyOld ? 0 : 1, is_last: record.id !== TEST_RECORDS.tinyOld, parent: { pid_type: 'recid', pid_value: record.conceptId } }] },
+      relations: {
+        version: [
+          {
+            index: record.id === TEST_RECORDS.tinyOld ? 0 : 1,
+            is_last: record.id !== TEST_RECORDS.tinyOld,
+            parent: { pid_type: 'recid', pid_value: record.conceptId },
+          },
+        ],
+      },
     },
     title: record.title,
     links: {
@@ -132,7 +200,10 @@ export function recordJson(record, endpoint) {
 /** One entry of a record's `files`. */
 export function fileJson(record, file, endpoint) {
   return {
-    id: createHash('md5').update(`${record.id}/${file.key}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    id: createHash('md5')
+      .update(`${record.id}/${file.key}`)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
     key: file.key,
     size: file.size,
     checksum: `md5:${file.md5}`,

@@ -10,7 +10,16 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { buildRecords, fileJson, recordJson } from './records.mjs';
 
-const EXPOSE_HEADERS = ['Content-Length', 'Content-Type', 'Content-Range', 'Location', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'].join(', ');
+const EXPOSE_HEADERS = [
+  'Content-Length',
+  'Content-Type',
+  'Content-Range',
+  'Location',
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+].join(', ');
 const ZEROS = Buffer.alloc(1024 * 1024);
 /** Zenodo's guest limit: 60 requests a minute. */
 const DEFAULT_LIMIT = 60;
@@ -54,7 +63,10 @@ export async function startZenodoServer(options = {}) {
   }
 
   function preflight(req, res) {
-    const asked = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    const asked = (req.headers['access-control-request-headers'] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', [...new Set(['Accept', 'Content-Type', 'Range', ...asked])].join(', '));
     res.setHeader('Access-Control-Max-Age', '600');
@@ -71,7 +83,15 @@ export async function startZenodoServer(options = {}) {
       return control(res, url, segments[1]);
     }
     /** @type {import('./server.d.mts').RequestRecord} */
-    const record = { method: req.method ?? 'GET', url: req.url ?? '/', range: req.headers.range ?? null, origin: req.headers.origin ?? null, status: 0, bytes: 0, hungUp: false };
+    const record = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      range: req.headers.range ?? null,
+      origin: req.headers.origin ?? null,
+      status: 0,
+      bytes: 0,
+      hungUp: false,
+    };
     stats.requests.push(record);
     countWrites(req, res, record);
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));

@@ -28,16 +28,19 @@ function fakeServer(size: number, options: { honourRange?: boolean; status?: num
     }
     const total = options.bodySize ?? size;
     let position = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (position >= total) return controller.close();
-        const n = Math.min(CHUNK, total - position);
-        const chunk = Uint8Array.from({ length: n }, (_, i) => byteAt(position + i));
-        position += n;
-        state.sent += n;
-        controller.enqueue(chunk);
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (position >= total) return controller.close();
+          const n = Math.min(CHUNK, total - position);
+          const chunk = Uint8Array.from({ length: n }, (_, i) => byteAt(position + i));
+          position += n;
+          state.sent += n;
+          controller.enqueue(chunk);
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     init?.signal?.addEventListener('abort', () => void state.aborted++);
     return new Response(stream, { status: 200, headers: { 'Content-Length': String(total) } });
   };

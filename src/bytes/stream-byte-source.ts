@@ -151,7 +151,11 @@ export class StreamByteSource implements ByteSource {
       );
     }
     if (this.#streamRequests >= MAX_STREAM_REQUESTS) {
-      throw new LoupeError('io', `${this.name}: the server does not answer Range requests, and reading this file needed more than ${MAX_STREAM_REQUESTS} downloads of its start.`, { file: this.name });
+      throw new LoupeError(
+        'io',
+        `${this.name}: the server does not answer Range requests, and reading this file needed more than ${MAX_STREAM_REQUESTS} downloads of its start.`,
+        { file: this.name },
+      );
     }
   }
 

@@ -4,7 +4,21 @@ import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 export const CLOBBER_PREFIX = 'user-content-';
 
 /** Elements removed with everything inside them: their content is code or would show as junk text. */
-export const STRIPPED = ['script', 'style', 'iframe', 'noscript', 'template', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'plaintext', 'object', 'select'];
+export const STRIPPED = [
+  'script',
+  'style',
+  'iframe',
+  'noscript',
+  'template',
+  'textarea',
+  'title',
+  'xmp',
+  'noembed',
+  'noframes',
+  'plaintext',
+  'object',
+  'select',
+];
 
 /**
  * GitHub's schema (rehype-sanitize's default) with: more elements stripped with their content,

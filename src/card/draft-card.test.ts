@@ -9,7 +9,19 @@ import { renderCard } from './render-card';
 
 function llamaDocument(overrides: Partial<ModelDocument> = {}): ModelDocument {
   const config = configFixture(['LlamaForCausalLM'], 'llama', { torch_dtype: 'bfloat16' });
-  config.facts = { architectures: ['LlamaForCausalLM'], modelType: 'llama', family: 'llama', hiddenSize: 4096, numLayers: 32, numHeads: 32, numKvHeads: 8, vocabSize: 128256, maxPositions: 131072, dtype: 'bfloat16', fromTextConfig: false };
+  config.facts = {
+    architectures: ['LlamaForCausalLM'],
+    modelType: 'llama',
+    family: 'llama',
+    hiddenSize: 4096,
+    numLayers: 32,
+    numHeads: 32,
+    numKvHeads: 8,
+    vocabSize: 128256,
+    maxPositions: 131072,
+    dtype: 'bfloat16',
+    fromTextConfig: false,
+  };
   return documentFixture({
     source: {
       kind: 'hub',
@@ -69,7 +81,13 @@ describe('draftCard', () => {
 
   it('keeps untrusted names as text', () => {
     const doc = documentFixture({
-      source: { kind: 'local', files: [{ path: 'evil/<img src=x onerror=alert(1)>.safetensors', size: 10 }, { path: 'evil/`x`</code><script>', size: 1 }] },
+      source: {
+        kind: 'local',
+        files: [
+          { path: 'evil/<img src=x onerror=alert(1)>.safetensors', size: 10 },
+          { path: 'evil/`x`</code><script>', size: 1 },
+        ],
+      },
       formats: ['safetensors'],
       config: configFixture(['<script>alert(1)</script>ForCausalLM'], '"><svg onload=alert(1)>'),
     });

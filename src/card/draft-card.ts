@@ -38,7 +38,12 @@ export function draftCard(doc: ModelDocument): string {
   return [frontMatter(existing, library, pipeline, config?.modelType), body(doc, name, library, pipeline, existing)].join('\n');
 }
 
-function frontMatter(existing: Record<string, unknown> | undefined, library: string | undefined, pipeline: string | undefined, modelType: string | undefined): string {
+function frontMatter(
+  existing: Record<string, unknown> | undefined,
+  library: string | undefined,
+  pipeline: string | undefined,
+  modelType: string | undefined,
+): string {
   const data: Record<string, unknown> = { ...existing };
   if (library && data.library_name === undefined) data.library_name = library;
   if (pipeline && data.pipeline_tag === undefined) data.pipeline_tag = pipeline;
@@ -55,7 +60,13 @@ function frontMatter(existing: Record<string, unknown> | undefined, library: str
   return lines.join('\n');
 }
 
-function body(doc: ModelDocument, name: string, library: string | undefined, pipeline: string | undefined, existing: Record<string, unknown> | undefined): string {
+function body(
+  doc: ModelDocument,
+  name: string,
+  library: string | undefined,
+  pipeline: string | undefined,
+  existing: Record<string, unknown> | undefined,
+): string {
   const config = doc.config;
   const facts = config?.facts;
   const lines: string[] = [];
@@ -73,7 +84,14 @@ function body(doc: ModelDocument, name: string, library: string | undefined, pip
   const dtypes = dtypeLine(doc);
   if (dtypes) push(`- **Weights:** ${dtypes}`);
   push(`- **Language(s) (NLP):** ${TODO}`, `- **License:** ${TODO}`, `- **Finetuned from model [optional]:** ${TODO}`, '');
-  push('### Model Sources [optional]', '', `- **Repository:** ${doc.source.repo ? `https://huggingface.co/${escapeMarkdown(doc.source.repo.id)}` : TODO}`, `- **Paper [optional]:** ${TODO}`, `- **Demo [optional]:** ${TODO}`, '');
+  push(
+    '### Model Sources [optional]',
+    '',
+    `- **Repository:** ${doc.source.repo ? `https://huggingface.co/${escapeMarkdown(doc.source.repo.id)}` : TODO}`,
+    `- **Paper [optional]:** ${TODO}`,
+    `- **Demo [optional]:** ${TODO}`,
+    '',
+  );
 
   push('## Uses', '', '### Direct Use', '', TODO, '', '### Downstream Use [optional]', '', TODO, '', '### Out-of-Scope Use', '', TODO, '');
   push('## Bias, Risks, and Limitations', '', TODO, '', '### Recommendations', '', TODO, '');
@@ -82,13 +100,54 @@ function body(doc: ModelDocument, name: string, library: string | undefined, pip
   const snippet = usageSnippet(doc, library, pipeline);
   push(...(snippet ? [snippet] : [TODO]), '');
 
-  push('## Training Details', '', '### Training Data', '', TODO, '', '### Training Procedure', '', '#### Preprocessing [optional]', '', TODO, '', '#### Training Hyperparameters', '');
+  push(
+    '## Training Details',
+    '',
+    '### Training Data',
+    '',
+    TODO,
+    '',
+    '### Training Procedure',
+    '',
+    '#### Preprocessing [optional]',
+    '',
+    TODO,
+    '',
+    '#### Training Hyperparameters',
+    '',
+  );
   push(`- **Training regime:** ${facts?.dtype ? `${TODO} (the weights are stored in ${code(facts.dtype)})` : TODO}`, '');
   push('#### Speeds, Sizes, Times [optional]', '', TODO, '');
 
-  push('## Evaluation', '', '### Testing Data, Factors & Metrics', '', '#### Testing Data', '', TODO, '', '#### Factors', '', TODO, '', '#### Metrics', '', TODO, '');
+  push(
+    '## Evaluation',
+    '',
+    '### Testing Data, Factors & Metrics',
+    '',
+    '#### Testing Data',
+    '',
+    TODO,
+    '',
+    '#### Factors',
+    '',
+    TODO,
+    '',
+    '#### Metrics',
+    '',
+    TODO,
+    '',
+  );
   push('### Results', '', ...resultsTable(existing), '', '#### Summary', '', TODO, '');
-  push('## Environmental Impact', '', `- **Hardware Type:** ${TODO}`, `- **Hours used:** ${TODO}`, `- **Cloud Provider:** ${TODO}`, `- **Compute Region:** ${TODO}`, `- **Carbon Emitted:** ${TODO}`, '');
+  push(
+    '## Environmental Impact',
+    '',
+    `- **Hardware Type:** ${TODO}`,
+    `- **Hours used:** ${TODO}`,
+    `- **Cloud Provider:** ${TODO}`,
+    `- **Compute Region:** ${TODO}`,
+    `- **Carbon Emitted:** ${TODO}`,
+    '',
+  );
 
   push('## Technical Specifications [optional]', '', '### Model Architecture and Objective', '');
   const architecture = architectureLines(doc);
@@ -219,4 +278,3 @@ function escapeMarkdown(text: string): string {
 function escapeTableCell(text: string): string {
   return escapeMarkdown(text);
 }
-

@@ -43,7 +43,13 @@ describe('checkCardCompleteness', () => {
 
   it('maps a Llama-like card', () => {
     const { mitchell } = checkCardCompleteness(cardFixture('llama').body);
-    expect(status(mitchell)).toMatchObject({ 'Intended Use': 'complete', 'Training Data': 'complete', 'Ethical Considerations': 'complete', 'Caveats and Recommendations': 'complete', Factors: 'missing' });
+    expect(status(mitchell)).toMatchObject({
+      'Intended Use': 'complete',
+      'Training Data': 'complete',
+      'Ethical Considerations': 'complete',
+      'Caveats and Recommendations': 'complete',
+      Factors: 'missing',
+    });
   });
 
   it('sees placeholders and empty sections in an unfilled template card', () => {
@@ -116,7 +122,11 @@ describe('lintCardCompleteness', () => {
   });
 
   it('reports placeholders before the first heading', () => {
-    expect(lintCardCompleteness('[More Information Needed]\n\n# Title\n')[0]).toMatchObject({ code: 'section-placeholder', message: expect.stringMatching(/^The introduction/), line: 1 });
+    expect(lintCardCompleteness('[More Information Needed]\n\n# Title\n')[0]).toMatchObject({
+      code: 'section-placeholder',
+      message: expect.stringMatching(/^The introduction/),
+      line: 1,
+    });
   });
 
   it('accepts a parsed tree as well as text', async () => {

@@ -12,11 +12,17 @@ export interface SectionSpec {
 
 /** The sections of the Hugging Face model card template (huggingface_hub's `modelcard_template.md`). */
 export const HF_TEMPLATE_SECTIONS: readonly SectionSpec[] = [
-  { name: 'Model Details', aliases: ['model details', 'model detail', 'model information', 'model info', 'model overview', 'model summary', 'overview', 'about the model'] },
+  {
+    name: 'Model Details',
+    aliases: ['model details', 'model detail', 'model information', 'model info', 'model overview', 'model summary', 'overview', 'about the model'],
+  },
   { name: 'Model Description', aliases: ['model description', 'description'] },
   { name: 'Uses', aliases: ['uses', 'intended uses', 'intended use', 'intended uses and limitations', 'use cases', 'intended use cases'] },
   { name: 'Direct Use', aliases: ['direct use', 'direct uses', 'primary intended uses', 'primary intended use'] },
-  { name: 'Out-of-Scope Use', aliases: ['out of scope use', 'out of scope uses', 'out of scope use cases', 'out of scope', 'misuse and out of scope use', 'prohibited uses'] },
+  {
+    name: 'Out-of-Scope Use',
+    aliases: ['out of scope use', 'out of scope uses', 'out of scope use cases', 'out of scope', 'misuse and out of scope use', 'prohibited uses'],
+  },
   {
     name: 'Bias, Risks, and Limitations',
     aliases: [
@@ -36,45 +42,118 @@ export const HF_TEMPLATE_SECTIONS: readonly SectionSpec[] = [
   { name: 'Recommendations', aliases: ['recommendations', 'caveats and recommendations', 'recommendation'] },
   {
     name: 'How to Get Started with the Model',
-    aliases: ['how to get started with the model', 'how to get started', 'getting started', 'get started', 'quickstart', 'quick start', 'how to use', 'usage', 'example usage', 'usage example', 'inference'],
+    aliases: [
+      'how to get started with the model',
+      'how to get started',
+      'getting started',
+      'get started',
+      'quickstart',
+      'quick start',
+      'how to use',
+      'usage',
+      'example usage',
+      'usage example',
+      'inference',
+    ],
   },
   { name: 'Training Details', aliases: ['training details', 'training', 'training and evaluation'] },
-  { name: 'Training Data', aliases: ['training data', 'training dataset', 'training datasets', 'pretraining data', 'pre training data', 'training and evaluation data'] },
-  { name: 'Training Procedure', aliases: ['training procedure', 'training setup', 'training process', 'training hyperparameters', 'fine tuning', 'finetuning'] },
+  {
+    name: 'Training Data',
+    aliases: ['training data', 'training dataset', 'training datasets', 'pretraining data', 'pre training data', 'training and evaluation data'],
+  },
+  {
+    name: 'Training Procedure',
+    aliases: ['training procedure', 'training setup', 'training process', 'training hyperparameters', 'fine tuning', 'finetuning'],
+  },
   { name: 'Evaluation', aliases: ['evaluation', 'evaluation results', 'eval results', 'evaluation and results', 'benchmarks'] },
   {
     name: 'Testing Data, Factors & Metrics',
-    aliases: ['testing data factors and metrics', 'testing data', 'test data', 'evaluation data', 'evaluation dataset', 'evaluation datasets', 'metrics', 'evaluation metrics'],
+    aliases: [
+      'testing data factors and metrics',
+      'testing data',
+      'test data',
+      'evaluation data',
+      'evaluation dataset',
+      'evaluation datasets',
+      'metrics',
+      'evaluation metrics',
+    ],
   },
   { name: 'Results', aliases: ['results', 'evaluation results', 'benchmark results', 'performance', 'benchmarks'] },
   { name: 'Environmental Impact', aliases: ['environmental impact', 'carbon emissions', 'co2 emissions', 'carbon footprint', 'energy consumption'] },
   {
     name: 'Technical Specifications',
     optional: true,
-    aliases: ['technical specifications', 'technical specs', 'model architecture and objective', 'model architecture', 'architecture', 'compute infrastructure'],
+    aliases: [
+      'technical specifications',
+      'technical specs',
+      'model architecture and objective',
+      'model architecture',
+      'architecture',
+      'compute infrastructure',
+    ],
   },
-  { name: 'Citation', optional: true, aliases: ['citation', 'citations', 'cite', 'citing', 'bibtex', 'how to cite', 'cite this model', 'reference', 'references'] },
+  {
+    name: 'Citation',
+    optional: true,
+    aliases: ['citation', 'citations', 'cite', 'citing', 'bibtex', 'how to cite', 'cite this model', 'reference', 'references'],
+  },
   { name: 'Model Card Authors', optional: true, aliases: ['model card authors', 'model card author', 'authors', 'author', 'contributors'] },
   { name: 'Model Card Contact', aliases: ['model card contact', 'contact', 'contact information', 'contact info', 'contacts'] },
 ];
 
 /** The categories of Mitchell et al., "Model Cards for Model Reporting" (FAT* 2019), with the headings that cover them. */
 export const MITCHELL_SECTIONS: readonly SectionSpec[] = [
-  { name: 'Model Details', aliases: ['model details', 'model detail', 'model description', 'model information', 'model overview', 'model summary', 'overview'] },
+  {
+    name: 'Model Details',
+    aliases: ['model details', 'model detail', 'model description', 'model information', 'model overview', 'model summary', 'overview'],
+  },
   {
     name: 'Intended Use',
-    aliases: ['intended use', 'intended uses', 'uses', 'direct use', 'downstream use', 'primary intended uses', 'intended uses and limitations', 'use cases', 'out of scope use'],
+    aliases: [
+      'intended use',
+      'intended uses',
+      'uses',
+      'direct use',
+      'downstream use',
+      'primary intended uses',
+      'intended uses and limitations',
+      'use cases',
+      'out of scope use',
+    ],
   },
   { name: 'Factors', aliases: ['factors', 'relevant factors', 'evaluation factors', 'testing data factors and metrics'] },
   { name: 'Metrics', aliases: ['metrics', 'evaluation metrics', 'model performance measures', 'performance measures', 'testing data factors and metrics'] },
   {
     name: 'Evaluation Data',
-    aliases: ['evaluation data', 'evaluation dataset', 'evaluation datasets', 'testing data', 'test data', 'eval data', 'testing data factors and metrics', 'training and evaluation data'],
+    aliases: [
+      'evaluation data',
+      'evaluation dataset',
+      'evaluation datasets',
+      'testing data',
+      'test data',
+      'eval data',
+      'testing data factors and metrics',
+      'training and evaluation data',
+    ],
   },
-  { name: 'Training Data', aliases: ['training data', 'training dataset', 'training datasets', 'pretraining data', 'pre training data', 'training and evaluation data'] },
+  {
+    name: 'Training Data',
+    aliases: ['training data', 'training dataset', 'training datasets', 'pretraining data', 'pre training data', 'training and evaluation data'],
+  },
   {
     name: 'Quantitative Analyses',
-    aliases: ['quantitative analyses', 'quantitative analysis', 'results', 'evaluation results', 'eval results', 'benchmark results', 'benchmarks', 'performance', 'evaluation'],
+    aliases: [
+      'quantitative analyses',
+      'quantitative analysis',
+      'results',
+      'evaluation results',
+      'eval results',
+      'benchmark results',
+      'benchmarks',
+      'performance',
+      'evaluation',
+    ],
   },
   {
     name: 'Ethical Considerations',
@@ -94,7 +173,10 @@ export const MITCHELL_SECTIONS: readonly SectionSpec[] = [
       'safety',
     ],
   },
-  { name: 'Caveats and Recommendations', aliases: ['caveats and recommendations', 'recommendations', 'caveats', 'limitations', 'known limitations', 'ethical considerations and limitations'] },
+  {
+    name: 'Caveats and Recommendations',
+    aliases: ['caveats and recommendations', 'recommendations', 'caveats', 'limitations', 'known limitations', 'ethical considerations and limitations'],
+  },
 ];
 
 /** How much a section says: `partial` has text but still some placeholders. */
@@ -159,7 +241,10 @@ function headingsOf(root: Root): Heading[] {
     } else if (node.type === 'html') {
       const match = HTML_HEADING.exec(node.value);
       if (match) {
-        const title = (match[2] ?? '').replace(/<[^<>]*>/g, '').replace(/\s+/g, ' ').trim();
+        const title = (match[2] ?? '')
+          .replace(/<[^<>]*>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim();
         headings.push({ title, normalized: normalizeHeading(title), depth: Number(match[1]), line: node.position?.start.line, index });
       }
     }
@@ -284,7 +369,11 @@ export function lintCardCompleteness(body: string | Root): Diagnostic[] {
   }
   for (const check of mitchell) {
     if (check.status === 'missing') {
-      lints.push({ severity: 'info', code: 'mitchell-missing', message: `No section covers “${check.name}” (Mitchell et al., Model Cards for Model Reporting).` });
+      lints.push({
+        severity: 'info',
+        code: 'mitchell-missing',
+        message: `No section covers “${check.name}” (Mitchell et al., Model Cards for Model Reporting).`,
+      });
     }
   }
   return lints;

@@ -87,7 +87,9 @@ describe('lintCardConsistency', () => {
     for (const [architecture, modelType, tag] of cases) {
       const doc = documentFixture({ config: configFixture([architecture], modelType) });
       const lints = lintCardConsistency({ pipeline_tag: tag, library_name: 'transformers' }, undefined, doc);
-      expect(lints, `${architecture} / ${tag}`).toEqual([expect.objectContaining({ code: 'pipeline-tag-architecture', severity: 'warning', field: 'pipeline_tag' })]);
+      expect(lints, `${architecture} / ${tag}`).toEqual([
+        expect.objectContaining({ code: 'pipeline-tag-architecture', severity: 'warning', field: 'pipeline_tag' }),
+      ]);
       expect(lints[0]?.message).toContain(architecture);
     }
   });
@@ -95,8 +97,12 @@ describe('lintCardConsistency', () => {
   it('accepts a fitting pipeline_tag, and says nothing for architectures it cannot place', () => {
     const doc = (a: string, t?: string) => documentFixture({ config: configFixture([a], t) });
     const library_name = 'transformers';
-    expect(lintCardConsistency({ pipeline_tag: 'automatic-speech-recognition', library_name }, undefined, doc('WhisperForConditionalGeneration', 'whisper'))).toEqual([]);
-    expect(lintCardConsistency({ pipeline_tag: 'zero-shot-classification', library_name }, undefined, doc('BartForSequenceClassification', 'bart'))).toEqual([]);
+    expect(
+      lintCardConsistency({ pipeline_tag: 'automatic-speech-recognition', library_name }, undefined, doc('WhisperForConditionalGeneration', 'whisper')),
+    ).toEqual([]);
+    expect(lintCardConsistency({ pipeline_tag: 'zero-shot-classification', library_name }, undefined, doc('BartForSequenceClassification', 'bart'))).toEqual(
+      [],
+    );
     expect(lintCardConsistency({ pipeline_tag: 'sentence-similarity', library_name }, undefined, doc('BertModel', 'bert'))).toEqual([]);
   });
 
@@ -149,7 +155,9 @@ describe('lintCardConsistency', () => {
       expect(lints, library).toEqual([expect.objectContaining({ code: 'library-files', severity: 'warning', field: 'library_name' })]);
       expect(lints[0]?.message).toMatch(needs);
     }
-    expect(lintCardConsistency({ library_name: 'transformers' }, undefined, documentFixture({ fileNames: ['sub/config.json', 'model.safetensors'] }))).toEqual([]);
+    expect(lintCardConsistency({ library_name: 'transformers' }, undefined, documentFixture({ fileNames: ['sub/config.json', 'model.safetensors'] }))).toEqual(
+      [],
+    );
     expect(lintCardConsistency({ library_name: 'onnx' }, undefined, documentFixture({ fileNames: ['onnx/model.onnx'] }))).toEqual([]);
     // Without any files there is nothing to contradict.
     expect(lintCardConsistency({ library_name: 'transformers' }, undefined, documentFixture())).toEqual([]);

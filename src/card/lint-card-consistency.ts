@@ -65,7 +65,12 @@ function checkPipelineTag(tag: unknown, doc: CardConsistencyFacts, lints: Diagno
   if (tag === undefined || tag === null) {
     const guess = guessPipelineTag(architectures, modelType);
     if (guess) {
-      lints.push({ severity: 'info', code: 'pipeline-tag-suggest', field: 'pipeline_tag', message: `No \`pipeline_tag\`; \`${architectures.join(', ')}\` suggests \`${guess}\`.` });
+      lints.push({
+        severity: 'info',
+        code: 'pipeline-tag-suggest',
+        field: 'pipeline_tag',
+        message: `No \`pipeline_tag\`; \`${architectures.join(', ')}\` suggests \`${guess}\`.`,
+      });
     }
     return;
   }

@@ -21,7 +21,9 @@ describe('lintCard', () => {
   });
 
   it('reports an alias bomb as an error without expanding it', () => {
-    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join(
+      '\n',
+    );
     // Expanded, the bomb is 9^9 nodes: the test would run out of memory or time, not pass.
     const lints = lintCard(cardFixture('minimal', `---\n${bomb}\n---\n# x\n`));
     expect(lints[0]).toMatchObject({ code: 'metadata-invalid', line: 3 });
@@ -41,7 +43,10 @@ describe('lintCard', () => {
   it('has no errors or warnings about the metadata of realistic cards', () => {
     for (const name of ['bert', 'llama'] as const) {
       const lints = lintCard(cardFixture(name));
-      expect(lints.filter((l) => l.severity === 'error'), name).toEqual([]);
+      expect(
+        lints.filter((l) => l.severity === 'error'),
+        name,
+      ).toEqual([]);
     }
   });
 

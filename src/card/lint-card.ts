@@ -28,9 +28,16 @@ export function lintCard(card: ModelCard, doc?: ModelDocument): Diagnostic[] {
     });
   } else {
     const parsed = parseCardMetadata(card.frontMatter);
-    for (const warning of parsed.warnings) lints.push({ severity: 'warning', code: 'metadata-ambiguous', message: warning.message, line: warning.line + 1, column: warning.column });
+    for (const warning of parsed.warnings)
+      lints.push({ severity: 'warning', code: 'metadata-ambiguous', message: warning.message, line: warning.line + 1, column: warning.column });
     if (parsed.error) {
-      lints.push({ severity: 'error', code: 'metadata-invalid', message: `Invalid YAML metadata: ${parsed.error.message}`, line: parsed.error.line + 1, column: parsed.error.column });
+      lints.push({
+        severity: 'error',
+        code: 'metadata-invalid',
+        message: `Invalid YAML metadata: ${parsed.error.message}`,
+        line: parsed.error.line + 1,
+        column: parsed.error.column,
+      });
     } else {
       metadata = parsed.data;
     }

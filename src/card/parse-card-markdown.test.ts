@@ -83,7 +83,9 @@ describe('parseCardMarkdown', () => {
 });
 
 describe('markdownText and markdownLinks', () => {
-  const root = parseCardMarkdown('A **7B** model.\n\n```\n70B parameters\n```\n\n[code](https://github.com/a/b) <a href="https://gitlab.com/c/d">x</a> https://huggingface.co/datasets/e/f\n\n[ref]: https://example.com/ref\n');
+  const root = parseCardMarkdown(
+    'A **7B** model.\n\n```\n70B parameters\n```\n\n[code](https://github.com/a/b) <a href="https://gitlab.com/c/d">x</a> https://huggingface.co/datasets/e/f\n\n[ref]: https://example.com/ref\n',
+  );
 
   it('reads prose without code', () => {
     expect(markdownText(root.children, { prose: true })).not.toContain('70B');
@@ -92,6 +94,8 @@ describe('markdownText and markdownLinks', () => {
   });
 
   it('finds links everywhere', () => {
-    expect(markdownLinks(root)).toEqual(expect.arrayContaining(['https://github.com/a/b', 'https://gitlab.com/c/d', 'https://huggingface.co/datasets/e/f', 'https://example.com/ref']));
+    expect(markdownLinks(root)).toEqual(
+      expect.arrayContaining(['https://github.com/a/b', 'https://gitlab.com/c/d', 'https://huggingface.co/datasets/e/f', 'https://example.com/ref']),
+    );
   });
 });

@@ -22,7 +22,9 @@ function tagsOf(html: string): { name: string; attributes: Record<string, string
 
 /** Every URL-bearing attribute value in the output, decoded. */
 function urlsOf(html: string): string[] {
-  return tagsOf(html).flatMap((t) => ['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href'].filter((a) => a in t.attributes).map((a) => decode(t.attributes[a] ?? '')));
+  return tagsOf(html).flatMap((t) =>
+    ['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href'].filter((a) => a in t.attributes).map((a) => decode(t.attributes[a] ?? '')),
+  );
 }
 
 function decode(value: string): string {
@@ -64,7 +66,10 @@ describe('renderCard: hostile corpus', () => {
     expect(html).not.toMatch(/javascript:/i);
     for (const tag of tagsOf(html)) {
       for (const attribute of Object.keys(tag.attributes)) expect(attribute, `<${tag.name} ${attribute}>`).not.toMatch(/^on/i);
-      expect(['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'meta', 'svg', 'math'].includes(tag.name) && tag.attributes.type !== 'checkbox').toBe(false);
+      expect(
+        ['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'meta', 'svg', 'math'].includes(tag.name) &&
+          tag.attributes.type !== 'checkbox',
+      ).toBe(false);
     }
     for (const url of urlsOf(html)) expect(url.replace(/[\s\p{Cc}]/gu, '')).toMatch(/^(?:https?:|mailto:|#|[^:]*$)/i);
   });
@@ -144,7 +149,10 @@ describe('renderCard: markdown', () => {
   });
 
   it('renders math with the Hub delimiters, and leaves single dollars alone', () => {
-    const { html } = renderCard('Inline \\\\(a^2\\\\) and $$b^2$$ and display \\\\[c^2\\\\].\n\n$$\n\\sum_i x_i\n$$\n\nIt costs $5 or $10.\n\n`\\\\(not math\\\\)`\n', LOCAL);
+    const { html } = renderCard(
+      'Inline \\\\(a^2\\\\) and $$b^2$$ and display \\\\[c^2\\\\].\n\n$$\n\\sum_i x_i\n$$\n\nIt costs $5 or $10.\n\n`\\\\(not math\\\\)`\n',
+      LOCAL,
+    );
     expect(html.match(/class="katex"/g)?.length).toBe(4);
     expect(html.match(/class="katex-display"/g)?.length).toBe(2);
     expect(html).toContain('It costs $5 or $10.');
@@ -231,7 +239,13 @@ describe('renderCard: bounds', () => {
 
   it('stops formatting before a paragraph with too much markup, in linear time', () => {
     // No clock here: a backtracking (quadratic or worse) step on this input would run for minutes, and the test's timeout fails it. Timings are in npm run bench.
-    for (const hostile of ['[a]'.repeat(100_000), '['.repeat(50_000) + ']'.repeat(50_000), '**a'.repeat(100_000), '\\a\n'.repeat(50_000), '[^a]'.repeat(50_000)]) {
+    for (const hostile of [
+      '[a]'.repeat(100_000),
+      '['.repeat(50_000) + ']'.repeat(50_000),
+      '**a'.repeat(100_000),
+      '\\a\n'.repeat(50_000),
+      '[^a]'.repeat(50_000),
+    ]) {
       const { html, removed } = renderCard(`# Title\n\n${hostile}`, LOCAL);
       expect(html).toContain('<h1');
       expect(html).toContain('<pre class="card-rest">');
@@ -242,7 +256,12 @@ describe('renderCard: bounds', () => {
   });
 
   it('survives hostile nesting', () => {
-    const cases = ['>'.repeat(100_000) + ' x', '- '.repeat(50_000) + 'x', '<div>'.repeat(30_000) + 'x', Array.from({ length: 400 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n')];
+    const cases = [
+      '>'.repeat(100_000) + ' x',
+      '- '.repeat(50_000) + 'x',
+      '<div>'.repeat(30_000) + 'x',
+      Array.from({ length: 400 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n'),
+    ];
     for (const markdown of cases) {
       const { html } = renderCard(markdown, LOCAL);
       expect(html).not.toMatch(/<script/);

@@ -48,10 +48,20 @@ export function renderCard(markdown: string, options: RenderCardOptions): Render
   const report = new SanitizerReport();
   const prepared = prepareCardMarkdown(markdown);
   if (prepared.dropped > 0) {
-    report.add(`dropped the last ${prepared.dropped.toLocaleString('en-US')} characters, past the limit of ${MAX_CARD_CHARS.toLocaleString('en-US')}`, 'warning', undefined, 'card-truncated');
+    report.add(
+      `dropped the last ${prepared.dropped.toLocaleString('en-US')} characters, past the limit of ${MAX_CARD_CHARS.toLocaleString('en-US')}`,
+      'warning',
+      undefined,
+      'card-truncated',
+    );
   }
   if (prepared.restReason === 'long') {
-    report.add(`showed the text after the first ${prepared.parsedChars.toLocaleString('en-US')} characters as plain text: the card is too long to format whole`, 'info', undefined, 'card-long');
+    report.add(
+      `showed the text after the first ${prepared.parsedChars.toLocaleString('en-US')} characters as plain text: the card is too long to format whole`,
+      'info',
+      undefined,
+      'card-long',
+    );
   } else if (prepared.restReason === 'complex') {
     report.add(
       `showed the text from character ${prepared.parsedChars.toLocaleString('en-US')} on as plain text: a paragraph there has too much link, emphasis or footnote markup to format quickly`,

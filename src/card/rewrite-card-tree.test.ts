@@ -10,7 +10,10 @@ const root = (...children: Element[]): Root => ({ type: 'root', children });
 
 describe('rewriteCardTree', () => {
   it('turns mermaid code blocks into numbered placeholders holding the source as text', () => {
-    const tree = root(el('pre', {}, [el('code', { className: ['language-mermaid'] }, [text('graph TD; A-->B<script>')])]), el('pre', {}, [el('code', { className: ['language-mermaid'] }, [text('pie')])]));
+    const tree = root(
+      el('pre', {}, [el('code', { className: ['language-mermaid'] }, [text('graph TD; A-->B<script>')])]),
+      el('pre', {}, [el('code', { className: ['language-mermaid'] }, [text('pie')])]),
+    );
     rewriteCardTree(tree, { allowRemoteImages: false });
     expect(tree.children).toEqual([
       el('pre', { className: ['mermaid-source'], dataMermaidIndex: '0' }, [text('graph TD; A-->B<script>')]),
@@ -27,7 +30,11 @@ describe('rewriteCardTree', () => {
   });
 
   it('counts the remote images it holds back, from <img> and <source srcset>', () => {
-    const tree = root(el('img', { src: 'https://x/a.png' }), el('picture', {}, [el('source', { srcSet: 'https://x/b.png 2x' })]), el('img', { src: 'local.png' }));
+    const tree = root(
+      el('img', { src: 'https://x/a.png' }),
+      el('picture', {}, [el('source', { srcSet: 'https://x/b.png 2x' })]),
+      el('img', { src: 'local.png' }),
+    );
     expect(rewriteCardTree(tree, { allowRemoteImages: false })).toBe(2);
     expect(rewriteCardTree(root(el('img', { src: 'https://x/a.png' })), { allowRemoteImages: true })).toBe(0);
   });

@@ -45,7 +45,7 @@ describe('rewriteImage', () => {
     expect(props).toEqual({ dataRemoteSrc: 'https://x/y.png' });
   });
 
-  it('never loads a relative image from Loupe\'s own origin', () => {
+  it("never loads a relative image from Loupe's own origin", () => {
     const props: Properties = { src: 'x.png' };
     expect(rewriteImage(props, 'x.png', LOCAL)).toBe(0);
     expect(props).toEqual({ dataLocalSrc: 'x.png' });

@@ -43,7 +43,11 @@ describe('reportUnsafe', () => {
   });
 
   it('reports event handlers and unsafe URLs as warnings', () => {
-    expect(reportOf(el('img', { src: 'x.png', onError: 'alert(1)' }), el('a', { href: 'javascript:alert(1)' }), el('img', { src: 'data:image/png;base64,AA' })).map((l) => [l.severity, l.message])).toEqual([
+    expect(
+      reportOf(el('img', { src: 'x.png', onError: 'alert(1)' }), el('a', { href: 'javascript:alert(1)' }), el('img', { src: 'data:image/png;base64,AA' })).map(
+        (l) => [l.severity, l.message],
+      ),
+    ).toEqual([
       ['warning', 'Removed an onerror attribute.'],
       ['warning', 'Removed a javascript: link.'],
       ['warning', 'Removed a data: URL from an <img> src.'],
@@ -63,6 +67,8 @@ describe('reportUnsafe', () => {
   });
 
   it('reports nothing for what the schema keeps', () => {
-    expect(reportOf(el('a', { href: 'https://example.com/' }), el('code', { className: ['language-python'] }), el('img', { src: 'x.png', alt: 'x' }))).toEqual([]);
+    expect(reportOf(el('a', { href: 'https://example.com/' }), el('code', { className: ['language-python'] }), el('img', { src: 'x.png', alt: 'x' }))).toEqual(
+      [],
+    );
   });
 });

@@ -5,7 +5,25 @@ import { CARD_SCHEMA, sanitizeCardTree, STRIPPED } from './card-schema';
 /** Removed elements that could run code, load content or forge UI; others (e.g. `<center>`) are cosmetic. */
 const ACTIVE_ELEMENTS = new Set([
   ...STRIPPED,
-  'frame', 'frameset', 'embed', 'applet', 'form', 'button', 'link', 'meta', 'base', 'svg', 'math', 'video', 'audio', 'portal', 'canvas', 'dialog', 'html', 'body', 'head',
+  'frame',
+  'frameset',
+  'embed',
+  'applet',
+  'form',
+  'button',
+  'link',
+  'meta',
+  'base',
+  'svg',
+  'math',
+  'video',
+  'audio',
+  'portal',
+  'canvas',
+  'dialog',
+  'html',
+  'body',
+  'head',
 ]);
 
 /** What rendering removed or changed, counted by message, so a card with a thousand `onerror`s gives one item. */
@@ -69,7 +87,21 @@ export function reportUnsafe(tree: HastRoot, report: SanitizerReport): void {
   }
 }
 
-const URL_PROPERTIES = new Set(['href', 'src', 'cite', 'longDesc', 'srcSet', 'action', 'formAction', 'poster', 'background', 'xLinkHref', 'data', 'codeBase', 'manifest']);
+const URL_PROPERTIES = new Set([
+  'href',
+  'src',
+  'cite',
+  'longDesc',
+  'srcSet',
+  'action',
+  'formAction',
+  'poster',
+  'background',
+  'xLinkHref',
+  'data',
+  'codeBase',
+  'manifest',
+]);
 
 function reportAttributes(node: Element, elementKept: boolean, report: SanitizerReport, line: number | undefined): void {
   const keys = Object.keys(node.properties);
@@ -113,7 +145,13 @@ function schemeOf(url: string): string | undefined {
 
 /** hast property names back to HTML attribute names, for messages. */
 function attributeName(property: string): string {
-  const special: Record<string, string> = { className: 'class', htmlFor: 'for', acceptCharset: 'accept-charset', httpEquiv: 'http-equiv', xLinkHref: 'xlink:href' };
+  const special: Record<string, string> = {
+    className: 'class',
+    htmlFor: 'for',
+    acceptCharset: 'accept-charset',
+    httpEquiv: 'http-equiv',
+    xLinkHref: 'xlink:href',
+  };
   if (Object.prototype.hasOwnProperty.call(special, property)) return special[property] as string;
   if (/^(?:data|aria)[A-Z]/.test(property)) return clip(property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
   return clip(property.toLowerCase());

@@ -11,15 +11,23 @@ function item(text: string, spread = false): ListItem {
 }
 
 describe('parenMath', () => {
-  it('splits the Hub\'s \\( \\) and \\[ \\] into inline and display math', () => {
+  it("splits the Hub's \\( \\) and \\[ \\] into inline and display math", () => {
     const tree = paragraph('a \\(x^2\\) b \\[y\\] c');
     parenMath(tree);
     const children = (tree.children[0] as { children: unknown[] }).children;
     expect(children).toEqual([
       { type: 'text', value: 'a ' },
-      { type: 'inlineMath', value: 'x^2', data: { hName: 'code', hProperties: { className: ['language-math', 'math-inline'] }, hChildren: [{ type: 'text', value: 'x^2' }] } },
+      {
+        type: 'inlineMath',
+        value: 'x^2',
+        data: { hName: 'code', hProperties: { className: ['language-math', 'math-inline'] }, hChildren: [{ type: 'text', value: 'x^2' }] },
+      },
       { type: 'text', value: ' b ' },
-      { type: 'inlineMath', value: 'y', data: { hName: 'code', hProperties: { className: ['language-math', 'math-display'] }, hChildren: [{ type: 'text', value: 'y' }] } },
+      {
+        type: 'inlineMath',
+        value: 'y',
+        data: { hName: 'code', hProperties: { className: ['language-math', 'math-display'] }, hChildren: [{ type: 'text', value: 'y' }] },
+      },
       { type: 'text', value: ' c' },
     ]);
   });

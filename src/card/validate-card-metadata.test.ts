@@ -68,7 +68,9 @@ describe('license', () => {
 
   it('requires license_name and license_link with other', () => {
     expect(codes('license: other\n')).toEqual(expect.arrayContaining(['license-name-missing', 'license-link-missing']));
-    expect(codes('license: other\nlicense_name: my-license\nlicense_link: LICENSE.md\n')).not.toEqual(expect.arrayContaining([expect.stringMatching(/^license-/)]));
+    expect(codes('license: other\nlicense_name: my-license\nlicense_link: LICENSE.md\n')).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^license-/)]),
+    );
     expect(codes('license: other\nlicense_name: my-license\nlicense_link: https://example.com/license\n').filter((c) => c.startsWith('license'))).toEqual([]);
   });
 
@@ -91,7 +93,11 @@ describe('language', () => {
 
   it('warns about upper case, and about region or script forms, naming the base code', () => {
     expect(find('language: EN\n', 'language-case')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/`en`/) });
-    expect(find('language: [en, en-US]\n', 'language-region')).toMatchObject({ severity: 'warning', field: 'language[1]', message: expect.stringMatching(/`en`/) });
+    expect(find('language: [en, en-US]\n', 'language-region')).toMatchObject({
+      severity: 'warning',
+      field: 'language[1]',
+      message: expect.stringMatching(/`en`/),
+    });
     expect(find('language: zh_Hans\n', 'language-region')?.field).toBe('language');
   });
 
@@ -128,7 +134,10 @@ describe('library_name and pipeline_tag', () => {
   });
 
   it('reject an unknown task, suggesting the id', () => {
-    expect(find('pipeline_tag: Text Generation\n', 'pipeline-tag-unknown')).toMatchObject({ severity: 'error', message: expect.stringMatching(/Write `text-generation`/) });
+    expect(find('pipeline_tag: Text Generation\n', 'pipeline-tag-unknown')).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/Write `text-generation`/),
+    });
     expect(find('pipeline_tag: chatbot\n', 'pipeline-tag-unknown')?.message).toMatch(/huggingface.co\/tasks/);
     expect(find('pipeline_tag: 3\n', 'pipeline-tag-type')?.severity).toBe('error');
   });
@@ -154,8 +163,13 @@ describe('tags, datasets and base_model', () => {
 
   it('want base_model as repo ids', () => {
     expect(codes('base_model: meta-llama/Llama-3.1-8B\n').filter((c) => c.startsWith('base-model'))).toEqual([]);
-    expect(codes('base_model: [mistralai/Mistral-7B-v0.1, Qwen/Qwen2.5-7B]\nbase_model_relation: merge\n').filter((c) => c.startsWith('base-model'))).toEqual([]);
-    expect(find('base_model: https://huggingface.co/meta-llama/Llama-3.1-8B\n', 'base-model-url')).toMatchObject({ severity: 'error', message: expect.stringMatching(/`meta-llama\/Llama-3.1-8B`/) });
+    expect(codes('base_model: [mistralai/Mistral-7B-v0.1, Qwen/Qwen2.5-7B]\nbase_model_relation: merge\n').filter((c) => c.startsWith('base-model'))).toEqual(
+      [],
+    );
+    expect(find('base_model: https://huggingface.co/meta-llama/Llama-3.1-8B\n', 'base-model-url')).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/`meta-llama\/Llama-3.1-8B`/),
+    });
     expect(find('base_model: gpt2\n', 'base-model-no-org')?.severity).toBe('warning');
     expect(find('base_model: [a/b, "not a repo id"]\n', 'base-model-id')?.field).toBe('base_model[1]');
     expect(find('base_model: org--x/y\n', 'base-model-id')?.severity).toBe('error');
@@ -204,9 +218,9 @@ describe('model-index', () => {
     expect(fields('model-index: {name: x}\n')).toEqual(['model-index']);
     expect(fields('model-index:\n- name: x\n')).toEqual(['model-index[0].results']);
     expect(fields('model-index:\n- name: x\n  results: [3]\n')).toEqual(['model-index[0].results[0]']);
-    expect(fields('model-index:\n- name: x\n  results:\n  - task: {type: fill-mask}\n    dataset: {type: a, name: b}\n    metrics: [{type: acc, value: [1]}]\n')).toEqual([
-      'model-index[0].results[0].metrics[0].value',
-    ]);
+    expect(
+      fields('model-index:\n- name: x\n  results:\n  - task: {type: fill-mask}\n    dataset: {type: a, name: b}\n    metrics: [{type: acc, value: [1]}]\n'),
+    ).toEqual(['model-index[0].results[0].metrics[0].value']);
   });
 
   it('warns about a task type that is not a Hub task', () => {
@@ -235,7 +249,12 @@ describe('modelIndexTable', () => {
   it('skips malformed entries and has nothing without model-index', () => {
     expect(modelIndexTable(undefined)).toEqual([]);
     expect(modelIndexTable({ 'model-index': 'x' })).toEqual([]);
-    const data = { 'model-index': [{ name: 'm', results: [{ task: { type: 't' }, dataset: { type: 'd' }, metrics: [{ type: 'acc' }, null, { type: 'f1', value: '0.9' }] }, 7] }, null] };
+    const data = {
+      'model-index': [
+        { name: 'm', results: [{ task: { type: 't' }, dataset: { type: 'd' }, metrics: [{ type: 'acc' }, null, { type: 'f1', value: '0.9' }] }, 7] },
+        null,
+      ],
+    };
     expect(modelIndexTable(data)).toEqual([{ model: 'm', task: 't', dataset: 'd', metric: 'f1', value: '0.9' }]);
   });
 });

@@ -75,7 +75,11 @@ function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void 
     return;
   }
   if (!LICENSES.has(license)) {
-    const normalized = license.trim().toLowerCase().replace(/[\s_]+/g, '-').replace(/^apache-?(\d)/, 'apache-$1');
+    const normalized = license
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-')
+      .replace(/^apache-?(\d)/, 'apache-$1');
     const suggestion = LICENSES.has(normalized) ? ` Write \`${normalized}\`.` : ' For another license, write `other` with `license_name` and `license_link`.';
     lints.push({
       severity: 'error',
@@ -86,7 +90,12 @@ function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void 
     return;
   }
   if (license === 'unknown') {
-    lints.push({ severity: 'info', code: 'license-unknown-value', field: 'license', message: '`license: unknown` tells users nothing about what they may do with the model.' });
+    lints.push({
+      severity: 'info',
+      code: 'license-unknown-value',
+      field: 'license',
+      message: '`license: unknown` tells users nothing about what they may do with the model.',
+    });
   }
   if (license !== 'other') {
     for (const key of ['license_name', 'license_link']) {
@@ -98,7 +107,12 @@ function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void 
   }
   const name = data.license_name;
   if (typeof name !== 'string' || name.trim() === '') {
-    lints.push({ severity: 'error', code: 'license-name-missing', field: 'license_name', message: '`license: other` needs a `license_name` (a short id such as `my-model-license`).' });
+    lints.push({
+      severity: 'error',
+      code: 'license-name-missing',
+      field: 'license_name',
+      message: '`license: other` needs a `license_name` (a short id such as `my-model-license`).',
+    });
   } else if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
     lints.push({
       severity: 'warning',
@@ -116,7 +130,12 @@ function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void 
       message: '`license: other` needs a `license_link`: a URL, or the path of the license file in the repo (e.g. `LICENSE`).',
     });
   } else if (/^[a-z][a-z0-9+.-]*:/i.test(link) && !/^https?:\/\//i.test(link)) {
-    lints.push({ severity: 'warning', code: 'license-link-format', field: 'license_link', message: '`license_link` should be an http(s) URL or a path in the repo.' });
+    lints.push({
+      severity: 'warning',
+      code: 'license-link-format',
+      field: 'license_link',
+      message: '`license_link` should be an http(s) URL or a path in the repo.',
+    });
   }
 }
 
@@ -127,12 +146,22 @@ function checkLicense(data: Record<string, unknown>, lints: Diagnostic[]): void 
  */
 function checkLanguage(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
-    lints.push({ severity: 'info', code: 'language-missing', field: 'language', message: 'No `language`: for a model that reads or writes text, list its languages (ISO 639-1 codes such as `en`).' });
+    lints.push({
+      severity: 'info',
+      code: 'language-missing',
+      field: 'language',
+      message: 'No `language`: for a model that reads or writes text, list its languages (ISO 639-1 codes such as `en`).',
+    });
     return;
   }
   const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
   if (!items) {
-    lints.push({ severity: 'error', code: 'language-type', field: 'language', message: `\`language\` must be a code or a list of codes, not ${describe(value)}.` });
+    lints.push({
+      severity: 'error',
+      code: 'language-type',
+      field: 'language',
+      message: `\`language\` must be a code or a list of codes, not ${describe(value)}.`,
+    });
     return;
   }
   items.forEach((item, index) => {
@@ -147,7 +176,12 @@ function checkLanguage(value: unknown, lints: Diagnostic[]): void {
     if (LANGUAGES.has(lower)) {
       lints.push({ severity: 'warning', code: 'language-case', field, message: `Write language codes in lower case: \`${lower}\`.` });
     } else if (/^[a-z]{3}$/.test(code)) {
-      lints.push({ severity: 'info', code: 'language-iso-639-3', field, message: `\`${code}\` looks like an ISO 639-2/3 code; the Hub accepts it, but prefer the two-letter code where one exists.` });
+      lints.push({
+        severity: 'info',
+        code: 'language-iso-639-3',
+        field,
+        message: `\`${code}\` looks like an ISO 639-2/3 code; the Hub accepts it, but prefer the two-letter code where one exists.`,
+      });
     } else if (/^[a-z]{2,3}[-_][A-Za-z0-9]{2,8}$/i.test(code)) {
       const base = lower.slice(0, lower.search(/[-_]/));
       lints.push({
@@ -157,14 +191,24 @@ function checkLanguage(value: unknown, lints: Diagnostic[]): void {
         message: `\`${clip(code)}\` has a region or script; the Hub's language filter matches the plain code${LANGUAGES.has(base) ? ` \`${base}\`` : ''}.`,
       });
     } else {
-      lints.push({ severity: 'error', code: 'language-unknown', field, message: `\`${clip(code)}\` is not an ISO 639-1 language code (such as \`en\` or \`fr\`).` });
+      lints.push({
+        severity: 'error',
+        code: 'language-unknown',
+        field,
+        message: `\`${clip(code)}\` is not an ISO 639-1 language code (such as \`en\` or \`fr\`).`,
+      });
     }
   });
 }
 
 function checkLibrary(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
-    lints.push({ severity: 'info', code: 'library-missing', field: 'library_name', message: 'No `library_name`: the Hub will guess the library from the files, and may show no usage snippet.' });
+    lints.push({
+      severity: 'info',
+      code: 'library-missing',
+      field: 'library_name',
+      message: 'No `library_name`: the Hub will guess the library from the files, and may show no usage snippet.',
+    });
     return;
   }
   if (typeof value !== 'string') {
@@ -183,17 +227,32 @@ function checkLibrary(value: unknown, lints: Diagnostic[]): void {
       message: `\`${value}\` is a file format, which the Hub detects from the files; \`library_name\` names the library that loads the model (e.g. \`transformers\`, \`llama-cpp-python\`).`,
     });
   } else {
-    lints.push({ severity: 'warning', code: 'library-unknown', field: 'library_name', message: `\`${clip(value)}\` is not a library the Hub knows; it will show no usage snippet.` });
+    lints.push({
+      severity: 'warning',
+      code: 'library-unknown',
+      field: 'library_name',
+      message: `\`${clip(value)}\` is not a library the Hub knows; it will show no usage snippet.`,
+    });
   }
 }
 
 function checkPipeline(value: unknown, lints: Diagnostic[]): void {
   if (value === undefined || value === null) {
-    lints.push({ severity: 'info', code: 'pipeline-tag-missing', field: 'pipeline_tag', message: 'No `pipeline_tag`: the Hub will guess the task, or list the model under none.' });
+    lints.push({
+      severity: 'info',
+      code: 'pipeline-tag-missing',
+      field: 'pipeline_tag',
+      message: 'No `pipeline_tag`: the Hub will guess the task, or list the model under none.',
+    });
     return;
   }
   if (typeof value !== 'string') {
-    lints.push({ severity: 'error', code: 'pipeline-tag-type', field: 'pipeline_tag', message: `\`pipeline_tag\` must be one task id, not ${describe(value)}.` });
+    lints.push({
+      severity: 'error',
+      code: 'pipeline-tag-type',
+      field: 'pipeline_tag',
+      message: `\`pipeline_tag\` must be one task id, not ${describe(value)}.`,
+    });
     return;
   }
   if (PIPELINES.has(value)) return;
@@ -206,7 +265,10 @@ function checkPipeline(value: unknown, lints: Diagnostic[]): void {
     });
     return;
   }
-  const normalized = value.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const normalized = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   lints.push({
     severity: 'error',
     code: 'pipeline-tag-unknown',
@@ -240,9 +302,19 @@ function checkDatasets(value: unknown, lints: Diagnostic[]): void {
     const url = HUB_URL.exec(item);
     if (url) {
       const id = url[1] === 'datasets' ? url[2] : undefined;
-      lints.push({ severity: 'warning', code: 'datasets-url', field, message: `Write the dataset id${id ? ` \`${id}\`` : ''}, not a URL: the Hub links ids to dataset pages.` });
+      lints.push({
+        severity: 'warning',
+        code: 'datasets-url',
+        field,
+        message: `Write the dataset id${id ? ` \`${id}\`` : ''}, not a URL: the Hub links ids to dataset pages.`,
+      });
     } else if (!REPO_ID.test(item) && !LEGACY_REPO_ID.test(item)) {
-      lints.push({ severity: 'warning', code: 'datasets-id', field, message: `\`${clip(item)}\` is not a Hub dataset id (\`org/name\`); the Hub will not link it.` });
+      lints.push({
+        severity: 'warning',
+        code: 'datasets-id',
+        field,
+        message: `\`${clip(item)}\` is not a Hub dataset id (\`org/name\`); the Hub will not link it.`,
+      });
     }
   }
 }
@@ -267,7 +339,12 @@ function checkBaseModel(data: Record<string, unknown>, lints: Diagnostic[]): voi
     } else if (REPO_ID.test(item) && !item.includes('--') && !item.includes('..')) {
       continue;
     } else if (LEGACY_REPO_ID.test(item)) {
-      lints.push({ severity: 'warning', code: 'base-model-no-org', field, message: `Write the full id with its organization (e.g. \`openai-community/${clip(item)}\`), not \`${clip(item)}\`.` });
+      lints.push({
+        severity: 'warning',
+        code: 'base-model-no-org',
+        field,
+        message: `Write the full id with its organization (e.g. \`openai-community/${clip(item)}\`), not \`${clip(item)}\`.`,
+      });
     } else {
       lints.push({ severity: 'error', code: 'base-model-id', field, message: `\`${clip(item)}\` is not a model id (\`org/name\`).` });
     }
@@ -282,7 +359,12 @@ function checkBaseModel(data: Record<string, unknown>, lints: Diagnostic[]): voi
       message: `\`base_model_relation\` must be one of ${BASE_MODEL_RELATIONS.map((r) => `\`${r}\``).join(', ')}.`,
     });
   } else if (ids.length === 0) {
-    lints.push({ severity: 'warning', code: 'base-model-relation-alone', field: 'base_model_relation', message: '`base_model_relation` is set but `base_model` is not.' });
+    lints.push({
+      severity: 'warning',
+      code: 'base-model-relation-alone',
+      field: 'base_model_relation',
+      message: '`base_model_relation` is set but `base_model` is not.',
+    });
   }
 }
 
@@ -336,7 +418,12 @@ function checkModelIndex(value: unknown, lints: Diagnostic[]): void {
   }
   lints.push(...found.slice(0, MAX_MODEL_INDEX_LINTS));
   if (found.length > MAX_MODEL_INDEX_LINTS) {
-    lints.push({ severity: 'error', code: 'model-index', field: 'model-index', message: `…and ${found.length - MAX_MODEL_INDEX_LINTS} more problems in \`model-index\`.` });
+    lints.push({
+      severity: 'error',
+      code: 'model-index',
+      field: 'model-index',
+      message: `…and ${found.length - MAX_MODEL_INDEX_LINTS} more problems in \`model-index\`.`,
+    });
   }
 }
 

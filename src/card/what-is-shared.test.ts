@@ -18,7 +18,10 @@ describe('whatIsShared', () => {
     expect(part(documentFixture({ formats: ['safetensors', 'config'] }), 'weights')).toMatchObject({ status: 'green', hint: '' });
     expect(part(documentFixture({ formats: ['onnx'] }), 'weights').status).toBe('green');
     expect(part(documentFixture({ fileNames: ['model-q4_k_m.gguf'] }), 'weights')).toMatchObject({ status: 'green', detail: expect.stringMatching(/GGUF/) });
-    expect(part(documentFixture({ formats: ['pytorch'], fileNames: ['pytorch_model.bin'] }), 'weights')).toMatchObject({ status: 'red', detail: expect.stringMatching(/pickle/) });
+    expect(part(documentFixture({ formats: ['pytorch'], fileNames: ['pytorch_model.bin'] }), 'weights')).toMatchObject({
+      status: 'red',
+      detail: expect.stringMatching(/pickle/),
+    });
     const both = part(documentFixture({ formats: ['safetensors', 'pytorch'], fileNames: ['model.safetensors', 'pytorch_model.bin'] }), 'weights');
     expect(both).toMatchObject({ status: 'amber', detail: expect.stringMatching(/pytorch_model\.bin/) });
     expect(part(documentFixture({ fileNames: ['model.h5'] }), 'weights').status).toBe('amber');
@@ -39,9 +42,15 @@ describe('whatIsShared', () => {
   });
 
   it('rates the code: config.json and its architecture', () => {
-    expect(part(documentFixture({ config: configFixture(['BertForMaskedLM'], 'bert') }), 'code')).toMatchObject({ status: 'green', detail: 'config.json names BertForMaskedLM (model_type bert).' });
+    expect(part(documentFixture({ config: configFixture(['BertForMaskedLM'], 'bert') }), 'code')).toMatchObject({
+      status: 'green',
+      detail: 'config.json names BertForMaskedLM (model_type bert).',
+    });
     expect(part(documentFixture({ config: configFixture([], 'bert') }), 'code').status).toBe('amber');
-    const remote = documentFixture({ config: configFixture(['MyModel'], 'custom', { auto_map: { AutoModel: 'modeling.MyModel' } }), fileNames: ['config.json', 'modeling.py'] });
+    const remote = documentFixture({
+      config: configFixture(['MyModel'], 'custom', { auto_map: { AutoModel: 'modeling.MyModel' } }),
+      fileNames: ['config.json', 'modeling.py'],
+    });
     expect(part(remote, 'code')).toMatchObject({ status: 'amber', detail: expect.stringMatching(/trust_remote_code.*modeling\.py/) });
     expect(part(documentFixture({ formats: ['onnx'] }), 'code').status).toBe('green');
     expect(part(documentFixture(), 'code').status).toBe('red');
@@ -56,7 +65,10 @@ describe('whatIsShared', () => {
   });
 
   it('finds training code linked from the card, but not the libraries it uses', () => {
-    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-code')).toMatchObject({ status: 'green', detail: expect.stringMatching(/github\.com\/google-research\/bert/) });
+    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-code')).toMatchObject({
+      status: 'green',
+      detail: expect.stringMatching(/github\.com\/google-research\/bert/),
+    });
     const libraryOnly = { path: 'README.md', body: 'Load it with [transformers](https://github.com/huggingface/transformers).' };
     expect(part(documentFixture({ card: libraryOnly }), 'training-code').status).toBe('red');
     const html = { path: 'README.md', body: '<p>Code: <a href="https://gitlab.com/team/trainer">here</a></p>' };
@@ -65,7 +77,10 @@ describe('whatIsShared', () => {
   });
 
   it('finds training data in the metadata or linked from the card', () => {
-    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-data')).toMatchObject({ status: 'green', detail: 'The metadata names datasets: bookcorpus, wikipedia.' });
+    expect(part(documentFixture({ card: cardFixture('bert') }), 'training-data')).toMatchObject({
+      status: 'green',
+      detail: 'The metadata names datasets: bookcorpus, wikipedia.',
+    });
     const linked = { path: 'README.md', frontMatter: 'license: mit', body: 'Trained on [FineWeb](https://huggingface.co/datasets/HuggingFaceFW/fineweb).' };
     expect(part(documentFixture({ card: linked }), 'training-data')).toMatchObject({ status: 'amber', hint: expect.stringMatching(/datasets:/) });
     expect(part(documentFixture({ card: cardFixture('llama') }), 'training-data').status).toBe('red');
@@ -73,8 +88,14 @@ describe('whatIsShared', () => {
 });
 
 describe('whatIsShared with a record (Zenodo related identifiers)', () => {
-  const related = (relation: string, url: string | undefined, resourceType?: string, identifier = url ?? '10.5281/zenodo.1') => ({ relation, url, resourceType, identifier });
-  const withRecord = (...relations: ReturnType<typeof related>[]) => whatIsShared(documentFixture({ source: { kind: 'zenodo', files: [], metadata: { related: relations } } }));
+  const related = (relation: string, url: string | undefined, resourceType?: string, identifier = url ?? '10.5281/zenodo.1') => ({
+    relation,
+    url,
+    resourceType,
+    identifier,
+  });
+  const withRecord = (...relations: ReturnType<typeof related>[]) =>
+    whatIsShared(documentFixture({ source: { kind: 'zenodo', files: [], metadata: { related: relations } } }));
   const item = (items: SharedItem[], name: SharedPart) => items.find((i) => i.part === name);
 
   it('counts supplementing software and code-host links, and referenced GitHub/GitLab repos, as training code, linked', () => {
@@ -85,9 +106,18 @@ describe('whatIsShared with a record (Zenodo related identifiers)', () => {
       hint: '',
       links: ['https://github.com/org/train/tree/v1.0'],
     });
-    expect(item(withRecord(related('isSupplementedBy', 'https://doi.org/10.5281/zenodo.2', 'software')), 'training-code')).toMatchObject({ status: 'green', links: ['https://doi.org/10.5281/zenodo.2'] });
-    expect(item(withRecord(related('isSupplementedBy', 'https://codeberg.org/a/b')), 'training-code')).toMatchObject({ status: 'green', links: ['https://codeberg.org/a/b'] });
-    expect(item(withRecord(related('references', 'https://gitlab.com/a/b')), 'training-code')).toMatchObject({ status: 'green', links: ['https://gitlab.com/a/b'] });
+    expect(item(withRecord(related('isSupplementedBy', 'https://doi.org/10.5281/zenodo.2', 'software')), 'training-code')).toMatchObject({
+      status: 'green',
+      links: ['https://doi.org/10.5281/zenodo.2'],
+    });
+    expect(item(withRecord(related('isSupplementedBy', 'https://codeberg.org/a/b')), 'training-code')).toMatchObject({
+      status: 'green',
+      links: ['https://codeberg.org/a/b'],
+    });
+    expect(item(withRecord(related('references', 'https://gitlab.com/a/b')), 'training-code')).toMatchObject({
+      status: 'green',
+      links: ['https://gitlab.com/a/b'],
+    });
   });
 
   it('does not count other relations as training code', () => {
@@ -110,10 +140,17 @@ describe('whatIsShared with a record (Zenodo related identifiers)', () => {
   });
 
   it('names an identifier that has no safe link, without linking it', () => {
-    expect(item(withRecord(related('isDerivedFrom', undefined, 'dataset', 'PMC1234')), 'training-data')).toMatchObject({ status: 'green', detail: 'The record links datasets: PMC1234.', links: [] });
+    expect(item(withRecord(related('isDerivedFrom', undefined, 'dataset', 'PMC1234')), 'training-data')).toMatchObject({
+      status: 'green',
+      detail: 'The record links datasets: PMC1234.',
+      links: [],
+    });
   });
 
   it('falls back to the card when the record links nothing', () => {
-    expect(item(whatIsShared(documentFixture({ card: cardFixture('bert'), source: { kind: 'zenodo', files: [], metadata: { related: [] } } })), 'training-code')!.detail).toMatch(/The card links code/);
+    expect(
+      item(whatIsShared(documentFixture({ card: cardFixture('bert'), source: { kind: 'zenodo', files: [], metadata: { related: [] } } })), 'training-code')!
+        .detail,
+    ).toMatch(/The card links code/);
   });
 });

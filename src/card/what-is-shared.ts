@@ -21,7 +21,6 @@ export interface SharedItem {
   links?: string[];
 }
 
-
 /** A card body shorter than this (in non-space characters) explains too little to count as a card. */
 export const MIN_CARD_CHARS = 300;
 
@@ -50,7 +49,8 @@ const LIBRARY_REPOS = new Set([
   'ollama/ollama',
   'mlfoundations/open_clip',
 ]);
-const DATASET_LINK = /^https?:\/\/(?:www\.)?(?:(?:huggingface\.co|hf\.co)\/datasets\/[^/\s?#]+|kaggle\.com\/datasets\/|zenodo\.org\/records?\/|data\.mendeley\.com\/|figshare\.com\/|paperswithcode\.com\/dataset\/)/i;
+const DATASET_LINK =
+  /^https?:\/\/(?:www\.)?(?:(?:huggingface\.co|hf\.co)\/datasets\/[^/\s?#]+|kaggle\.com\/datasets\/|zenodo\.org\/records?\/|data\.mendeley\.com\/|figshare\.com\/|paperswithcode\.com\/dataset\/)/i;
 
 /**
  * Checks which parts of the model are shared: weights (in a safe format), the code that
@@ -90,15 +90,29 @@ function recordTrainingCode(related: RecordRelation[]): SharedItem | undefined {
   });
   const named = unique(found.map((r) => r.url ?? r.identifier));
   if (named.length === 0) return undefined;
-  return { part: 'training-code', status: 'green', detail: `The record links code: ${list(named)}.`, hint: '', links: unique(found.flatMap((r) => (r.url ? [r.url] : []))) };
+  return {
+    part: 'training-code',
+    status: 'green',
+    detail: `The record links code: ${list(named)}.`,
+    hint: '',
+    links: unique(found.flatMap((r) => (r.url ? [r.url] : []))),
+  };
 }
 
 /** Training data the record links: a dataset it is derived from or references. */
 function recordTrainingData(related: RecordRelation[]): SharedItem | undefined {
-  const found = related.filter((r) => DATA_RELATIONS.has(r.relation.toLowerCase()) && (r.resourceType === 'dataset' || (r.url !== undefined && DATASET_LINK.test(r.url))));
+  const found = related.filter(
+    (r) => DATA_RELATIONS.has(r.relation.toLowerCase()) && (r.resourceType === 'dataset' || (r.url !== undefined && DATASET_LINK.test(r.url))),
+  );
   const named = unique(found.map((r) => r.url ?? r.identifier));
   if (named.length === 0) return undefined;
-  return { part: 'training-data', status: 'green', detail: `The record links datasets: ${list(named)}.`, hint: '', links: unique(found.flatMap((r) => (r.url ? [r.url] : []))) };
+  return {
+    part: 'training-data',
+    status: 'green',
+    detail: `The record links datasets: ${list(named)}.`,
+    hint: '',
+    links: unique(found.flatMap((r) => (r.url ? [r.url] : []))),
+  };
 }
 
 function unique(items: string[]): string[] {
@@ -152,7 +166,12 @@ function weights(doc: ModelDocument, names: string[]): SharedItem {
     };
   }
   if (kerasFiles.length > 0) {
-    return { part: 'weights', status: 'amber', detail: `Weights in Keras files (${list(kerasFiles)}), which can carry code in Lambda layers.`, hint: 'Prefer safetensors, or avoid Lambda layers.' };
+    return {
+      part: 'weights',
+      status: 'amber',
+      detail: `Weights in Keras files (${list(kerasFiles)}), which can carry code in Lambda layers.`,
+      hint: 'Prefer safetensors, or avoid Lambda layers.',
+    };
   }
   return { part: 'weights', status: 'red', detail: 'No weight files.', hint: 'Share the weights, preferably as .safetensors.' };
 }
@@ -168,7 +187,7 @@ function code(doc: ModelDocument, names: string[]): SharedItem {
         part: 'code',
         status: 'amber',
         detail: `config.json names ${architectures || 'an architecture'}${modelType} from custom code (auto_map), which needs trust_remote_code.${pyFiles.length > 0 ? ` Code files: ${list(pyFiles)}.` : ''}`,
-        hint: 'Users must read the repo\'s Python files before trusting them; upstreaming the architecture to a library avoids that.',
+        hint: "Users must read the repo's Python files before trusting them; upstreaming the architecture to a library avoids that.",
       };
     }
     if (architectures) return { part: 'code', status: 'green', detail: `config.json names ${architectures}${modelType}.`, hint: '' };
@@ -181,15 +200,32 @@ function code(doc: ModelDocument, names: string[]): SharedItem {
   }
   if (doc.formats.includes('onnx')) return { part: 'code', status: 'green', detail: 'The ONNX graph carries the architecture.', hint: '' };
   if (names.some((n) => n.endsWith('.gguf'))) return { part: 'code', status: 'green', detail: 'The GGUF file names its architecture.', hint: '' };
-  return { part: 'code', status: 'red', detail: 'No config.json: nothing says which architecture the weights belong to.', hint: 'Share the config.json that builds the model.' };
+  return {
+    part: 'code',
+    status: 'red',
+    detail: 'No config.json: nothing says which architecture the weights belong to.',
+    hint: 'Share the config.json that builds the model.',
+  };
 }
 
-function cardItem(card: ModelDocument['card'], metadata: ReturnType<typeof parseCardMetadata> | undefined, root: ReturnType<typeof parseCardMarkdown> | undefined): SharedItem {
+function cardItem(
+  card: ModelDocument['card'],
+  metadata: ReturnType<typeof parseCardMetadata> | undefined,
+  root: ReturnType<typeof parseCardMarkdown> | undefined,
+): SharedItem {
   if (!card || !root) return { part: 'card', status: 'red', detail: 'No model card (README.md).', hint: 'Write a card: Loupe can draft one from the files.' };
   const length = markdownText(root.children).replace(/\s+/g, '').length;
-  if (!metadata) return { part: 'card', status: 'amber', detail: 'The card has no metadata block.', hint: 'Add YAML metadata (license, library_name, pipeline_tag…) between --- lines at the top.' };
-  if (metadata.error) return { part: 'card', status: 'amber', detail: `The card's metadata is invalid: ${metadata.error.message}`, hint: 'Fix the YAML; the Hub rejects it.' };
-  if (length < MIN_CARD_CHARS) return { part: 'card', status: 'amber', detail: 'The card says very little.', hint: 'Describe uses, limitations, training and evaluation.' };
+  if (!metadata)
+    return {
+      part: 'card',
+      status: 'amber',
+      detail: 'The card has no metadata block.',
+      hint: 'Add YAML metadata (license, library_name, pipeline_tag…) between --- lines at the top.',
+    };
+  if (metadata.error)
+    return { part: 'card', status: 'amber', detail: `The card's metadata is invalid: ${metadata.error.message}`, hint: 'Fix the YAML; the Hub rejects it.' };
+  if (length < MIN_CARD_CHARS)
+    return { part: 'card', status: 'amber', detail: 'The card says very little.', hint: 'Describe uses, limitations, training and evaluation.' };
   return { part: 'card', status: 'green', detail: 'A card with metadata.', hint: '' };
 }
 
@@ -223,7 +259,12 @@ function trainingData(data: Record<string, unknown> | undefined, links: string[]
       hint: 'List them under `datasets:` in the metadata so the Hub links model and data.',
     };
   }
-  return { part: 'training-data', status: 'red', detail: 'No training data is named or linked.', hint: 'Name the training datasets under `datasets:` in the metadata, or describe and link them.' };
+  return {
+    part: 'training-data',
+    status: 'red',
+    detail: 'No training data is named or linked.',
+    hint: 'Name the training datasets under `datasets:` in the metadata, or describe and link them.',
+  };
 }
 
 function formatName(format: string): string {

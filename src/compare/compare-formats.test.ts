@@ -47,10 +47,19 @@ describe('a safetensors checkpoint against its GGUF', () => {
 
     expect(result.summary.counts).toEqual({ same: 0, changed: specs.length, added: 0, removed: 0 });
     expect(new Set(result.rows.flatMap((r) => r.reasons))).toEqual(new Set(['dtype']));
-    expect(result.rows.find((r) => r.key === 'blk.1.attn_k.weight')).toMatchObject({ a: { name: 'model.layers.1.self_attn.k_proj.weight', shape: [32, 64] }, b: { dtype: 'Q8_0', shape: [32, 64] } });
+    expect(result.rows.find((r) => r.key === 'blk.1.attn_k.weight')).toMatchObject({
+      a: { name: 'model.layers.1.self_attn.k_proj.weight', shape: [32, 64] },
+      b: { dtype: 'Q8_0', shape: [32, 64] },
+    });
     const byType = new Map<string, number>();
     for (const t of llamaTensors()) byType.set(String(t.type), (byType.get(String(t.type)) ?? 0) + 1);
-    expect(byType).toEqual(new Map([['Q8_0', 13], ['F32', 5], ['F16', 3]]));
+    expect(byType).toEqual(
+      new Map([
+        ['Q8_0', 13],
+        ['F32', 5],
+        ['F16', 3],
+      ]),
+    );
     expect(result.summary.transitions.map((t) => [t.from, t.to, t.tensors])).toEqual([...byType].map(([type, n]) => ['BF16', type, n]));
   });
 

@@ -13,7 +13,10 @@ function tensor(name: string, dtype: DType, shape: number[], file = 'model.safet
 
 describe('classifyPair', () => {
   it('is same when dtype and shape agree, whatever the file or offset', () => {
-    expect(classifyPair(tensor('w', 'F32', [2, 3]), { ...tensor('w', 'F32', [2, 3], 'other.safetensors'), byteOffset: 64 })).toEqual({ status: 'same', reasons: [] });
+    expect(classifyPair(tensor('w', 'F32', [2, 3]), { ...tensor('w', 'F32', [2, 3], 'other.safetensors'), byteOffset: 64 })).toEqual({
+      status: 'same',
+      reasons: [],
+    });
   });
   it('is changed, with every reason, when dtype, shape or values differ', () => {
     expect(classifyPair(tensor('w', 'F32', [2, 3]), tensor('w', 'BF16', [2, 3]))).toEqual({ status: 'changed', reasons: ['dtype'] });
@@ -62,7 +65,10 @@ describe('findRenames', () => {
     ]);
   });
   it('pairs in order when the numbers do not say, and never uses a tensor twice', () => {
-    const rows = compareTensors({ tensors: [tensor('a', 'F32', [2]), tensor('b', 'F32', [2]), tensor('c', 'F32', [2])] }, { tensors: [tensor('x', 'F32', [2]), tensor('y', 'F32', [2])] }).rows;
+    const rows = compareTensors(
+      { tensors: [tensor('a', 'F32', [2]), tensor('b', 'F32', [2]), tensor('c', 'F32', [2])] },
+      { tensors: [tensor('x', 'F32', [2]), tensor('y', 'F32', [2])] },
+    ).rows;
     expect(findRenames(rows).map((r) => [r.from.name, r.to.name])).toEqual([
       ['a', 'x'],
       ['b', 'y'],

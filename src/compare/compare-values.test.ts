@@ -44,12 +44,21 @@ function placed(name: string, dtype: 'F32' | 'BF16', data: Uint8Array, pad: numb
   const bytes = new Uint8Array(pad + data.length + 5).fill(0xff);
   bytes.set(data, pad);
   const elements = data.length / (dtype === 'F32' ? 4 : 2);
-  return { source: new FileByteSource(new Blob([bytes]), `${name}.safetensors`), tensor: { name, dtype, shape: [elements], elements, file: `${name}.safetensors`, byteOffset: pad, byteLength: data.length } };
+  return {
+    source: new FileByteSource(new Blob([bytes]), `${name}.safetensors`),
+    tensor: { name, dtype, shape: [elements], elements, file: `${name}.safetensors`, byteOffset: pad, byteLength: data.length },
+  };
 }
 
 /** The figures computed directly, in one loop over the whole arrays. */
 function direct(a: ArrayLike<number>, b: ArrayLike<number>) {
-  let maxAbs = 0, maxRel = 0, sq = 0, dot = 0, na = 0, nb = 0, differing = 0;
+  let maxAbs = 0,
+    maxRel = 0,
+    sq = 0,
+    dot = 0,
+    na = 0,
+    nb = 0,
+    differing = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!);
     if (d > 0) differing++;
@@ -102,7 +111,18 @@ describe('compareTensorValues', () => {
     const { data, values: dequantized } = q8_0Data(32 * 40);
     const reference = Float32Array.from(dequantized);
     reference[77] = reference[77]! - 0.25;
-    const q = { source: new FileByteSource(new Blob([new Uint8Array(5), data as Uint8Array<ArrayBuffer>]), 'model.gguf'), tensor: { name: 'blk.0.attn_q.weight', dtype: 'Q8_0', shape: [40, 32], elements: 1280, file: 'model.gguf', byteOffset: 5, byteLength: data.length } as unknown as TensorInfo };
+    const q = {
+      source: new FileByteSource(new Blob([new Uint8Array(5), data as Uint8Array<ArrayBuffer>]), 'model.gguf'),
+      tensor: {
+        name: 'blk.0.attn_q.weight',
+        dtype: 'Q8_0',
+        shape: [40, 32],
+        elements: 1280,
+        file: 'model.gguf',
+        byteOffset: 5,
+        byteLength: data.length,
+      } as unknown as TensorInfo,
+    };
     const f = placed('f', 'F32', new Uint8Array(reference.buffer), 3);
     const result = await compareTensorValues(q.source, q.tensor, f.source, f.tensor, { decoders: { a: ggmlElementDecoder('Q8_0') }, chunkBytes: 200 });
     expect(result).toEqual(direct(dequantized, reference));

@@ -58,7 +58,10 @@ function sideDecoder(tensor: TensorInfo, given: ElementDecoder | undefined): Sid
     const { dtype } = tensor;
     // Quantized blocks need their format's decoder (see options.decoders).
     if (!isDType(dtype) || DTYPES[dtype].bits === 0 || DTYPES[dtype].kind === 'quantized') {
-      throw new LoupeError('unsupported', `${tensor.name}: ${dtype} values cannot be compared without a decoder for them.`, { file: tensor.file, field: `${field}.dtype` });
+      throw new LoupeError('unsupported', `${tensor.name}: ${dtype} values cannot be compared without a decoder for them.`, {
+        file: tensor.file,
+        field: `${field}.dtype`,
+      });
     }
     decoder = {
       group: packedGroup(dtype),
@@ -68,7 +71,11 @@ function sideDecoder(tensor: TensorInfo, given: ElementDecoder | undefined): Sid
     };
   }
   if (tensor.byteLength < decoder.needed) {
-    throw new FormatError(tensor.file, field, `${tensor.byteLength} bytes is too short for ${tensor.elements} ${tensor.dtype} elements (${decoder.needed} bytes)`);
+    throw new FormatError(
+      tensor.file,
+      field,
+      `${tensor.byteLength} bytes is too short for ${tensor.elements} ${tensor.dtype} elements (${decoder.needed} bytes)`,
+    );
   }
   return decoder;
 }
@@ -88,7 +95,10 @@ export async function compareTensorValues(
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new CancelledError();
   if (a.elements !== b.elements) {
-    throw new LoupeError('unsupported', `${a.name} has ${a.elements} elements and ${b.name} ${b.elements}: values are compared only between tensors of the same size.`);
+    throw new LoupeError(
+      'unsupported',
+      `${a.name} has ${a.elements} elements and ${b.name} ${b.elements}: values are compared only between tensors of the same size.`,
+    );
   }
   const left = sideDecoder(a, options.decoders?.a);
   const right = sideDecoder(b, options.decoders?.b);

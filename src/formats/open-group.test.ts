@@ -31,7 +31,11 @@ const shard2 = safetensors({ 'b.weight': { dtype: 'F32', shape: [2, 3] } });
 const index = text(
   JSON.stringify({
     metadata: { total_size: (32 + 4 + 6) * 4 },
-    weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'a.bias': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors' },
+    weight_map: {
+      'a.weight': 'model-00001-of-00002.safetensors',
+      'a.bias': 'model-00001-of-00002.safetensors',
+      'b.weight': 'model-00002-of-00002.safetensors',
+    },
   }),
 );
 
@@ -106,7 +110,12 @@ describe('openGroup', () => {
   });
 
   it('rejects an unknown or empty file with a message saying what Loupe opens', async () => {
-    const noise = await openGroup([source('noise.bin', Uint8Array.from({ length: 100 }, (_, i) => (i * 37) % 256))]).catch((e: unknown) => e);
+    const noise = await openGroup([
+      source(
+        'noise.bin',
+        Uint8Array.from({ length: 100 }, (_, i) => (i * 37) % 256),
+      ),
+    ]).catch((e: unknown) => e);
     expect(noise).toBeInstanceOf(LoupeError);
     expect((noise as LoupeError).code).toBe('unsupported');
     expect((noise as LoupeError).message).toMatch(/noise\.bin.*Loupe opens safetensors/);
@@ -114,7 +123,11 @@ describe('openGroup', () => {
   });
 
   it('skips unknown files in a group with an info diagnostic', async () => {
-    const doc = await openGroup([source('m/model.safetensors', shard2), source('m/tokenizer.json', text('{"version":"1.0"}')), source('m/.gitattributes', text('*.bin lfs'))]);
+    const doc = await openGroup([
+      source('m/model.safetensors', shard2),
+      source('m/tokenizer.json', text('{"version":"1.0"}')),
+      source('m/.gitattributes', text('*.bin lfs')),
+    ]);
     expect(doc.formats).toEqual(['safetensors']);
     expect(doc.warnings.map((w) => [w.code, w.file])).toEqual([
       ['file-skipped', 'm/tokenizer.json'],

@@ -26,9 +26,7 @@ export interface OpenGroupOptions {
   formats?: readonly FormatModule[];
 }
 
-type Classified =
-  | { module: FormatModule; source: ByteSource; sidecar?: JsonSidecar }
-  | { module?: undefined; source: ByteSource; reason: string };
+type Classified = { module: FormatModule; source: ByteSource; sidecar?: JsonSidecar } | { module?: undefined; source: ByteSource; reason: string };
 
 /**
  * Opens the files given together as one model: every shard, the index, the config and the card.
@@ -49,15 +47,24 @@ export async function openGroup(sources: ByteSource[], options: OpenGroupOptions
   if (recognized.length === 0) {
     const first = classified[0] as Extract<Classified, { reason: string }>;
     const one = sources.length === 1;
-    throw new LoupeError('unsupported', `Loupe cannot open ${one ? first.source.name : `none of the ${sources.length} files`}: ${one ? first.reason : 'no recognized model file'}. ${openable}`, {
-      file: one ? first.source.name : undefined,
-    });
+    throw new LoupeError(
+      'unsupported',
+      `Loupe cannot open ${one ? first.source.name : `none of the ${sources.length} files`}: ${one ? first.reason : 'no recognized model file'}. ${openable}`,
+      {
+        file: one ? first.source.name : undefined,
+      },
+    );
   }
 
   const group: GroupFile[] = classified.map((c) => ({ path: c.source.name, size: c.source.size, format: c.module?.id, role: c.module?.role }));
   const fileRefs: FileRef[] = group.map((f) => ({ path: f.path, size: f.size, format: f.format }));
   const document: ModelDocument = {
-    source: { kind: options.source?.kind ?? 'local', repo: options.source?.repo, ...(options.source?.metadata ? { metadata: options.source.metadata } : {}), files: fileRefs },
+    source: {
+      kind: options.source?.kind ?? 'local',
+      repo: options.source?.repo,
+      ...(options.source?.metadata ? { metadata: options.source.metadata } : {}),
+      files: fileRefs,
+    },
     formats: [],
     tensors: [],
     parameters: { total: 0, byDtype: {}, bytesByDtype: {} },

@@ -85,7 +85,15 @@ function toyFile(tensors: { name: string; shape: number[] }[]): Uint8Array<Array
 describe('the format registry', () => {
   it('opens a new format with one module and one registration', async () => {
     const formats = [...FORMATS, toyFormat]; // the one registration
-    const file = new FileByteSource(new Blob([toyFile([{ name: 'w', shape: [2, 3] }, { name: 'b', shape: [3] }])]), 'model.toy');
+    const file = new FileByteSource(
+      new Blob([
+        toyFile([
+          { name: 'w', shape: [2, 3] },
+          { name: 'b', shape: [3] },
+        ]),
+      ]),
+      'model.toy',
+    );
 
     const document = await openGroup([file], { formats });
 
@@ -132,7 +140,7 @@ describe('the format registry', () => {
   });
 });
 
-describe("README's \"What it opens\" table", () => {
+describe('README\'s "What it opens" table', () => {
   it('is the format registry, then the sources opened from an address, row for row', () => {
     const rows = [...FORMATS.map((f) => f.readme), ...SOURCES.flatMap((s) => (s.readme ? [s.readme] : []))];
     const expected = ['| input | what Loupe reads |', '| --- | --- |', ...rows.map((r) => `| ${r.input} | ${r.reads} |`)].join('\n');

@@ -16,7 +16,16 @@ import { TOKENIZER_FORMATS } from './tokenizer/tokenizer-formats';
  * sniff, so a pickle named .safetensors lands there. JSON sidecars next (the registry reads a JSON
  * file once for all of them); the card last, since any text named `.md` is one.
  */
-export const FORMATS: readonly FormatModule[] = [safetensorsFormat, onnxFormat, ggufFormat, pytorchFormat, safetensorsIndexFormat, configFormat, ...TOKENIZER_FORMATS, cardFormat];
+export const FORMATS: readonly FormatModule[] = [
+  safetensorsFormat,
+  onnxFormat,
+  ggufFormat,
+  pytorchFormat,
+  safetensorsIndexFormat,
+  configFormat,
+  ...TOKENIZER_FORMATS,
+  cardFormat,
+];
 
 /** What the user is told Loupe can open, from the formats' own phrases. */
 export function describeOpenable(formats: readonly FormatModule[] = FORMATS): string {

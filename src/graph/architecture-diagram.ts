@@ -112,14 +112,22 @@ export function architectureDiagram(facts: ConfigFacts, options: { theme?: Diagr
   lines.push(`  subgraph s0[${mermaidLabel(blockTitle)}]`);
   boxes.filter((b) => inside.has(b.id)).forEach((box) => emit(box, '    '));
   lines.push('  end');
-  boxes.slice(firstInside).filter((b) => !inside.has(b.id)).forEach((box) => emit(box, '  '));
+  boxes
+    .slice(firstInside)
+    .filter((b) => !inside.has(b.id))
+    .forEach((box) => emit(box, '  '));
   for (let k = 1; k < chain.length; k++) lines.push(`  ${chain[k - 1]} --> ${chain[k]}`);
 
   const used = new Set(boxes.map((b) => b.category));
   for (const category of used) {
     const c = category === 'io' ? KIND_COLORS[theme].io : CATEGORY_COLORS[theme][category];
     lines.push(`  classDef c_${category} fill:${c.fill},stroke:${c.stroke},color:${c.color}`);
-    lines.push(`  class ${boxes.filter((b) => b.category === category).map((b) => b.id).join(',')} c_${category}`);
+    lines.push(
+      `  class ${boxes
+        .filter((b) => b.category === category)
+        .map((b) => b.id)
+        .join(',')} c_${category}`,
+    );
   }
   return { text: `${lines.join('\n')}\n`, title, kind: traits.kind };
 }

@@ -104,7 +104,11 @@ describe('buildView: folded blocks', () => {
     expect(fold.instanceScopeIds).toHaveLength(6);
     expect(edge(view, 'scope:model/embed_tokens', 'fold:model/layers.{0..5}')!.count).toBe(1);
     const top = buildView(tree);
-    expect(top.boxes.filter((b) => b.kind === 'input').map((b) => b.label)).toEqual(['input_ids', 'past_key_values.{0..5}.key', 'past_key_values.{0..5}.value']);
+    expect(top.boxes.filter((b) => b.kind === 'input').map((b) => b.label)).toEqual([
+      'input_ids',
+      'past_key_values.{0..5}.key',
+      'past_key_values.{0..5}.value',
+    ]);
     expect(top.boxes.filter((b) => b.kind === 'output').map((b) => b.label)).toEqual(['logits', 'present.{0..5}.key', 'present.{0..5}.value']);
   });
 
@@ -149,7 +153,11 @@ describe('buildView: the budget', () => {
   });
 
   it('refuses to expand a scope too large to draw in place', () => {
-    const big = buildScopeTree(syntheticGraph(Array.from({ length: 70 }, (_, k) => node(String(k), `/big/Op_${k}`, 'Relu', [], [`v${k}`])).concat([node('x', '/other/Relu', 'Relu', [], ['w'])])));
+    const big = buildScopeTree(
+      syntheticGraph(
+        Array.from({ length: 70 }, (_, k) => node(String(k), `/big/Op_${k}`, 'Relu', [], [`v${k}`])).concat([node('x', '/other/Relu', 'Relu', [], ['w'])]),
+      ),
+    );
     const view = buildView(big, '', { expanded: new Set(['big']) });
     expect(view.refused).toEqual(['big']);
   });
@@ -158,7 +166,11 @@ describe('buildView: the budget', () => {
 describe('groupValueNames', () => {
   it('groups by digit pattern and merges beyond the limit', () => {
     expect(groupValueNames(['a.0.k', 'a.0.v', 'a.1.k', 'a.1.v', 'mask'], 12, 'inputs').map((g) => g.label)).toEqual(['a.{0..1}.k', 'a.{0..1}.v', 'mask']);
-    const many = groupValueNames(Array.from({ length: 20 }, (_, i) => `in_${'x'.repeat(i)}`), 5, 'inputs');
+    const many = groupValueNames(
+      Array.from({ length: 20 }, (_, i) => `in_${'x'.repeat(i)}`),
+      5,
+      'inputs',
+    );
     expect(many).toHaveLength(5);
     expect(many[4]!.label).toBe('16 more inputs');
   });
@@ -211,7 +223,9 @@ describe('buildView: folded constants', () => {
     expect(box(view, 'node:4').detail).toContain('◆ 2 constants');
     expect(box(view, 'node:5').constantInputs).toBe(1);
     expect(box(view, 'node:3').constantInputs).toBeUndefined();
-    expect(view.edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(['input:x>node:3', 'node:3>node:4', 'node:4>node:5', 'node:5>output:z', 'node:6>output:k'].sort());
+    expect(view.edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(
+      ['input:x>node:3', 'node:3>node:4', 'node:4>node:5', 'node:5>output:z', 'node:6>output:k'].sort(),
+    );
     expect(view.nodeCount).toBe(7);
   });
 

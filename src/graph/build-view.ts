@@ -2,7 +2,17 @@ import type { Scope, ScopeTree } from './build-scope-tree';
 import type { BuildViewOptions, GraphView } from './graph-view';
 import { drawsWhole, levelItems, scopeIdsUnder, type LevelItem } from './level-items';
 import { createViewContext } from './view-context';
-import { aggregateEdges, assembleView, assignOffView, capEdges, pickSection, placeIoBoxes, placeLevelBoxes, placeStubBoxes, splitSections } from './view-phases';
+import {
+  aggregateEdges,
+  assembleView,
+  assignOffView,
+  capEdges,
+  pickSection,
+  placeIoBoxes,
+  placeLevelBoxes,
+  placeStubBoxes,
+  splitSections,
+} from './view-phases';
 
 export type { BuildViewOptions, GraphView, StubKind, ViewBox, ViewBoxKind, ViewEdge, ViewSection } from './graph-view';
 export { groupValueNames } from './group-value-names';

@@ -2,8 +2,27 @@ import { describe, expect, it } from 'vitest';
 import type { Graph, Node } from '../model/graph';
 import { describeType, opHistogram } from './describe-graph';
 
-const node = (opType: string, extra: Partial<Node> = {}): Node => ({ id: opType, name: '', opType, domain: '', namespace: '', inputs: [], outputs: [], attributes: [], ...extra });
-const graph = (nodes: Node[]): Graph => ({ name: 'g', nodes, inputs: [], outputs: [], valueInfo: [], initializers: [], sparseInitializers: [], quantizationAnnotations: [] });
+const node = (opType: string, extra: Partial<Node> = {}): Node => ({
+  id: opType,
+  name: '',
+  opType,
+  domain: '',
+  namespace: '',
+  inputs: [],
+  outputs: [],
+  attributes: [],
+  ...extra,
+});
+const graph = (nodes: Node[]): Graph => ({
+  name: 'g',
+  nodes,
+  inputs: [],
+  outputs: [],
+  valueInfo: [],
+  initializers: [],
+  sparseInitializers: [],
+  quantizationAnnotations: [],
+});
 
 describe('describeType', () => {
   it('writes tensor, sequence, map and optional types', () => {

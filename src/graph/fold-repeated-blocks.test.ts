@@ -38,13 +38,23 @@ describe('foldRepeatedBlocks', () => {
     ['layer_', (i: number) => `layer_${i}`, 'layer_{0..249}'],
     ['layers.', (i: number) => `layers.${i}`, 'layers.{0..249}'],
   ])('folds 250 identical siblings named %s0… whatever the naming', (_prefix, name, label) => {
-    const tree = layered(Array.from({ length: 250 }, () => ['MatMul', 'Add']), name);
+    const tree = layered(
+      Array.from({ length: 250 }, () => ['MatMul', 'Add']),
+      name,
+    );
     const items = foldedChildren(tree.root);
     expect(items.map((i) => (i.kind === 'fold' ? `${i.block.label} ×${i.block.instances.length}` : i.scope.name))).toEqual([`${label} ×250`, 'norm']);
   });
 
   it('does not fold siblings named alike whose structure differs', () => {
-    const tree = layered([['MatMul', 'Add'], ['MatMul', 'Relu'], ['MatMul', 'Add']], (i) => `block${i}`);
+    const tree = layered(
+      [
+        ['MatMul', 'Add'],
+        ['MatMul', 'Relu'],
+        ['MatMul', 'Add'],
+      ],
+      (i) => `block${i}`,
+    );
     expect(foldedChildren(tree.root).map((i) => i.kind)).toEqual(['scope', 'scope', 'scope', 'scope']);
   });
 

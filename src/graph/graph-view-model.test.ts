@@ -20,11 +20,21 @@ describe('GraphViewCache', () => {
     expect(top.view.boxes.filter((b) => b.kind === 'scope').map((b) => b.label)).toEqual(['a', 'b']);
     expect(top.expanded).toEqual([]);
     // Every drawn box is named by its mermaid id, with its kind; op boxes carry their node id.
-    expect(top.boxes.map(([, box]) => box.kind).sort()).toEqual(top.view.boxes.filter((b) => top.diagram.boxToId.has(b.id)).map((b) => b.kind).sort());
+    expect(top.boxes.map(([, box]) => box.kind).sort()).toEqual(
+      top.view.boxes
+        .filter((b) => top.diagram.boxToId.has(b.id))
+        .map((b) => b.kind)
+        .sort(),
+    );
     expect(top.diagram.text).toMatch(/^flowchart TB/);
 
     const opened = cache.view('g1', { scopeId: '', expanded: ['a'], instances: [], theme: 'dark' })!;
-    expect(opened.boxes.filter(([, box]) => box.kind === 'op').map(([, box]) => box.nodeId).sort()).toEqual(['0', '1']);
+    expect(
+      opened.boxes
+        .filter(([, box]) => box.kind === 'op')
+        .map(([, box]) => box.nodeId)
+        .sort(),
+    ).toEqual(['0', '1']);
 
     // Without `expanded`, the scope's default first view (a graph this small opens fully).
     expect(cache.view('g1', { scopeId: '', instances: [], theme: 'light' })!.expanded.sort()).toEqual(['a', 'b']);

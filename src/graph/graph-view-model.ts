@@ -70,7 +70,12 @@ function constantSource(tree: ScopeTree, name: string): number | string | undefi
 
 export function graphViewModel(tree: ScopeTree, request: GraphViewRequest): GraphViewModel {
   const expanded = request.expanded ? new Set(request.expanded) : defaultExpanded(tree, request.scopeId);
-  const view = buildView(tree, request.scopeId, { expanded, instances: new Map(request.instances), sectionId: request.sectionId, focusNodeId: request.focusNodeId });
+  const view = buildView(tree, request.scopeId, {
+    expanded,
+    instances: new Map(request.instances),
+    sectionId: request.sectionId,
+    focusNodeId: request.focusNodeId,
+  });
   const diagram = toMermaid(view, { theme: request.theme, highlight: view.focusBoxId });
   const byBox = new Map(view.boxes.map((b) => [b.id, b]));
   const boxes: [string, DiagramBox][] = [];

@@ -153,9 +153,14 @@ export function moduleTreeDiagram(root: ModuleNode, path = '', options: ModuleTr
     if (item.kind === 'fold') {
       const first = item.instances[0]!;
       const total = item.instances.reduce((sum, m) => sum + m.parameters, 0);
-      lines.push(`  ${id}[[${mermaidLabel([`${item.label} ×${item.instances.length}`, `${formatCount(first.parameters)} params each · ${formatCount(total)} in all`])}]]`);
+      lines.push(
+        `  ${id}[[${mermaidLabel([`${item.label} ×${item.instances.length}`, `${formatCount(first.parameters)} params each · ${formatCount(total)} in all`])}]]`,
+      );
       idToPath.set(id, first.path);
-      foldInstances.set(id, item.instances.map((m) => m.path));
+      foldInstances.set(
+        id,
+        item.instances.map((m) => m.path),
+      );
       classes.k_fold.push(id);
     } else if (item.node.isTensor) {
       lines.push(`  ${id}(${mermaidLabel([item.label, `${formatCount(item.node.parameters)} params`])})`);

@@ -4,7 +4,23 @@ import { categoryOf } from './op-category';
 
 describe('describeOp', () => {
   it('describes the common standard ops in one line each', () => {
-    for (const op of ['Conv', 'MatMul', 'Gemm', 'Add', 'Relu', 'Softmax', 'LayerNormalization', 'Reshape', 'Transpose', 'Gather', 'Concat', 'Slice', 'If', 'Loop', 'Scan']) {
+    for (const op of [
+      'Conv',
+      'MatMul',
+      'Gemm',
+      'Add',
+      'Relu',
+      'Softmax',
+      'LayerNormalization',
+      'Reshape',
+      'Transpose',
+      'Gather',
+      'Concat',
+      'Slice',
+      'If',
+      'Loop',
+      'Scan',
+    ]) {
       expect(describeOp(op), op).toMatch(/^[A-Z0-9eΣ1−x].*\.$/);
     }
     expect(OP_DESCRIPTIONS.size).toBeGreaterThanOrEqual(150);

@@ -53,7 +53,11 @@ describe('searchGraph', () => {
 
   it('gives what the view needs to show the hit', () => {
     const hit = searchGraph(tree, 'layers.3/mlp/gate_proj').hits[0]!;
-    const view = buildView(tree, '', { expanded: new Set(hit.expand), instances: new Map(hit.instances.map((i) => [i.foldId, i.position])), focusNodeId: hit.nodeId });
+    const view = buildView(tree, '', {
+      expanded: new Set(hit.expand),
+      instances: new Map(hit.instances.map((i) => [i.foldId, i.position])),
+      focusNodeId: hit.nodeId,
+    });
     expect(view.focusBoxId).toBe(`node:${hit.nodeId}`);
     const opened = buildView(tree, hit.scopeId, { focusNodeId: hit.nodeId });
     expect(opened.focusBoxId).toBe(`node:${hit.nodeId}`);

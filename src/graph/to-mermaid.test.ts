@@ -75,7 +75,9 @@ describe('toMermaid', () => {
   });
 
   it('titles subgraphs with plain text: mermaid does not decode #NNN; entities there without HTML labels', () => {
-    const subgraphs = toMermaid(views[1]!).text.split('\n').filter((line) => SUBGRAPH_LINE.test(line));
+    const subgraphs = toMermaid(views[1]!)
+      .text.split('\n')
+      .filter((line) => SUBGRAPH_LINE.test(line));
     expect(subgraphs.length).toBeGreaterThan(0);
     for (const line of subgraphs) expect(line).not.toMatch(/#\d+;/);
   });

@@ -1,14 +1,5 @@
 import type { GraphView, ViewBox, ViewEdge } from './build-view';
-import {
-  CATEGORY_COLORS,
-  KIND_COLORS,
-  legendFor,
-  OP_CATEGORIES,
-  type BoxColors,
-  type DiagramTheme,
-  type LegendEntry,
-  type OpCategory,
-} from './op-category';
+import { CATEGORY_COLORS, KIND_COLORS, legendFor, OP_CATEGORIES, type BoxColors, type DiagramTheme, type LegendEntry, type OpCategory } from './op-category';
 
 export { categoryOf, CATEGORY_LABELS, legendFor, OP_CATEGORIES } from './op-category';
 export type { DiagramTheme, LegendEntry, OpCategory } from './op-category';
@@ -175,7 +166,10 @@ function render(view: GraphView, options: MermaidOptions, detail: Detail): Omit<
     if (box.expanded) {
       // Subgraph titles, like edge labels, are drawn without decoding `#NNN;` entities when
       // htmlLabels is off: plain text, one line per part, or they would show literally.
-      const title = (detail.details ? [box.label, ...box.detail] : [box.label]).map((line) => plainMermaidText(line, detail.lineChars)).filter(Boolean).join(' - ');
+      const title = (detail.details ? [box.label, ...box.detail] : [box.label])
+        .map((line) => plainMermaidText(line, detail.lineChars))
+        .filter(Boolean)
+        .join(' - ');
       lines.push(`${indent}subgraph ${id}["${title || '_'}"]`);
       for (const child of children.get(box.id) ?? []) emit(child, `${indent}  `);
       lines.push(`${indent}end`);

@@ -3,7 +3,17 @@ import { buildScopeTree, type ScopeTree } from './build-scope-tree';
 import type { BuildViewOptions, ViewEdge } from './graph-view';
 import { createViewContext, NONE, OUTSIDE, type ViewContext } from './view-context';
 import { MAX_DRAWN_EDGES, MAX_SECTION_BOXES, MAX_SECTION_STUBS } from './view-limits';
-import { aggregateEdges, assembleView, assignOffView, capEdges, pickSection, placeIoBoxes, placeLevelBoxes, placeStubBoxes, splitSections } from './view-phases';
+import {
+  aggregateEdges,
+  assembleView,
+  assignOffView,
+  capEdges,
+  pickSection,
+  placeIoBoxes,
+  placeLevelBoxes,
+  placeStubBoxes,
+  splitSections,
+} from './view-phases';
 import { floatValue, syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
 
 // Each phase on its own: the context is built by hand or by the phases before it, and only the
@@ -21,7 +31,12 @@ function chainTree(): ScopeTree {
         node('4', '/c/Sigmoid', 'Sigmoid', ['b2'], ['c1']),
         node('5', '/c/Add', 'Add', ['c1', 'x'], ['y']),
       ],
-      { inputs: [floatValue('x', ['batch', 16])], outputs: [floatValue('y', ['batch', 16])], valueInfo: [floatValue('b2', ['batch', 16])], initializers: ['W'] },
+      {
+        inputs: [floatValue('x', ['batch', 16])],
+        outputs: [floatValue('y', ['batch', 16])],
+        valueInfo: [floatValue('b2', ['batch', 16])],
+        initializers: ['W'],
+      },
     ),
   );
 }
@@ -95,7 +110,7 @@ describe('pickSection', () => {
     expect(context.current).toBe(2);
   });
 
-  it('takes the focused node\'s section when none is asked for, or an unknown one', () => {
+  it("takes the focused node's section when none is asked for, or an unknown one", () => {
     const context = contextBefore(pickSection, flatTree(), '', { maxBoxes: 3, sectionId: 'part-99', focusNodeId: '7' });
     pickSection(context);
     expect(context.current).toBe(2);
@@ -264,7 +279,12 @@ describe('capEdges', () => {
 describe('placeStubBoxes', () => {
   it('draws one box per far end, once, in the order the edges name them', () => {
     const context = contextBefore(placeStubBoxes, flatTree(6), '', { maxBoxes: 2, sectionId: 'part-2' });
-    context.edges = [edge('stub:outside-in', 'node:2', 1), edge('node:3', 'stub:section:part-3', 1), edge('stub:section:part-3', 'node:2', 1), edge('node:2', 'stub:instances:f', 1)];
+    context.edges = [
+      edge('stub:outside-in', 'node:2', 1),
+      edge('node:3', 'stub:section:part-3', 1),
+      edge('stub:section:part-3', 'node:2', 1),
+      edge('node:2', 'stub:instances:f', 1),
+    ];
     placeStubBoxes(context);
     expect(context.stubBoxes).toEqual([
       { id: 'stub:outside-in', kind: 'stub', label: 'from outside', detail: [], stub: 'outside-in' },

@@ -55,7 +55,7 @@ export function pickSection(context: ViewContext): void {
  */
 export function assignOffView(context: ViewContext): void {
   const { tree, view, assigned, nodeBox, sections } = context;
-  for (let s: Scope | undefined = view; s && s.parentId !== undefined; ) {
+  for (let s: Scope | undefined = view; s && s.parentId !== undefined;) {
     s = tree.byId.get(s.parentId);
     if (s) assigned.set(s, OUTSIDE);
   }
@@ -130,7 +130,17 @@ export function placeLevelBoxes(context: ViewContext): void {
       if (node.domain && node.domain !== 'ai.onnx') detail.push(node.domain);
       const constants = node.inputs.filter((input) => tree.foldedConstants.has(input)).length;
       if (constants > 0) detail.push(`◆ ${constants} ${constants === 1 ? 'constant' : 'constants'}`);
-      const box: ViewBox = { id, kind: 'op', label: node.opType || '(no op type)', detail, ...base, nodeId: node.id, opType: node.opType, domain: node.domain, category: categoryOf(node.opType) };
+      const box: ViewBox = {
+        id,
+        kind: 'op',
+        label: node.opType || '(no op type)',
+        detail,
+        ...base,
+        nodeId: node.id,
+        opType: node.opType,
+        domain: node.domain,
+        category: categoryOf(node.opType),
+      };
       if (constants > 0) box.constantInputs = constants;
       boxes.push(box);
       nodeBox.set(item.index, id);
@@ -166,7 +176,9 @@ export function placeLevelBoxes(context: ViewContext): void {
         id,
         kind: 'fold',
         label: `${block.label} ×${count}`,
-        detail: [`${formatCount(first.nodeCount)} ops each${parameters > 0 ? ` · ${formatCount(parameters)} params in all` : ''}`, topOpsLine(ops)].filter(Boolean),
+        detail: [`${formatCount(first.nodeCount)} ops each${parameters > 0 ? ` · ${formatCount(parameters)} params in all` : ''}`, topOpsLine(ops)].filter(
+          Boolean,
+        ),
         ...base,
         foldId: block.id,
         instanceScopeIds: block.instances.map((s) => s.id),
@@ -184,7 +196,15 @@ export function placeLevelBoxes(context: ViewContext): void {
         box.shownInstance = position;
         box.detail = [`showing ${shown.name} (${position + 1} of ${count})`];
         const restId = `stub:instances:${block.id}`;
-        boxes.push({ id: restId, kind: 'stub', label: `${count - 1} other ${count - 1 === 1 ? 'instance' : 'instances'}`, detail: [], parent: id, stub: 'instances', foldId: block.id });
+        boxes.push({
+          id: restId,
+          kind: 'stub',
+          label: `${count - 1} other ${count - 1 === 1 ? 'instance' : 'instances'}`,
+          detail: [],
+          parent: id,
+          stub: 'instances',
+          foldId: block.id,
+        });
         for (const instance of block.instances) if (instance !== shown) assigned.set(instance, restId);
         for (const child of children) queue.push({ item: child, parent: id });
       } else {
@@ -394,7 +414,12 @@ function capSectionStubs(edges: ViewEdge[]): ViewEdge[] {
     for (const end of [edge.from, edge.to]) if (end.startsWith('stub:section:')) weight.set(end, (weight.get(end) ?? 0) + edge.count);
   }
   if (weight.size <= MAX_SECTION_STUBS) return edges;
-  const keep = new Set([...weight].sort((a, b) => b[1] - a[1]).slice(0, MAX_SECTION_STUBS - 1).map(([id]) => id));
+  const keep = new Set(
+    [...weight]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_SECTION_STUBS - 1)
+      .map(([id]) => id),
+  );
   const remap = (end: string) => (end.startsWith('stub:section:') && !keep.has(end) ? MORE_SECTIONS_STUB : end);
   const merged = new Map<string, ViewEdge>();
   const out: ViewEdge[] = [];

@@ -312,7 +312,12 @@ describe('openHubRepo', () => {
   it('opens exactly the paths asked for', async () => {
     const result = await openHubRepo({ endpoint, repo: TEST_REPOS.virtual70b, paths: ['config.json', 'model-00002-of-00030.safetensors'] });
     expect(result.document.formats).toEqual(['safetensors', 'config']);
-    expect(result.files.filter((f) => f.opened).map((f) => f.path).sort()).toEqual(['config.json', 'model-00002-of-00030.safetensors']);
+    expect(
+      result.files
+        .filter((f) => f.opened)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(['config.json', 'model-00002-of-00030.safetensors']);
     await expect(openHubRepo({ endpoint, repo: TEST_REPOS.tiny, paths: ['nope.json'] })).rejects.toThrow(/nope\.json is not a file/);
   });
 

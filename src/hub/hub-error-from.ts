@@ -40,7 +40,10 @@ export async function hubErrorFromResponse(response: Response, url: string, cont
   if (status >= 500) {
     return new HubError('server', `${onHub ? host : hostOf(url)} had a server error (HTTP ${status}) reading ${where}: try again later.`, details);
   }
-  if (errorCode === 'GatedRepo' || ((status === 401 || status === 403) && /gated|restricted|authorized list|accept the conditions/i.test(serverMessage ?? ''))) {
+  if (
+    errorCode === 'GatedRepo' ||
+    ((status === 401 || status === 403) && /gated|restricted|authorized list|accept the conditions/i.test(serverMessage ?? ''))
+  ) {
     const hint = context.tokenSent
       ? ' This token has not been granted access yet: accept the conditions on the model page, or use a token of an account that has.'
       : '';
@@ -51,7 +54,11 @@ export async function hubErrorFromResponse(response: Response, url: string, cont
     return new HubError('revision-not-found', `${repo} has no revision "${context.revision ?? 'main'}": check the branch, tag or commit.`, details);
   }
   if (errorCode === 'EntryNotFound') {
-    return new HubError('entry-not-found', `${context.file ?? 'The file'} was not found in ${repo}${context.revision ? ` at ${context.revision}` : ''}.`, details);
+    return new HubError(
+      'entry-not-found',
+      `${context.file ?? 'The file'} was not found in ${repo}${context.revision ? ` at ${context.revision}` : ''}.`,
+      details,
+    );
   }
   if (status === 401) {
     if (context.tokenSent && /invalid|expired|credentials|token/i.test(serverMessage ?? '')) {
@@ -62,7 +69,11 @@ export async function hubErrorFromResponse(response: Response, url: string, cont
   }
   if (status === 403) {
     if (!onHub) {
-      return new HubError('forbidden', `The download link for ${context.file ?? 'a file'} was refused (HTTP 403 from ${hostOf(url)}); it may have expired: try again.`, details);
+      return new HubError(
+        'forbidden',
+        `The download link for ${context.file ?? 'a file'} was refused (HTTP 403 from ${hostOf(url)}); it may have expired: try again.`,
+        details,
+      );
     }
     return new HubError('forbidden', `${host} refused access to ${where} (HTTP 403)${serverMessage ? `: ${serverMessage}` : ''}.`, details);
   }

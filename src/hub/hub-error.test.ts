@@ -4,7 +4,13 @@ import { HubError, hubRetryOptions, isRetryable, MAX_RETRY_DELAY_MS, parseRetryA
 import { hubErrorFromNetworkFailure, hubErrorFromResponse, type HubRequestContext } from './hub-error-from';
 
 const HUB = 'https://huggingface.co';
-const context = (extra: Partial<HubRequestContext> = {}): HubRequestContext => ({ endpoint: HUB, repo: 'org/name', revision: 'main', tokenSent: false, ...extra });
+const context = (extra: Partial<HubRequestContext> = {}): HubRequestContext => ({
+  endpoint: HUB,
+  repo: 'org/name',
+  revision: 'main',
+  tokenSent: false,
+  ...extra,
+});
 
 function response(status: number, headers: Record<string, string> = {}, body?: unknown): Response {
   const json = body === undefined ? null : JSON.stringify(body);
@@ -46,7 +52,12 @@ describe('hubErrorFromResponse', () => {
       `${HUB}/api/models/org/name`,
       context(),
     );
-    expect(error).toMatchObject({ requestId: 'Root=1-abc', retryAfterMs: 3000, serverMessage: 'You have been rate-limited', url: `${HUB}/api/models/org/name` });
+    expect(error).toMatchObject({
+      requestId: 'Root=1-abc',
+      retryAfterMs: 3000,
+      serverMessage: 'You have been rate-limited',
+      url: `${HUB}/api/models/org/name`,
+    });
     expect(error.toJSON()).toMatchObject({ code: 'io', kind: 'rate-limited', status: 429, requestId: 'Root=1-abc', retryAfterMs: 3000 });
   });
 
@@ -74,18 +85,28 @@ describe('hubErrorFromNetworkFailure', () => {
   });
 
   it('blames CORS (or a down server) for a custom endpoint', () => {
-    const error = hubErrorFromNetworkFailure(failure, 'https://mirror.example/api/models/a/b', context({ endpoint: 'https://mirror.example', pageOrigin: 'https://loupe.app' }));
+    const error = hubErrorFromNetworkFailure(
+      failure,
+      'https://mirror.example/api/models/a/b',
+      context({ endpoint: 'https://mirror.example', pageOrigin: 'https://loupe.app' }),
+    );
     expect(error.kind).toBe('cors');
     expect(error.message).toMatch(/Could not reach https:\/\/mirror\.example: it is down, or it does not allow requests from this page \(CORS/);
     expect(isRetryable(error)).toBe(false);
   });
 
   it('recognizes mixed content: an http endpoint from an https page', () => {
-    const error = hubErrorFromNetworkFailure(failure, 'http://mirror.example/api/models/a/b', context({ endpoint: 'http://mirror.example', pageOrigin: 'https://loupe.app' }));
+    const error = hubErrorFromNetworkFailure(
+      failure,
+      'http://mirror.example/api/models/a/b',
+      context({ endpoint: 'http://mirror.example', pageOrigin: 'https://loupe.app' }),
+    );
     expect(error.kind).toBe('mixed-content');
     expect(error.message).toMatch(/plain http and this page is https/);
     // Loopback is a secure context: no mixed-content block.
-    expect(hubErrorFromNetworkFailure(failure, 'http://127.0.0.1:5555/x', context({ endpoint: 'http://127.0.0.1:5555', pageOrigin: 'https://loupe.app' })).kind).toBe('cors');
+    expect(
+      hubErrorFromNetworkFailure(failure, 'http://127.0.0.1:5555/x', context({ endpoint: 'http://127.0.0.1:5555', pageOrigin: 'https://loupe.app' })).kind,
+    ).toBe('cors');
   });
 
   it('calls a failure on the public Hub or its CDN a retryable network error', () => {
@@ -103,7 +124,19 @@ describe('isRetryable', () => {
     expect(isRetryable(new HubError('server', 'x'))).toBe(true);
     expect(isRetryable(new HubError('network', 'x'))).toBe(true);
     expect(isRetryable(new HubError('offline', 'x'))).toBe(true);
-    for (const kind of ['gated', 'unauthorized', 'repo-not-found', 'revision-not-found', 'entry-not-found', 'forbidden', 'cors', 'mixed-content', 'bad-response', 'bad-request', 'http'] as const) {
+    for (const kind of [
+      'gated',
+      'unauthorized',
+      'repo-not-found',
+      'revision-not-found',
+      'entry-not-found',
+      'forbidden',
+      'cors',
+      'mixed-content',
+      'bad-response',
+      'bad-request',
+      'http',
+    ] as const) {
       expect(isRetryable(new HubError(kind, 'x')), kind).toBe(false);
       expect(new HubError(kind, 'x').transient, kind).toBe(false);
     }

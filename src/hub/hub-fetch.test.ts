@@ -20,8 +20,14 @@ function network(routes: Record<string, () => Response>) {
   return { fetch: fetchImpl, log };
 }
 
-const redirect = (location: string, status = 302) => () => new Response(null, { status, headers: { Location: location } });
-const ok = (body = 'ok') => () => new Response(body, { status: 200 });
+const redirect =
+  (location: string, status = 302) =>
+  () =>
+    new Response(null, { status, headers: { Location: location } });
+const ok =
+  (body = 'ok') =>
+  () =>
+    new Response(body, { status: 200 });
 
 describe('hubRequest', () => {
   it('puts the token on Hub requests only, and follows a redirect to the CDN without it', async () => {
@@ -29,7 +35,11 @@ describe('hubRequest', () => {
       [`${ENDPOINT}/org/name/resolve/abc/model.safetensors`]: redirect('https://cdn.test/blob?sig=1'),
       'https://cdn.test/blob?sig=1': ok('data'),
     });
-    const { response, url } = await hubRequest(`${ENDPOINT}/org/name/resolve/abc/model.safetensors`, {}, { endpoint: ENDPOINT, token: TOKEN, fetch: net.fetch });
+    const { response, url } = await hubRequest(
+      `${ENDPOINT}/org/name/resolve/abc/model.safetensors`,
+      {},
+      { endpoint: ENDPOINT, token: TOKEN, fetch: net.fetch },
+    );
     expect(await response.text()).toBe('data');
     expect(url).toBe('https://cdn.test/blob?sig=1');
     expect(net.log).toEqual([
@@ -72,7 +82,9 @@ describe('hubRequest', () => {
     await expect(hubRequest(`${ENDPOINT}/missing`, {}, { endpoint: ENDPOINT, fetch: net.fetch }, { repo: 'org/name' })).rejects.toBeInstanceOf(HubError);
     const controller = new AbortController();
     controller.abort();
-    await expect(hubRequest(`${ENDPOINT}/missing`, {}, { endpoint: ENDPOINT, fetch: net.fetch, signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(hubRequest(`${ENDPOINT}/missing`, {}, { endpoint: ENDPOINT, fetch: net.fetch, signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     const hanging: typeof fetch = (_input, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     const later = new AbortController();
@@ -123,9 +135,14 @@ describe('runPool', () => {
 
   it('throws CancelledError when its signal aborts', async () => {
     const controller = new AbortController();
-    const promise = runPool([1, 2, 3], 1, async (n) => {
-      if (n === 1) controller.abort();
-    }, controller.signal);
+    const promise = runPool(
+      [1, 2, 3],
+      1,
+      async (n) => {
+        if (n === 1) controller.abort();
+      },
+      controller.signal,
+    );
     await expect(promise).rejects.toBeInstanceOf(CancelledError);
   });
 });

@@ -109,7 +109,11 @@ export async function hubRequest(
       await response.body?.cancel().catch(() => undefined);
       const location = response.headers.get('Location');
       if (!location) {
-        throw new HubError('bad-response', `${originOf(current)} answered a redirect without a Location.`, { status: response.status, url: current, file: context.file });
+        throw new HubError('bad-response', `${originOf(current)} answered a redirect without a Location.`, {
+          status: response.status,
+          url: current,
+          file: context.file,
+        });
       }
       if (++hops > MAX_REDIRECTS) {
         throw new HubError('bad-response', `Too many redirects reading ${context.file ?? url}.`, { status: response.status, url: current, file: context.file });

@@ -41,8 +41,16 @@ describe('pickHubFiles', () => {
   it('picks the root sidecars and every shard', () => {
     const pick = pickHubFiles(
       files(
-        '.gitattributes', 'README.md', 'config.json', 'generation_config.json', 'model-00002-of-00002.safetensors',
-        'model-00001-of-00002.safetensors', 'model.safetensors.index.json', 'original/consolidated.00.pth', 'onnx/model.onnx', 'sub/config.json',
+        '.gitattributes',
+        'README.md',
+        'config.json',
+        'generation_config.json',
+        'model-00002-of-00002.safetensors',
+        'model-00001-of-00002.safetensors',
+        'model.safetensors.index.json',
+        'original/consolidated.00.pth',
+        'onnx/model.onnx',
+        'sub/config.json',
       ),
     );
     expect(pick.config?.path).toBe('config.json');
@@ -53,12 +61,25 @@ describe('pickHubFiles', () => {
   });
 
   it('picks the tokenizer and chat template files at the root, not in folders', () => {
-    const pick = pickHubFiles(files('model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'merges.txt', 'sub/tokenizer.json'));
+    const pick = pickHubFiles(
+      files(
+        'model.safetensors',
+        'tokenizer.json',
+        'tokenizer_config.json',
+        'special_tokens_map.json',
+        'chat_template.jinja',
+        'merges.txt',
+        'sub/tokenizer.json',
+      ),
+    );
     expect(paths(pick.tokenizer)).toEqual(['chat_template.jinja', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
   });
 
   it('leaves a tokenizer.json larger than MAX_AUTO_TOKENIZER_BYTES to be inspected on demand', () => {
-    const pick = pickHubFiles([{ path: 'tokenizer.json', size: MAX_AUTO_TOKENIZER_BYTES + 1 }, { path: 'tokenizer_config.json', size: 50_000 }]);
+    const pick = pickHubFiles([
+      { path: 'tokenizer.json', size: MAX_AUTO_TOKENIZER_BYTES + 1 },
+      { path: 'tokenizer_config.json', size: 50_000 },
+    ]);
     expect(paths(pick.tokenizer)).toEqual(['tokenizer_config.json']);
   });
 
@@ -68,11 +89,21 @@ describe('pickHubFiles', () => {
   });
 
   it('leaves out variants of a file that is there', () => {
-    expect(paths(pickHubFiles(files('model.safetensors', 'model.fp16.safetensors', 'adapter.safetensors')).weights)).toEqual(['adapter.safetensors', 'model.safetensors']);
+    expect(paths(pickHubFiles(files('model.safetensors', 'model.fp16.safetensors', 'adapter.safetensors')).weights)).toEqual([
+      'adapter.safetensors',
+      'model.safetensors',
+    ]);
   });
 
   it('falls back to the folders when the root has no weights (diffusers)', () => {
-    const pick = pickHubFiles(files('model_index.json', 'unet/diffusion_pytorch_model.safetensors', 'unet/diffusion_pytorch_model.fp16.safetensors', 'vae/diffusion_pytorch_model.safetensors'));
+    const pick = pickHubFiles(
+      files(
+        'model_index.json',
+        'unet/diffusion_pytorch_model.safetensors',
+        'unet/diffusion_pytorch_model.fp16.safetensors',
+        'vae/diffusion_pytorch_model.safetensors',
+      ),
+    );
     expect(paths(pick.weights)).toEqual(['unet/diffusion_pytorch_model.safetensors', 'vae/diffusion_pytorch_model.safetensors']);
     expect(pick.config).toBeUndefined();
   });
@@ -86,7 +117,13 @@ describe('pickHubFiles', () => {
 
 describe('describeHubFiles', () => {
   it('describes every file for the file tree', () => {
-    const rows = describeHubFiles([{ path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 } }, { path: 'pytorch_model.bin', size: 10 }], ['model.safetensors']);
+    const rows = describeHubFiles(
+      [
+        { path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 } },
+        { path: 'pytorch_model.bin', size: 10 },
+      ],
+      ['model.safetensors'],
+    );
     expect(rows).toEqual([
       { path: 'model.safetensors', size: 10, lfs: { oid: 'a'.repeat(64), size: 10 }, kind: 'safetensors', pickle: false, opened: true },
       { path: 'pytorch_model.bin', size: 10, kind: 'pickle', pickle: true, opened: false },
@@ -107,7 +144,12 @@ describe('GGUF files of a repo', () => {
 
   it('lists each model once, split parts under the first, with the quantization its name says', () => {
     expect(ggufQuantizations(repo)).toEqual([
-      { path: 'Llama-3-70B-Q4_K_M-00001-of-00002.gguf', paths: ['Llama-3-70B-Q4_K_M-00001-of-00002.gguf', 'Llama-3-70B-Q4_K_M-00002-of-00002.gguf'], size: 2, type: 'Q4_K_M' },
+      {
+        path: 'Llama-3-70B-Q4_K_M-00001-of-00002.gguf',
+        paths: ['Llama-3-70B-Q4_K_M-00001-of-00002.gguf', 'Llama-3-70B-Q4_K_M-00002-of-00002.gguf'],
+        size: 2,
+        type: 'Q4_K_M',
+      },
       { path: 'Llama-3-8B-Instruct-IQ2_XS.gguf', paths: ['Llama-3-8B-Instruct-IQ2_XS.gguf'], size: 1, type: 'IQ2_XS' },
       { path: 'Llama-3-8B-Instruct-Q8_0.gguf', paths: ['Llama-3-8B-Instruct-Q8_0.gguf'], size: 1, type: 'Q8_0' },
       { path: 'llama-3-8b-instruct.q4_k_m.gguf', paths: ['llama-3-8b-instruct.q4_k_m.gguf'], size: 1, type: 'Q4_K_M' },

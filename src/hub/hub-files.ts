@@ -76,7 +76,11 @@ export function ggufQuantizations(files: readonly HubFile[]): GgufQuantization[]
   return [...byModel.entries()]
     .map(([key, parts]) => {
       parts.sort((a, b) => compare(a.path, b.path));
-      const quantization: GgufQuantization = { path: parts[0]!.path, paths: parts.map((f) => f.path), size: parts.reduce((n, f) => n + (f.lfs?.size ?? f.size), 0) };
+      const quantization: GgufQuantization = {
+        path: parts[0]!.path,
+        paths: parts.map((f) => f.path),
+        size: parts.reduce((n, f) => n + (f.lfs?.size ?? f.size), 0),
+      };
       const type = QUANT_IN_NAME.exec(basename(key.replace(/\.gguf$/i, '')))?.[1];
       if (type) quantization.type = type.toUpperCase();
       return quantization;
@@ -92,7 +96,8 @@ export function ggufSplitSiblings(paths: readonly string[], files: readonly HubF
 }
 
 const PICKLE = /\.(bin|pt|pth|ckpt|pkl|pickle)$/i;
-const TOKENIZER = /^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model)$/i;
+const TOKENIZER =
+  /^(tokenizer(_config)?\.json|tokenizer\.model|special_tokens_map\.json|added_tokens\.json|vocab\.(json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model)$/i;
 
 /** Guesses a file's format from its name. */
 export function guessFileKind(path: string): HubFileKind {

@@ -83,7 +83,10 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
     sidecars = chosen.filter((f) => !f.path.endsWith('.safetensors') && !gguf.includes(f) && f !== generationConfigFile);
     // An ONNX model's external data lives beside it; it is read by Range, never prefetched.
     externalData = resolved.files.filter(
-      (f) => guessFileKind(f.path) === 'onnx-data' && !options.paths!.includes(f.path) && chosen.some((c) => c.path.endsWith('.onnx') && dirOf(c.path) === dirOf(f.path)),
+      (f) =>
+        guessFileKind(f.path) === 'onnx-data' &&
+        !options.paths!.includes(f.path) &&
+        chosen.some((c) => c.path.endsWith('.onnx') && dirOf(c.path) === dirOf(f.path)),
     );
   } else {
     const pick = pickHubFiles(resolved.files);
@@ -102,10 +105,15 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
 
   // 1. Sidecars whole, in parallel: the index decides which shards to read.
   const whole = [...sidecars, ...(generationConfigFile ? [generationConfigFile] : [])];
-  await runPool(whole, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, poolSignal) => {
-    if (file.size <= MAX_PREFETCH_WHOLE) await sourceFor(file).prefetchWhole(poolSignal);
-    tick(file.path);
-  }, signal);
+  await runPool(
+    whole,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (file, poolSignal) => {
+      if (file.size <= MAX_PREFETCH_WHOLE) await sourceFor(file).prefetchWhole(poolSignal);
+      tick(file.path);
+    },
+    signal,
+  );
 
   const warnings: Diagnostic[] = [];
   if (indexFile) {
@@ -125,10 +133,15 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
   }
 
   // 2. Every shard's header, `concurrency` at a time; never a byte of tensor data.
-  await runPool(weights, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, poolSignal) => {
-    await sourceFor(file).prefetchSafetensorsHeader(poolSignal);
-    tick(file.path);
-  }, signal);
+  await runPool(
+    weights,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (file, poolSignal) => {
+      await sourceFor(file).prefetchSafetensorsHeader(poolSignal);
+      tick(file.path);
+    },
+    signal,
+  );
 
   // GGUF headers are read by the parser itself, in growing chunks by Range (the header's length is not written anywhere).
   let generationConfig: Record<string, unknown> | undefined;
@@ -148,8 +161,13 @@ export async function openHubRepo(options: OpenHubRepoOptions): Promise<HubOpenR
 /** `generation_config.json` is a JSON sidecar like the config: read once, within the same limits; a bad one is a warning. */
 async function readGenerationConfig(source: HubFileSource, warnings: Diagnostic[], signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
   const sidecar = await readJsonSidecar(source, signal);
-  if (sidecar.ok && sidecar.value !== null && typeof sidecar.value === 'object' && !Array.isArray(sidecar.value)) return sidecar.value as Record<string, unknown>;
-  const why = sidecar.ok ? 'is not a JSON object' : sidecar.problem === 'not-json' || sidecar.problem === 'not-utf8' ? 'is not valid JSON' : `was not read (${describeJsonSidecarProblem(sidecar.problem)})`;
+  if (sidecar.ok && sidecar.value !== null && typeof sidecar.value === 'object' && !Array.isArray(sidecar.value))
+    return sidecar.value as Record<string, unknown>;
+  const why = sidecar.ok
+    ? 'is not a JSON object'
+    : sidecar.problem === 'not-json' || sidecar.problem === 'not-utf8'
+      ? 'is not valid JSON'
+      : `was not read (${describeJsonSidecarProblem(sidecar.problem)})`;
   warnings.push({ severity: 'warning', code: 'generation-config-invalid', file: source.name, message: `${source.name} ${why}; it was ignored.` });
   return undefined;
 }

@@ -134,7 +134,9 @@ describe('parseRepoInput', () => {
     it('accepts links to the endpoint host', () => {
       const endpoint = 'http://127.0.0.1:5555';
       expect(parseRepoInput('http://127.0.0.1:5555/org/name/tree/main', { endpoint })).toEqual(model('org/name', { revision: 'main' }));
-      expect(parseRepoInput('http://127.0.0.1:5555/org/name/resolve/dev/config.json', { endpoint })).toEqual(model('org/name', { revision: 'dev', file: 'config.json' }));
+      expect(parseRepoInput('http://127.0.0.1:5555/org/name/resolve/dev/config.json', { endpoint })).toEqual(
+        model('org/name', { revision: 'dev', file: 'config.json' }),
+      );
     });
 
     it('strips the endpoint path prefix of a mirror', () => {

@@ -29,10 +29,38 @@ const HUB_HOSTS = new Set(['huggingface.co', 'www.huggingface.co', 'hf.co', 'www
  * for legacy canonical models, `/NAME`; these names are reserved by the Hub and never repos.
  */
 const RESERVED = new Set([
-  'models', 'docs', 'blog', 'settings', 'login', 'join', 'pricing', 'organizations', 'collections', 'papers',
-  'new', 'new-dataset', 'new-space', 'learn', 'tasks', 'posts', 'chat', 'enterprise', 'notifications', 'search',
-  'inference-endpoints', 'inference', 'welcome', 'terms-of-service', 'privacy', 'buckets', 'kernels', 'changelog',
-  'oauth', 'logout', 'hf', 'storage',
+  'models',
+  'docs',
+  'blog',
+  'settings',
+  'login',
+  'join',
+  'pricing',
+  'organizations',
+  'collections',
+  'papers',
+  'new',
+  'new-dataset',
+  'new-space',
+  'learn',
+  'tasks',
+  'posts',
+  'chat',
+  'enterprise',
+  'notifications',
+  'search',
+  'inference-endpoints',
+  'inference',
+  'welcome',
+  'terms-of-service',
+  'privacy',
+  'buckets',
+  'kernels',
+  'changelog',
+  'oauth',
+  'logout',
+  'hf',
+  'storage',
 ]);
 
 /** Views of a repo after `/ORG/NAME/`: the next segment is the revision, then a path. */
@@ -151,7 +179,10 @@ function parseRepoPath(repoParts: string[], tail: string[]): RepoInput {
   if (revision === undefined) return invalid(`"${shorten(rawRevision)}" is not a valid revision (a branch, tag or commit).`);
   let inner: string;
   try {
-    inner = rest.filter((s) => s !== '').map((s) => decodeURIComponent(s)).join('/');
+    inner = rest
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s))
+      .join('/');
   } catch {
     return invalid(`The link is not correctly encoded. ${EXAMPLE}`);
   }

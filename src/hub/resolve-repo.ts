@@ -65,9 +65,11 @@ export async function resolveRepo(options: HubCallOptions & { repo: string; revi
   const context = { repo, revision };
   const fetchForLibrary = createHubFetch(connection, context);
 
-  const info = await libraryCall(() =>
-    modelInfo({ name: repo, revision, hubUrl: connection.endpoint, fetch: fetchForLibrary, additionalFields: ['sha'] }),
-  connection, repo);
+  const info = await libraryCall(
+    () => modelInfo({ name: repo, revision, hubUrl: connection.endpoint, fetch: fetchForLibrary, additionalFields: ['sha'] }),
+    connection,
+    repo,
+  );
   const commit = info.sha;
   if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit)) {
     throw new HubError('bad-response', `${connection.endpoint} did not report the commit of ${repo} at ${revision}.`);
@@ -75,24 +77,28 @@ export async function resolveRepo(options: HubCallOptions & { repo: string; revi
 
   const files: HubFile[] = [];
   let truncated = false;
-  await libraryCall(async () => {
-    for await (const entry of listFiles({
-      repo: { type: 'model', name: repo },
-      revision: commit,
-      recursive: true,
-      hubUrl: connection.endpoint,
-      fetch: createHubFetch(connection, { repo, revision: commit }),
-    })) {
-      if (entry.type !== 'file') continue;
-      if (files.length >= MAX_LISTED_FILES) {
-        truncated = true;
-        break;
+  await libraryCall(
+    async () => {
+      for await (const entry of listFiles({
+        repo: { type: 'model', name: repo },
+        revision: commit,
+        recursive: true,
+        hubUrl: connection.endpoint,
+        fetch: createHubFetch(connection, { repo, revision: commit }),
+      })) {
+        if (entry.type !== 'file') continue;
+        if (files.length >= MAX_LISTED_FILES) {
+          truncated = true;
+          break;
+        }
+        const file: HubFile = { path: entry.path, size: entry.size };
+        if (entry.lfs) file.lfs = { oid: entry.lfs.oid, size: entry.lfs.size };
+        files.push(file);
       }
-      const file: HubFile = { path: entry.path, size: entry.size };
-      if (entry.lfs) file.lfs = { oid: entry.lfs.oid, size: entry.lfs.size };
-      files.push(file);
-    }
-  }, connection, repo);
+    },
+    connection,
+    repo,
+  );
 
   return {
     endpoint: connection.endpoint,

@@ -5,7 +5,12 @@ import { CancelledError } from '../model/errors';
  * aborted (through the signal each task gets) and that failure is thrown once all have settled;
  * when `signal` aborts, CancelledError is thrown.
  */
-export async function runPool<T>(items: readonly T[], limit: number, task: (item: T, signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, signal: AbortSignal) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   if (signal?.aborted) throw new CancelledError();
   const controller = new AbortController();
   const onAbort = () => controller.abort();

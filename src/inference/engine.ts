@@ -1,6 +1,16 @@
 import type { InferenceSession, OnnxValue, Tensor as OrtTensor } from 'onnxruntime-web';
 import { summarize, type TimingSummary } from './timing';
-import { elementCount, isTensorDType, packInt4, unpackInt4, validateTensor, type HostTensor, type NamedTensor, type NumericArray, type TensorDType } from './tensor';
+import {
+  elementCount,
+  isTensorDType,
+  packInt4,
+  unpackInt4,
+  validateTensor,
+  type HostTensor,
+  type NamedTensor,
+  type NumericArray,
+  type TensorDType,
+} from './tensor';
 import { formatShape } from '../model/units';
 
 /**
@@ -132,7 +142,9 @@ export function checkFeeds(inputs: readonly ValueInfo[], feeds: readonly NamedTe
       }
       info.shape.forEach((d, axis) => {
         if (typeof d === 'number' && d !== feed.dims[axis]) {
-          throw new RangeError(`input ${feed.name}: dimension ${axis} must be ${d}, got ${feed.dims[axis]} (shape ${formatShape(feed.dims)}, expected ${formatShape(info.shape!)})`);
+          throw new RangeError(
+            `input ${feed.name}: dimension ${axis} must be ${d}, got ${feed.dims[axis]} (shape ${formatShape(feed.dims)}, expected ${formatShape(info.shape!)})`,
+          );
         }
       });
     }

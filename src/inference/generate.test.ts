@@ -110,7 +110,13 @@ describe('buildInput', () => {
   });
 
   it('converts a file tensor of another type, with a note', () => {
-    const built = buildInput(info, 0, { kind: 'tensor', tensor: { dtype: 'float64', dims: [1, 3, 1, 1], data: Float64Array.from([1, 2, 3]) }, origin: 'x.npy' }, [], 0);
+    const built = buildInput(
+      info,
+      0,
+      { kind: 'tensor', tensor: { dtype: 'float64', dims: [1, 3, 1, 1], data: Float64Array.from([1, 2, 3]) }, origin: 'x.npy' },
+      [],
+      0,
+    );
     expect(built.tensor.dtype).toBe('float32');
     expect(built.notes[0]).toMatch(/x\.npy holds float64; converted to float32/);
   });

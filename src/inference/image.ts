@@ -16,11 +16,17 @@ export interface ImageNormalization {
 }
 
 export const IMAGE_PRESETS: Record<string, { label: string; normalization: ImageNormalization }> = {
-  imagenet: { label: 'ImageNet (mean 0.485 0.456 0.406, std 0.229 0.224 0.225)', normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255, channelOrder: 'rgb' } },
+  imagenet: {
+    label: 'ImageNet (mean 0.485 0.456 0.406, std 0.229 0.224 0.225)',
+    normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255, channelOrder: 'rgb' },
+  },
   unit: { label: '[0, 1]', normalization: { mean: [0, 0, 0], std: [1, 1, 1], scale: 1 / 255, channelOrder: 'rgb' } },
   symmetric: { label: '[−1, 1] (mean 0.5, std 0.5)', normalization: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], scale: 1 / 255, channelOrder: 'rgb' } },
   raw: { label: '0–255', normalization: { mean: [0, 0, 0], std: [1, 1, 1], scale: 1, channelOrder: 'rgb' } },
-  paddle: { label: 'PaddleOCR (BGR, ImageNet mean/std)', normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255, channelOrder: 'bgr' } },
+  paddle: {
+    label: 'PaddleOCR (BGR, ImageNet mean/std)',
+    normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255, channelOrder: 'bgr' },
+  },
 };
 
 export interface ImageTensorOptions {
@@ -67,7 +73,13 @@ export function rgbaToTensor(rgba: ArrayLike<number>, width: number, height: num
  * The source rectangle to draw so the image fills `width`×`height`: the whole image when
  * stretching, the centred crop with the target's aspect ratio when cropping.
  */
-export function cropRect(imageWidth: number, imageHeight: number, width: number, height: number, fit: 'stretch' | 'crop'): { sx: number; sy: number; sw: number; sh: number } {
+export function cropRect(
+  imageWidth: number,
+  imageHeight: number,
+  width: number,
+  height: number,
+  fit: 'stretch' | 'crop',
+): { sx: number; sy: number; sw: number; sh: number } {
   if (fit === 'stretch') return { sx: 0, sy: 0, sw: imageWidth, sh: imageHeight };
   const scale = Math.max(width / imageWidth, height / imageHeight);
   const sw = width / scale;

@@ -69,7 +69,9 @@ describe('InferenceWorkload with onnxruntime-node', () => {
     const workload = new InferenceWorkload(nodeLoader, { crossOriginIsolated: true });
     const phases: string[] = [];
     const info = await workload.load({ backend: 'wasm', threads: 0 }, modelFile(CLS), [], (phase) => phases.push(phase));
-    expect(info.inputs).toEqual([{ name: 'x', isTensor: true, dtype: 'float32', shape: ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'] }]);
+    expect(info.inputs).toEqual([
+      { name: 'x', isTensor: true, dtype: 'float32', shape: ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'] },
+    ]);
     expect(info.outputs[0]).toMatchObject({ name: 'softmax_0.tmp_0', dtype: 'float32', shape: ['p2o.DynamicDimension.3', 2] });
     expect(info).toMatchObject({ backend: 'wasm', model: CLS, crossOriginIsolated: true });
     expect(phases).toContain('read');
@@ -119,7 +121,10 @@ describe('InferenceWorkload with onnxruntime-node', () => {
     const workload = new InferenceWorkload(nodeLoader, { crossOriginIsolated: true });
     await workload.load({ backend: 'wasm', threads: 1 }, modelFile(CLS), []);
     const wrong: NamedTensor = { name: 'x', ...fillTensor('float32', [1, 4, 8, 8], { mode: 'zeros', seed: 0 }) };
-    await expect(workload.run([wrong])).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringMatching(/input x: dimension 1 must be 3, got 4/) });
+    await expect(workload.run([wrong])).rejects.toMatchObject({
+      kind: 'invalid-input',
+      message: expect.stringMatching(/input x: dimension 1 must be 3, got 4/),
+    });
     const typed: NamedTensor = { name: 'x', ...fillTensor('int32', [1, 3, 8, 8], { mode: 'zeros', seed: 0 }) };
     await expect(workload.run([typed])).rejects.toThrow(/input x must be float32, got int32/);
     await expect(workload.run([{ ...wrong, name: 'nope' }])).rejects.toThrow(/no input named nope; its inputs are x/);
@@ -127,7 +132,9 @@ describe('InferenceWorkload with onnxruntime-node', () => {
 
   it('reports a file that is not a model in plain words', async () => {
     const workload = new InferenceWorkload(nodeLoader, { crossOriginIsolated: true });
-    const error = await workload.load({ backend: 'wasm', threads: 1 }, { path: 'junk.onnx', blob: new Blob([new Uint8Array([1, 2, 3, 4, 5])]) }, []).catch((e: unknown) => e);
+    const error = await workload
+      .load({ backend: 'wasm', threads: 1 }, { path: 'junk.onnx', blob: new Blob([new Uint8Array([1, 2, 3, 4, 5])]) }, [])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InferenceError);
     expect((error as InferenceError).kind).toBe('invalid-model');
     expect((error as InferenceError).message).toMatch(/^ONNX Runtime could not load the model/);
@@ -141,16 +148,23 @@ describe('inference protocol', () => {
     expect(isInferenceRequest({ type: 'run', id: 1, feeds: [{ ...tensor, dims: [3] }] })).toBe(false);
     expect(isInferenceRequest({ type: 'run', id: 1, feeds: [{ ...tensor, data: Float64Array.from([1, 2]) }] })).toBe(false);
     expect(isInferenceRequest({ type: 'run', id: 1, feeds: [{ ...tensor, dtype: 'complex64' }] })).toBe(false);
-    expect(isInferenceRequest({ type: 'load', id: 2, options: { backend: 'cuda', threads: 0 }, model: { path: 'm', blob: new Blob() }, externalData: [] })).toBe(false);
+    expect(
+      isInferenceRequest({ type: 'load', id: 2, options: { backend: 'cuda', threads: 0 }, model: { path: 'm', blob: new Blob() }, externalData: [] }),
+    ).toBe(false);
     expect(isInferenceRequest({ type: 'bench', id: 3, feeds: [], warmupRuns: 1, minWarmupMs: 0, runs: 0 })).toBe(false);
     expect(isInferenceRequest({ type: 'release', id: 1.5 })).toBe(false);
     const summary = { name: 'x', stats: { count: 2, nan: 0, infinite: 0, zeros: 0 }, first: ['1', '2'] };
     expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [tensor], ms: 1, summaries: [summary] })).toBe(true);
     expect(INFERENCE_PROTOCOL.isResponse.run({ outputs: [{ ...tensor, dims: [3] }], ms: 1, summaries: [summary] })).toBe(false);
-    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x', kind: 'unsupported' } }, INFERENCE_PROTOCOL.isProgress)).toBe(true);
+    expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'unsupported', message: 'x', kind: 'unsupported' } }, INFERENCE_PROTOCOL.isProgress)).toBe(
+      true,
+    );
     expect(isWorkerResponse({ type: 'error', id: 1, error: { code: 'nope', message: 'x' } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
     expect(isWorkerResponse({ type: 'progress', id: 1, progress: { phase: 'dance', done: 0, total: 1 } }, INFERENCE_PROTOCOL.isProgress)).toBe(false);
-    expect(INFERENCE_PROTOCOL.fromWire({ code: 'unsupported', message: 'x', kind: 'unsupported', node: 'n1' })).toMatchObject({ kind: 'unsupported', node: 'n1' });
+    expect(INFERENCE_PROTOCOL.fromWire({ code: 'unsupported', message: 'x', kind: 'unsupported', node: 'n1' })).toMatchObject({
+      kind: 'unsupported',
+      node: 'n1',
+    });
   });
 });
 
@@ -193,7 +207,9 @@ describe('InferenceClient (fake worker, real protocol)', () => {
     const again = await client.run([x]);
     expect(again.outputs).toHaveLength(1);
     expect(workers).toHaveLength(2);
-    expect(workers[1]!.received.some((m) => (m as InferenceResponse).type === 'result' && INFERENCE_PROTOCOL.isResponse.load((m as { result: unknown }).result))).toBe(true);
+    expect(
+      workers[1]!.received.some((m) => (m as InferenceResponse).type === 'result' && INFERENCE_PROTOCOL.isResponse.load((m as { result: unknown }).result)),
+    ).toBe(true);
     client.dispose();
   });
 

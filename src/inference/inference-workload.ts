@@ -183,7 +183,11 @@ export class InferenceWorkload {
     }
   }
 
-  async bench(feeds: readonly NamedTensor[], options: { warmupRuns: number; minWarmupMs: number; runs: number; signal?: AbortSignal }, onProgress?: Progress): Promise<BenchResult> {
+  async bench(
+    feeds: readonly NamedTensor[],
+    options: { warmupRuns: number; minWarmupMs: number; runs: number; signal?: AbortSignal },
+    onProgress?: Progress,
+  ): Promise<BenchResult> {
     const { session, info, ort } = this.#ready();
     this.#check(info, feeds);
     const runtime = await ort;

@@ -21,7 +21,12 @@ const ids: ValueInfo = { name: 'input_ids', isTensor: true, dtype: 'int64', shap
 
 describe('buildFeeds (in the inference worker)', () => {
   it('builds each input from its recipe, with the shared symbols', async () => {
-    const built = await buildFeeds([image, ids], { input_ids: { ...defaultRecipe(ids), source: 'tokens', tokens: '101, 7592, 102' } }, { batch: 1, h: 4, w: 5 }, 7);
+    const built = await buildFeeds(
+      [image, ids],
+      { input_ids: { ...defaultRecipe(ids), source: 'tokens', tokens: '101, 7592, 102' } },
+      { batch: 1, h: 4, w: 5 },
+      7,
+    );
     expect(built.errors).toEqual({});
     expect(built.feeds.map((f) => [f.name, f.dtype, f.dims])).toEqual([
       ['pixels', 'float32', [1, 3, 4, 5]],
@@ -43,7 +48,12 @@ describe('buildFeeds (in the inference worker)', () => {
   it('reads a .npy file chosen for an input', async () => {
     const blob = npyFloat32([1, 2], [1.5, -2]);
     const input: ValueInfo = { name: 'x', isTensor: true, dtype: 'float32', shape: [1, 2] };
-    const built = await buildFeeds([input], { x: { ...defaultRecipe(input), source: 'file', file: { name: 'x.npy', blob, dtype: 'float32', dims: [1, 2] } } }, {}, 0);
+    const built = await buildFeeds(
+      [input],
+      { x: { ...defaultRecipe(input), source: 'file', file: { name: 'x.npy', blob, dtype: 'float32', dims: [1, 2] } } },
+      {},
+      0,
+    );
     expect(built.errors).toEqual({});
     expect([...(built.feeds[0]!.data as Float32Array)]).toEqual([1.5, -2]);
   });

@@ -46,7 +46,13 @@ async function imageTensor(info: ValueInfo, file: Blob, dims: number[], settings
 }
 
 /** Builds every input's tensor from its recipe; errors are per input, in words. */
-export async function buildFeeds(inputs: readonly ValueInfo[], recipes: Record<string, InputRecipe>, symbols: Record<string, number>, seed: number, vocabSize?: number): Promise<BuiltFeeds> {
+export async function buildFeeds(
+  inputs: readonly ValueInfo[],
+  recipes: Record<string, InputRecipe>,
+  symbols: Record<string, number>,
+  seed: number,
+  vocabSize?: number,
+): Promise<BuiltFeeds> {
   const feeds: NamedTensor[] = [];
   const errors: Record<string, string> = {};
   const notes: Record<string, string[]> = {};

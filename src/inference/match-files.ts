@@ -20,7 +20,11 @@ function safe(name: string): string {
   return name.replace(/[^\w.-]/g, '_');
 }
 
-export function matchTensorFiles<T extends LoadedTensorFile>(names: readonly string[], files: readonly T[], prefix: 'input' | 'output'): { matched: Map<string, T>; unmatched: T[] } {
+export function matchTensorFiles<T extends LoadedTensorFile>(
+  names: readonly string[],
+  files: readonly T[],
+  prefix: 'input' | 'output',
+): { matched: Map<string, T>; unmatched: T[] } {
   const matched = new Map<string, T>();
   const left = new Set(files);
   const assign = (name: string | undefined, file: T) => {
@@ -31,7 +35,10 @@ export function matchTensorFiles<T extends LoadedTensorFile>(names: readonly str
   for (const file of files) if (file.storedName && names.includes(file.storedName)) assign(file.storedName, file);
   for (const file of files) {
     const s = stem(file.fileName);
-    assign(names.find((n) => n === s || safe(n) === s), file);
+    assign(
+      names.find((n) => n === s || safe(n) === s),
+      file,
+    );
   }
   const numbered = new RegExp(`^${prefix}_(\\d+)$`);
   for (const file of files) {
@@ -39,6 +46,10 @@ export function matchTensorFiles<T extends LoadedTensorFile>(names: readonly str
     if (m) assign(names[Number(m[1])], file);
   }
   const sorted = [...left].sort((a, b) => a.fileName.localeCompare(b.fileName, undefined, { numeric: true }));
-  for (const file of sorted) assign(names.find((n) => !matched.has(n)), file);
+  for (const file of sorted)
+    assign(
+      names.find((n) => !matched.has(n)),
+      file,
+    );
   return { matched, unmatched: [...left] };
 }

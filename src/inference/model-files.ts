@@ -11,7 +11,8 @@ interface DocumentLike {
 }
 
 /** Sidecars that are never external data. */
-const NOT_DATA = /\.(onnx|ort|json|md|txt|npy|npz|pb|png|jpe?g|webp|gif|bmp|svg|safetensors|py|ya?ml|model|tiktoken|csv|html?|gitattributes|gitignore|wav|mp3|flac)$/i;
+const NOT_DATA =
+  /\.(onnx|ort|json|md|txt|npy|npz|pb|png|jpe?g|webp|gif|bmp|svg|safetensors|py|ya?ml|model|tiktoken|csv|html?|gitattributes|gitignore|wav|mp3|flac)$/i;
 
 /** The ONNX models among the files: by extension, or by what the parser recognized. */
 export function onnxModelPaths(files: readonly { path: string }[], document?: DocumentLike): string[] {
@@ -37,7 +38,9 @@ export function externalDataFiles<F extends { path: string }>(modelPath: string,
   const otherModels = new Set(onnxModelPaths(files, document));
   if (document?.formats.includes('onnx')) {
     const referenced = new Set(
-      [...document.tensors.map((t) => t.file), ...document.source.files.filter((f) => f.format === 'onnx-data').map((f) => f.path)].filter((p) => p !== modelPath && !otherModels.has(p)),
+      [...document.tensors.map((t) => t.file), ...document.source.files.filter((f) => f.format === 'onnx-data').map((f) => f.path)].filter(
+        (p) => p !== modelPath && !otherModels.has(p),
+      ),
     );
     return files.filter((f) => referenced.has(f.path) && inDir(f)).map(relative);
   }

@@ -3,9 +3,19 @@ import { chooseNext, feedsForIds, lastLogits, softmax, textModeProblem, topK } f
 
 describe('text mode', () => {
   it('runs a model with input_ids and a mask, and refuses one with a KV cache', () => {
-    expect(textModeProblem([{ name: 'input_ids', isTensor: true, dtype: 'int64' }, { name: 'attention_mask', isTensor: true, dtype: 'int64' }])).toBeUndefined();
+    expect(
+      textModeProblem([
+        { name: 'input_ids', isTensor: true, dtype: 'int64' },
+        { name: 'attention_mask', isTensor: true, dtype: 'int64' },
+      ]),
+    ).toBeUndefined();
     expect(textModeProblem([{ name: 'pixel_values', isTensor: true }])).toBe('the model has no input_ids input');
-    expect(textModeProblem([{ name: 'input_ids', isTensor: true }, { name: 'past_key_values.0.key', isTensor: true }])).toContain('past_key_values.0.key');
+    expect(
+      textModeProblem([
+        { name: 'input_ids', isTensor: true },
+        { name: 'past_key_values.0.key', isTensor: true },
+      ]),
+    ).toContain('past_key_values.0.key');
   });
 
   it('feeds ids, a mask of ones and positions, in each input type', () => {

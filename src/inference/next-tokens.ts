@@ -13,7 +13,8 @@ const FILLED = new Set(['input_ids', 'attention_mask', 'position_ids', 'token_ty
 export function textModeProblem(inputs: readonly ValueInfo[]): string | undefined {
   if (!inputs.some((i) => i.name === 'input_ids')) return 'the model has no input_ids input';
   const other = inputs.filter((i) => !FILLED.has(i.name)).map((i) => i.name);
-  if (other.length > 0) return `text mode runs models that take the whole sequence; this one also needs ${other.slice(0, 3).join(', ')}${other.length > 3 ? '…' : ''} (a KV cache?)`;
+  if (other.length > 0)
+    return `text mode runs models that take the whole sequence; this one also needs ${other.slice(0, 3).join(', ')}${other.length > 3 ? '…' : ''} (a KV cache?)`;
   return undefined;
 }
 

@@ -91,7 +91,8 @@ export function encodeNpy(tensor: HostTensor): Uint8Array<ArrayBuffer> {
 
 /** Decodes a `.npy` file. `file` names it in errors. Big-endian and Fortran-order arrays are converted. */
 export function decodeNpy(bytes: Uint8Array, file = 'array.npy'): HostTensor {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new FormatError(file, 'magic', 'not a NumPy .npy file (it does not start with \\x93NUMPY)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new FormatError(file, 'magic', 'not a NumPy .npy file (it does not start with \\x93NUMPY)');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLength: number;
@@ -163,7 +164,8 @@ export function decodeNpy(bytes: Uint8Array, file = 'array.npy'): HostTensor {
 }
 
 function need(bytes: Uint8Array, start: number, length: number, file: string): void {
-  if (start + length > bytes.length) throw new FormatError(file, 'data', `the data needs ${length} bytes, the file has ${bytes.length - start} after the header`);
+  if (start + length > bytes.length)
+    throw new FormatError(file, 'data', `the data needs ${length} bytes, the file has ${bytes.length - start} after the header`);
 }
 
 interface NpyHeader {

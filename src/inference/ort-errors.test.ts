@@ -3,9 +3,14 @@ import { describeOrtError, findNode, InferenceError, stripOrtMessage } from './o
 
 describe('describeOrtError', () => {
   it('says which operator has no kernel, and where', () => {
-    const d = describeOrtError(new Error("Can't create a session. ERROR_CODE: 9, ERROR_MESSAGE: Could not find an implementation for BitShift(11) node with name 'shift_1'"), 'session');
+    const d = describeOrtError(
+      new Error("Can't create a session. ERROR_CODE: 9, ERROR_MESSAGE: Could not find an implementation for BitShift(11) node with name 'shift_1'"),
+      'session',
+    );
     expect(d.kind).toBe('unsupported');
-    expect(d.message).toBe("ONNX Runtime could not load the model: this runtime has no kernel for BitShift (opset 11) with these types at node 'shift_1' (BitShift).");
+    expect(d.message).toBe(
+      "ONNX Runtime could not load the model: this runtime has no kernel for BitShift (opset 11) with these types at node 'shift_1' (BitShift).",
+    );
     expect(d.node).toEqual({ name: 'shift_1', opType: 'BitShift' });
     expect(describeOrtError("Could not find an implementation for Max(13) node with name ''", 'session').message).toMatch(/at an unnamed Max node\.$/);
   });
@@ -16,27 +21,43 @@ describe('describeOrtError', () => {
     const d = describeOrtError(new Error(raw), 'run');
     expect(d.kind).toBe('invalid-input');
     expect(d.node).toEqual({ name: '/model/Add_3', opType: 'Add' });
-    expect(d.message).toBe("The run failed at node '/model/Add_3' (Add): axis == 1 || axis == largest was false. Attempting to broadcast an axis by a dimension other than 1. 3 by 4");
+    expect(d.message).toBe(
+      "The run failed at node '/model/Add_3' (Add): axis == 1 || axis == largest was false. Attempting to broadcast an axis by a dimension other than 1. 3 by 4",
+    );
   });
 
   it('explains shape, type and missing-input errors in words', () => {
     expect(
-      describeOrtError('[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Got invalid dimensions for input: x for the following indices\n index: 1 Got: 4 Expected: 3\n Please fix either the inputs/outputs or the model.', 'run').message,
+      describeOrtError(
+        '[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Got invalid dimensions for input: x for the following indices\n index: 1 Got: 4 Expected: 3\n Please fix either the inputs/outputs or the model.',
+        'run',
+      ).message,
     ).toBe('The input x has the wrong shape: dimension 1 is 4 but the model needs 3.');
     expect(describeOrtError("input 'ids' is missing in 'feeds'.", 'run')).toMatchObject({ kind: 'invalid-input', message: 'The input ids was not given.' });
-    expect(describeOrtError('Unexpected input data type. Actual: (tensor(int32)) , expected: (tensor(int64))', 'run').message).toBe('An input has the type tensor(int32) where the model needs tensor(int64).');
+    expect(describeOrtError('Unexpected input data type. Actual: (tensor(int32)) , expected: (tensor(int64))', 'run').message).toBe(
+      'An input has the type tensor(int32) where the model needs tensor(int64).',
+    );
   });
 
   it('recognizes a file that is not a model', () => {
-    const d = describeOrtError(new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed."), 'session');
-    expect(d).toMatchObject({ kind: 'invalid-model', message: 'ONNX Runtime could not load the model: the file is not a valid ONNX model (its protobuf could not be read).' });
+    const d = describeOrtError(
+      new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed."),
+      'session',
+    );
+    expect(d).toMatchObject({
+      kind: 'invalid-model',
+      message: 'ONNX Runtime could not load the model: the file is not a valid ONNX model (its protobuf could not be read).',
+    });
   });
 
   it('strips C++ source locations and signatures (gcc and clang forms)', () => {
     const gcc =
       'Exception during initialization: /onnxruntime_src/onnxruntime/core/providers/cpu/rnn/rnn.h:48 onnxruntime::RNN<T>::RNN(const onnxruntime::OpKernelInfo&) [with T = float] layout_ == 0 was false. Batchwise recurrent operations (layout == 1) are not supported.';
-    expect(stripOrtMessage(gcc).text).toBe('Exception during initialization: layout_ == 0 was false. Batchwise recurrent operations (layout == 1) are not supported.');
-    const clang = '/onnxruntime/onnxruntime/core/providers/cpu/rnn/rnn.h:48 onnxruntime::RNN<float>::RNN(const OpKernelInfo &) [T = float] layout_ == 0 was false.';
+    expect(stripOrtMessage(gcc).text).toBe(
+      'Exception during initialization: layout_ == 0 was false. Batchwise recurrent operations (layout == 1) are not supported.',
+    );
+    const clang =
+      '/onnxruntime/onnxruntime/core/providers/cpu/rnn/rnn.h:48 onnxruntime::RNN<float>::RNN(const OpKernelInfo &) [T = float] layout_ == 0 was false.';
     expect(stripOrtMessage(clang).text).toBe('layout_ == 0 was false.');
     expect(describeOrtError(new Error(`Can't create a session. ERROR_CODE: 1, ERROR_MESSAGE: ${gcc}`), 'session').message).toBe(
       'ONNX Runtime could not load the model: layout_ == 0 was false. Batchwise recurrent operations (layout == 1) are not supported.',

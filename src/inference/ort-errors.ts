@@ -105,7 +105,9 @@ export function describeOrtError(error: unknown, phase: 'session' | 'run'): OrtE
   const node = findNode(text);
   const at = nodeWords(node);
   const lead = phase === 'session' ? 'ONNX Runtime could not load the model' : 'The run failed';
-  const clean = text.replace(/^(Fatal error|Exception during initialization|Load model from [^ ]* failed):\s*/i, '').replace(/^Non-zero status code returned while running \w+ node\. Name:\s*'[^']*' Status Message:\s*/, '');
+  const clean = text
+    .replace(/^(Fatal error|Exception during initialization|Load model from [^ ]* failed):\s*/i, '')
+    .replace(/^Non-zero status code returned while running \w+ node\. Name:\s*'[^']*' Status Message:\s*/, '');
 
   const implementation = /Could not find an implementation for (\w+)\((\d+)\)/.exec(text);
   if (implementation) {
@@ -118,7 +120,12 @@ export function describeOrtError(error: unknown, phase: 'session' | 'run'): OrtE
   }
   const unregistered = /(\S+:)?(\w+)\((-?\d+)\) is not a registered function\/op/.exec(text);
   if (unregistered) {
-    return { kind: 'unsupported', message: `${lead}: the operator ${unregistered[1] ?? ''}${unregistered[2]} is not one this runtime knows${at}.`, node, detail: text };
+    return {
+      kind: 'unsupported',
+      message: `${lead}: the operator ${unregistered[1] ?? ''}${unregistered[2]} is not one this runtime knows${at}.`,
+      node,
+      detail: text,
+    };
   }
   if (/Unsupported data type|not supported|NOT_IMPLEMENTED|not implemented/i.test(text) || code === 'NOT_IMPLEMENTED') {
     return { kind: 'unsupported', message: `${lead}${at}: ${clean}`, node, detail: text };
@@ -133,7 +140,11 @@ export function describeOrtError(error: unknown, phase: 'session' | 'run'): OrtE
   if (missing) return { kind: 'invalid-input', message: `The input ${missing[1]} was not given.`, detail: text };
   const dims = /Got invalid dimensions for input: (\S+) for the following indices\s*(.*?)\s*Please fix/.exec(text);
   if (dims) {
-    return { kind: 'invalid-input', message: `The input ${dims[1]} has the wrong shape: ${dims[2]!.replace(/index: (\d+) Got: (\d+) Expected: (\d+)/g, 'dimension $1 is $2 but the model needs $3')}.`, detail: text };
+    return {
+      kind: 'invalid-input',
+      message: `The input ${dims[1]} has the wrong shape: ${dims[2]!.replace(/index: (\d+) Got: (\d+) Expected: (\d+)/g, 'dimension $1 is $2 but the model needs $3')}.`,
+      detail: text,
+    };
   }
   const type = /Unexpected input data type\. Actual: \((\S+)\)\s*,\s*expected: \((\S+)\)/.exec(text);
   if (type) return { kind: 'invalid-input', message: `An input has the type ${type[1]} where the model needs ${type[2]}.`, detail: text };

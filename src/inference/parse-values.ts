@@ -27,7 +27,8 @@ export function parseJsonTensor(text: string, dtype: TensorDType, dims?: readonl
     const record = value as Record<string, unknown>;
     if (!Array.isArray(record.data)) throw new TypeError('A JSON object needs a "data" array (and optionally "dims").');
     if (record.dims !== undefined) {
-      if (!Array.isArray(record.dims) || !record.dims.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw new TypeError('"dims" must be an array of sizes.');
+      if (!Array.isArray(record.dims) || !record.dims.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+        throw new TypeError('"dims" must be an array of sizes.');
       shape = record.dims as number[];
     }
     value = record.data;
@@ -38,7 +39,8 @@ export function parseJsonTensor(text: string, dtype: TensorDType, dims?: readonl
     if (nested.length === 1 && dims && dims.length !== 1 && elementCount(dims) === flat.length) shape = [...dims];
     else shape = nested;
   }
-  if (elementCount(shape) !== flat.length) throw new RangeError(`The shape ${formatShape(shape)} needs ${elementCount(shape)} values; the JSON has ${flat.length}.`);
+  if (elementCount(shape) !== flat.length)
+    throw new RangeError(`The shape ${formatShape(shape)} needs ${elementCount(shape)} values; the JSON has ${flat.length}.`);
   return { dtype, dims: shape, data: toData(flat, dtype) };
 }
 

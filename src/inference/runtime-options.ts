@@ -38,6 +38,7 @@ export function resolveThreads(requested: number, hardwareConcurrency: number | 
 export function chooseBackend(preference: BackendPreference, hasAdapter: boolean, adapterProblem?: string): { backend: Backend; fallback?: string } {
   if (preference === 'wasm') return { backend: 'wasm' };
   if (hasAdapter) return { backend: 'webgpu' };
-  if (preference === 'webgpu') return { backend: 'wasm', fallback: `WebGPU was asked for, but ${adapterProblem ?? 'this browser gave no WebGPU adapter'}; running on WebAssembly.` };
+  if (preference === 'webgpu')
+    return { backend: 'wasm', fallback: `WebGPU was asked for, but ${adapterProblem ?? 'this browser gave no WebGPU adapter'}; running on WebAssembly.` };
   return { backend: 'wasm' };
 }

@@ -73,7 +73,7 @@ export function topK(tensor: HostTensor, k = 5, labels?: Record<string, unknown>
     const total = probabilities.reduce((a, b) => a + b, 0);
     probabilities = probabilities.map((p) => p / total);
   }
-  const order = Array.from(values.keys()).sort((a, b) => (values[b]! - values[a]!) || a - b);
+  const order = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]! || a - b);
   return order.slice(0, k).map((index) => {
     const label = labels?.[String(index)];
     return { index, value: values[index]!, probability: probabilities[index]!, ...(typeof label === 'string' ? { label } : {}) };

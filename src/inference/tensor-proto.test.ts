@@ -86,11 +86,18 @@ describe('decodeTensorProto: typed fields (encoded by onnx-proto)', () => {
   });
 
   it('refuses what it cannot feed, in words that name the file and the field', () => {
-    expect(() => decodeTensorProto(encode({ dataType: 16, dims: [1], rawData: new Uint8Array(2) }), 'bf.pb')).toThrow(/bf\.pb: data_type: BFLOAT16 is not an element type/);
-    expect(() => decodeTensorProto(encode({ dataType: 1, dims: [4], floatData: [1, 2] }), 'short.pb')).toThrow(/short\.pb: data: the shape \[4\] needs 4 values of FLOAT, the file has 2/);
+    expect(() => decodeTensorProto(encode({ dataType: 16, dims: [1], rawData: new Uint8Array(2) }), 'bf.pb')).toThrow(
+      /bf\.pb: data_type: BFLOAT16 is not an element type/,
+    );
+    expect(() => decodeTensorProto(encode({ dataType: 1, dims: [4], floatData: [1, 2] }), 'short.pb')).toThrow(
+      /short\.pb: data: the shape \[4\] needs 4 values of FLOAT, the file has 2/,
+    );
     expect(() => decodeTensorProto(encode({ dataType: 1, dims: [4], rawData: new Uint8Array(8) }), 'raw.pb')).toThrow(FormatError);
     expect(() =>
-      decodeTensorProto(encode({ dataType: 1, dims: [1], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }] }), 'ext.pb'),
+      decodeTensorProto(
+        encode({ dataType: 1, dims: [1], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }] }),
+        'ext.pb',
+      ),
     ).toThrow(/ext\.pb: external_data/);
     expect(() => decodeTensorProto(Uint8Array.from([0x0a, 0x05, 0x61]), 'cut.pb')).toThrow(/cut\.pb/);
   });
@@ -99,7 +106,9 @@ describe('decodeTensorProto: typed fields (encoded by onnx-proto)', () => {
     expect(() => decodeTensorProto(readFileSync(SEQUENCE), 'seq.pb')).toThrow(/seq\.pb: TensorProto: .*not a TensorProto/);
     expect(() => decodeTensorProto(readFileSync(OPTIONAL), 'opt.pb')).toThrow(/opt\.pb: TensorProto: .*not a TensorProto/);
     // An OptionalProto whose name reads as plausible dims and whose other fields read as a tensor's.
-    expect(() => decodeTensorProto(readFileSync(OPTIONAL_TENSOR), 'opt.pb')).toThrow(/opt\.pb: TensorProto: its dims \[.*\] read as the text "opt_in", a name: .*not a TensorProto/);
+    expect(() => decodeTensorProto(readFileSync(OPTIONAL_TENSOR), 'opt.pb')).toThrow(
+      /opt\.pb: TensorProto: its dims \[.*\] read as the text "opt_in", a name: .*not a TensorProto/,
+    );
   });
 });
 

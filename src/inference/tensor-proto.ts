@@ -78,7 +78,11 @@ export function decodeTensorProto(bytes: Uint8Array, file = 'tensor.pb'): NamedT
     throw new FormatError(file, field, message);
   };
   const notATensor = (why: string) =>
-    new FormatError(file, 'TensorProto', `${why}: this looks like a sequence, map or optional value (SequenceProto, MapProto, OptionalProto), not a TensorProto; Loupe feeds tensors only`);
+    new FormatError(
+      file,
+      'TensorProto',
+      `${why}: this looks like a sequence, map or optional value (SequenceProto, MapProto, OptionalProto), not a TensorProto; Loupe feeds tensors only`,
+    );
   const end = bytes.length;
   const scan = scanFields(r, end);
   // A SequenceProto or OptionalProto starts with its name (field 1, bytes), which reads as packed
@@ -112,7 +116,17 @@ export function decodeTensorProto(bytes: Uint8Array, file = 'tensor.pb'): NamedT
   const strings = typed?.field === 6 ? typed.strings : [];
   const packed4 = dtype === 'int4' || dtype === 'uint4';
   // Check the data's size before allocating anything for it.
-  const stored = raw ? (packed4 ? raw.length * 2 : dtype === 'string' ? 0 : (raw.length * 8) / DTYPES[loupeType].bits) : dtype === 'string' ? strings.length : packed4 ? numbers.length * 2 : numbers.length;
+  const stored = raw
+    ? packed4
+      ? raw.length * 2
+      : dtype === 'string'
+        ? 0
+        : (raw.length * 8) / DTYPES[loupeType].bits
+    : dtype === 'string'
+      ? strings.length
+      : packed4
+        ? numbers.length * 2
+        : numbers.length;
   const fits = packed4 ? stored === count || stored === count + 1 : stored === count;
   if (!fits) {
     // An OptionalProto or SequenceProto whose name ("opt_in") was read as packed dims.
@@ -131,7 +145,8 @@ export function decodeTensorProto(bytes: Uint8Array, file = 'tensor.pb'): NamedT
 
   if (raw) {
     if (packed4) {
-      if (raw.length !== Math.ceil(count / 2)) fail('raw_data', `the shape needs ${Math.ceil(count / 2)} bytes of packed 4-bit data, raw_data has ${raw.length}`);
+      if (raw.length !== Math.ceil(count / 2))
+        fail('raw_data', `the shape needs ${Math.ceil(count / 2)} bytes of packed 4-bit data, raw_data has ${raw.length}`);
       return { ...tensor, data: unpackInt4(raw, count, dtype === 'int4') };
     }
     const data = allocate(dtype, count) as NumericArray;

@@ -21,16 +21,7 @@ export const TENSOR_DTYPES: readonly OrtDType[] = Object.values(ORT_DTYPES);
 export type TensorDType = OrtDType;
 
 export type NumericArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+  Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
 export type TensorData = NumericArray | string[];
 

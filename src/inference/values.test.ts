@@ -78,7 +78,12 @@ describe('image to tensor', () => {
     const unit = rgbaToTensor(rgba, 2, 1, { channels: 3, layout: 'nchw', dtype: 'float32', normalization: IMAGE_PRESETS.unit!.normalization });
     expect(unit.dims).toEqual([1, 3, 1, 2]);
     expect([...unit.data]).toEqual([1, 0, 0, 0, 0, 1]);
-    const bgr = rgbaToTensor(rgba, 2, 1, { channels: 3, layout: 'nchw', dtype: 'float32', normalization: { ...IMAGE_PRESETS.unit!.normalization, channelOrder: 'bgr' } });
+    const bgr = rgbaToTensor(rgba, 2, 1, {
+      channels: 3,
+      layout: 'nchw',
+      dtype: 'float32',
+      normalization: { ...IMAGE_PRESETS.unit!.normalization, channelOrder: 'bgr' },
+    });
     expect([...bgr.data]).toEqual([0, 1, 0, 0, 1, 0]);
     const imagenet = rgbaToTensor(rgba, 2, 1, { channels: 3, layout: 'nhwc', dtype: 'float64', normalization: IMAGE_PRESETS.imagenet!.normalization });
     expect(imagenet.dims).toEqual([1, 1, 2, 3]);
@@ -96,7 +101,10 @@ describe('files', () => {
   it('finds ONNX models by extension or by what the parser recognized', () => {
     const files = [{ path: 'm/model.onnx' }, { path: 'm/config.json' }, { path: 'm/weird' }];
     expect(onnxModelPaths(files)).toEqual(['m/model.onnx']);
-    expect(onnxModelPaths(files, { formats: ['onnx'], source: { files: [{ path: 'm/weird', format: 'onnx' }] }, tensors: [] })).toEqual(['m/model.onnx', 'm/weird']);
+    expect(onnxModelPaths(files, { formats: ['onnx'], source: { files: [{ path: 'm/weird', format: 'onnx' }] }, tensors: [] })).toEqual([
+      'm/model.onnx',
+      'm/weird',
+    ]);
   });
 
   it('passes external data by its path relative to the model', () => {
@@ -109,17 +117,15 @@ describe('files', () => {
 
   it('matches tensor files to names by stored name, file name, input_N, then order', () => {
     const names = ['x', 'y/z', 'w'];
-    const files = [
-      { fileName: 'input_2.pb', storedName: '' },
-      { fileName: 'anything.pb', storedName: 'x' },
-      { fileName: 'y_z.npy' },
-    ];
+    const files = [{ fileName: 'input_2.pb', storedName: '' }, { fileName: 'anything.pb', storedName: 'x' }, { fileName: 'y_z.npy' }];
     const { matched, unmatched } = matchTensorFiles(names, files, 'input');
     expect(matched.get('x')?.fileName).toBe('anything.pb');
     expect(matched.get('y/z')?.fileName).toBe('y_z.npy');
     expect(matched.get('w')?.fileName).toBe('input_2.pb');
     expect(unmatched).toEqual([]);
-    expect(matchTensorFiles(['a', 'b'], [{ fileName: 'p.npy' }, { fileName: 'q.npy' }, { fileName: 'r.npy' }], 'output').unmatched.map((f) => f.fileName)).toEqual(['r.npy']);
+    expect(
+      matchTensorFiles(['a', 'b'], [{ fileName: 'p.npy' }, { fileName: 'q.npy' }, { fileName: 'r.npy' }], 'output').unmatched.map((f) => f.fileName),
+    ).toEqual(['r.npy']);
   });
 });
 
@@ -136,7 +142,9 @@ describe('runtime options', () => {
     expect(chooseBackend('auto', true)).toEqual({ backend: 'webgpu' });
     expect(chooseBackend('auto', false)).toEqual({ backend: 'wasm' });
     expect(chooseBackend('wasm', true)).toEqual({ backend: 'wasm' });
-    expect(chooseBackend('webgpu', false, 'the browser gave no WebGPU adapter').fallback).toMatch(/WebGPU was asked for, but the browser gave no WebGPU adapter/);
+    expect(chooseBackend('webgpu', false, 'the browser gave no WebGPU adapter').fallback).toMatch(
+      /WebGPU was asked for, but the browser gave no WebGPU adapter/,
+    );
   });
 });
 

@@ -14,7 +14,9 @@ async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
 
 describe('layer rules', () => {
   it('src/model imports nothing outside itself', async () => {
-    expect(await ruleIdsFor('src/model/x.ts', "import { openGroup } from '../formats/open-group';\nexport const x = openGroup;\n")).toContain('no-restricted-imports');
+    expect(await ruleIdsFor('src/model/x.ts', "import { openGroup } from '../formats/open-group';\nexport const x = openGroup;\n")).toContain(
+      'no-restricted-imports',
+    );
     expect(await ruleIdsFor('src/model/x.ts', "import type { DType } from './dtype';\nexport type X = DType;\n")).toEqual([]);
   });
 

@@ -31,7 +31,9 @@ describe('product code stays out of Node and out of the tests', () => {
 
   it('a product file cannot import the test folder or e2e/', async () => {
     for (const file of PRODUCT_FILES) {
-      expect(importErrors(await ruleIdsFor(file, "import { buildZip } from '../../test/builders/build-zip';\nexport const b = buildZip;\n")), file).not.toEqual([]);
+      expect(importErrors(await ruleIdsFor(file, "import { buildZip } from '../../test/builders/build-zip';\nexport const b = buildZip;\n")), file).not.toEqual(
+        [],
+      );
       expect(importErrors(await ruleIdsFor(file, "import { x } from '../e2e/helpers';\nexport const y = x;\n")), file).not.toEqual([]);
     }
   });
@@ -44,7 +46,8 @@ describe('product code stays out of Node and out of the tests', () => {
   });
 
   it('tests, test helpers, e2e, bench and configs may use Node and the test folder', async () => {
-    const code = "import { readFileSync } from 'node:fs';\nimport { buildZip } from '../test/builders/build-zip';\nexport const r = [readFileSync, buildZip, process.env.HOME];\n";
+    const code =
+      "import { readFileSync } from 'node:fs';\nimport { buildZip } from '../test/builders/build-zip';\nexport const r = [readFileSync, buildZip, process.env.HOME];\n";
     for (const file of NODE_FILES) expect(await ruleIdsFor(file, code), file).toEqual([]);
   });
 

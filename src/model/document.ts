@@ -172,4 +172,3 @@ export interface ModelCard {
   frontMatter?: string;
   body: string;
 }
-

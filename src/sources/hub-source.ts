@@ -19,7 +19,9 @@ export interface HubSource extends ModelSource {
  */
 export function hubSource(repo: ResolvedRepo, connection: Omit<HubConnection, 'endpoint'>): HubSource {
   const byPath = new Map(repo.files.map((f) => [f.path, f]));
-  const files: SourceFile[] = repo.files.map((f) => (f.lfs ? { path: f.path, size: f.size, checksum: { algorithm: 'sha256', value: f.lfs.oid } } : { path: f.path, size: f.size }));
+  const files: SourceFile[] = repo.files.map((f) =>
+    f.lfs ? { path: f.path, size: f.size, checksum: { algorithm: 'sha256', value: f.lfs.oid } } : { path: f.path, size: f.size },
+  );
   const sources = new Map<string, HubFileSource>();
   return {
     kind: 'hub',

@@ -10,7 +10,10 @@ import { openSource } from './model-source';
 import { pinnedByteSource, SOURCES } from './registry';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'public', 'examples', 'tiny-llama');
-const exampleFiles = ['config.json', 'model.safetensors', 'README.md'].map((name) => ({ path: `tiny-llama/${name}`, blob: new Blob([readFileSync(join(EXAMPLE, name))]) }));
+const exampleFiles = ['config.json', 'model.safetensors', 'README.md'].map((name) => ({
+  path: `tiny-llama/${name}`,
+  blob: new Blob([readFileSync(join(EXAMPLE, name))]),
+}));
 
 let server: HubServer;
 beforeAll(async () => {

@@ -35,7 +35,12 @@ describe('zenodoSource', () => {
         { label: 'Concept DOI (all versions)', url: `https://doi.org/10.5281/zenodo.${TEST_RECORDS.tinyConcept}` },
       ],
       related: [
-        { identifier: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0', relation: 'isSupplementTo', resourceType: 'software', url: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0' },
+        {
+          identifier: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0',
+          relation: 'isSupplementTo',
+          resourceType: 'software',
+          url: 'https://github.com/loupe-test/tiny-llama-training/tree/v1.0',
+        },
         { identifier: '10.5281/zenodo.999001', relation: 'isDerivedFrom', resourceType: 'dataset', url: 'https://doi.org/10.5281/zenodo.999001' },
         { identifier: 'arXiv:2302.13971', relation: 'cites', resourceType: 'publication-preprint', url: 'https://arxiv.org/abs/2302.13971' },
       ],
@@ -47,7 +52,7 @@ describe('zenodoSource', () => {
     expect(() => source.byteSource('elsewhere.bin')).toThrow(/elsewhere\.bin is not a file of Zenodo record/);
   });
 
-  it('reads a pinned record file the same as the file on disk (a tensor\'s statistics)', async () => {
+  it("reads a pinned record file the same as the file on disk (a tensor's statistics)", async () => {
     const record = await fetchZenodoRecord(TEST_RECORDS.tiny, { endpoint: server.endpoint });
     const file = record.files.find((f) => f.key === 'model.safetensors')!;
     const pinned = pinnedByteSource({ path: file.key, endpoint: server.endpoint, recordId: record.id, contentUrl: file.contentUrl, size: file.size });

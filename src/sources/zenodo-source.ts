@@ -24,7 +24,9 @@ export interface ZenodoSource extends ModelSource {
  */
 export function zenodoSource(record: ZenodoRecord, connection: ZenodoConnection): ZenodoSource {
   const byPath = new Map(record.files.map((f) => [f.key, f]));
-  const files: SourceFile[] = record.files.map((f) => (f.md5 ? { path: f.key, size: f.size, checksum: { algorithm: 'md5', value: f.md5 } } : { path: f.key, size: f.size }));
+  const files: SourceFile[] = record.files.map((f) =>
+    f.md5 ? { path: f.key, size: f.size, checksum: { algorithm: 'md5', value: f.md5 } } : { path: f.key, size: f.size },
+  );
   const sources = new Map<string, StreamByteSource>();
   return {
     kind: 'zenodo',
@@ -58,7 +60,12 @@ export function zenodoMetadata(record: ZenodoRecord): SourceMetadata {
     ...(record.doiUrl ? [{ label: 'DOI', url: record.doiUrl }] : []),
     ...(record.conceptDoiUrl ? [{ label: 'Concept DOI (all versions)', url: record.conceptDoiUrl }] : []),
   ];
-  const related = record.relatedIdentifiers.map(({ identifier, relation, resourceType, url }) => ({ identifier, relation, ...(resourceType ? { resourceType } : {}), ...(url ? { url } : {}) }));
+  const related = record.relatedIdentifiers.map(({ identifier, relation, resourceType, url }) => ({
+    identifier,
+    relation,
+    ...(resourceType ? { resourceType } : {}),
+    ...(url ? { url } : {}),
+  }));
   const metadata: SourceMetadata = { title: record.title, authors: record.creators.map((c) => c.name), links, related };
   if (record.license) metadata.licence = record.license;
   if (record.doi) metadata.doi = record.doi;

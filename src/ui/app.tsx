@@ -166,7 +166,14 @@ export function App() {
         />
         <div className="spacer" />
         <StatusBadge doc={doc} onCancel={cancel} />
-        <button type="button" className="icon" onClick={() => setSettingsOpen((o) => !o)} aria-label="Hub settings" title="Hub endpoint and token" data-testid="open-settings">
+        <button
+          type="button"
+          className="icon"
+          onClick={() => setSettingsOpen((o) => !o)}
+          aria-label="Hub settings"
+          title="Hub endpoint and token"
+          data-testid="open-settings"
+        >
           ⚙
         </button>
         <button type="button" className="icon" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme">
@@ -330,7 +337,12 @@ interface BodyProps {
 
 function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTensor }: BodyProps) {
   if (doc.state === 'idle') return <Welcome onExample={onExample} />;
-  if (doc.state === 'loading') return <div className="loading" aria-busy="true">Reading {doc.label}…</div>;
+  if (doc.state === 'loading')
+    return (
+      <div className="loading" aria-busy="true">
+        Reading {doc.label}…
+      </div>
+    );
   if (doc.state === 'error') {
     return (
       <>
@@ -347,7 +359,14 @@ function Body({ doc, view, theme, onExample, computeStats, focusTensor, onShowTe
   );
 }
 
-function ReadyView({ doc, view, theme, computeStats, focusTensor, onShowTensor }: Omit<BodyProps, 'doc' | 'onExample'> & { doc: Extract<DocState, { state: 'ready' }> }) {
+function ReadyView({
+  doc,
+  view,
+  theme,
+  computeStats,
+  focusTensor,
+  onShowTensor,
+}: Omit<BodyProps, 'doc' | 'onExample'> & { doc: Extract<DocState, { state: 'ready' }> }) {
   const { document } = doc;
   switch (view) {
     case 'overview':
@@ -368,9 +387,8 @@ function Welcome({ onExample }: { onExample: () => void }) {
     <section className="welcome">
       <h2>Look inside a shared model</h2>
       <p>
-        Drop a <code>.safetensors</code> file, a sharded checkpoint folder with its <code>model.safetensors.index.json</code>, an{' '}
-        <code>.onnx</code> model with its external data, a <code>config.json</code> or a model card <code>README.md</code> anywhere on this
-        page.
+        Drop a <code>.safetensors</code> file, a sharded checkpoint folder with its <code>model.safetensors.index.json</code>, an <code>.onnx</code> model with
+        its external data, a <code>config.json</code> or a model card <code>README.md</code> anywhere on this page.
       </p>
       <p className="privacy">Everything runs in your browser. Your files never leave this machine.</p>
       <button type="button" className="primary" onClick={onExample}>

@@ -44,12 +44,26 @@ export function CompareControl({ active, current, onFiles, onRepo, onStop }: Com
           </FilePickerButton>
         </div>
         <form onSubmit={submit}>
-          <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder="ORG/NAME, ORG/NAME@REV or @REV" aria-label="Hub repo or revision to compare with"
-            data-testid="compare-repo-input" />
+          <input
+            type="text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="ORG/NAME, ORG/NAME@REV or @REV"
+            aria-label="Hub repo or revision to compare with"
+            data-testid="compare-repo-input"
+          />
           <button type="submit">Compare</button>
         </form>
         {active && (
-          <button type="button" className="linkish" onClick={() => { setOpen(false); onStop(); }} data-testid="compare-stop">
+          <button
+            type="button"
+            className="linkish"
+            onClick={() => {
+              setOpen(false);
+              onStop();
+            }}
+            data-testid="compare-stop"
+          >
             Stop comparing
           </button>
         )}

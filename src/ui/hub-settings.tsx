@@ -58,14 +58,20 @@ export function HubSettings({
       )}
       <label>
         Access token (for gated and private repos)
-        <input type="password" value={tokenText} onChange={(e) => setTokenText(e.target.value)} autoComplete="off" placeholder="hf_…" data-testid="token-input" />
+        <input
+          type="password"
+          value={tokenText}
+          onChange={(e) => setTokenText(e.target.value)}
+          autoComplete="off"
+          placeholder="hf_…"
+          data-testid="token-input"
+        />
       </label>
       <label className="inline">
         <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="remember-token" /> Remember on this device
       </label>
       <p className="muted">
-        The token is sent only to {host}, never to the download CDN or anywhere else. Unless you tick “remember”, it lives in this tab’s memory
-        only.
+        The token is sent only to {host}, never to the download CDN or anywhere else. Unless you tick “remember”, it lives in this tab’s memory only.
       </p>
       {error && <p className="inline-error">{error}</p>}
       <div className="row">

@@ -10,7 +10,13 @@ interface ExampleManifest {
 
 function isManifest(value: unknown): value is ExampleManifest {
   const v = value as ExampleManifest;
-  return typeof v === 'object' && v !== null && typeof v.name === 'string' && Array.isArray(v.files) && v.files.every((f) => typeof f === 'string' && !f.includes('..'));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    Array.isArray(v.files) &&
+    v.files.every((f) => typeof f === 'string' && !f.includes('..'))
+  );
 }
 
 /** Fetches the example's files from the app's own origin. */

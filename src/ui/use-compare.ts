@@ -10,7 +10,11 @@ import type { ValueComparison } from '../compare/compare-values';
 import type { TensorInfo } from '../model/document';
 
 /** Compares two tensors' values in the worker, each streamed from its own byte range. */
-export type ComputeValues = (a: TensorInfo, b: TensorInfo, options: { signal: AbortSignal; onProgress: (done: number, total: number) => void }) => Promise<ValueComparison>;
+export type ComputeValues = (
+  a: TensorInfo,
+  b: TensorInfo,
+  options: { signal: AbortSignal; onProgress: (done: number, total: number) => void },
+) => Promise<ValueComparison>;
 
 /** For a tensor of a GGUF file, the file's byte order, so the worker decodes its ggml blocks. */
 function ggmlOf(doc: DocState, tensor: TensorInfo): { littleEndian: boolean } | undefined {

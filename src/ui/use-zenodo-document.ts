@@ -38,7 +38,8 @@ export function useZenodoDocument(given: string | null, configuredEndpoint: stri
     staleTime: Infinity,
     gcTime: 30 * 60_000,
     ...zenodoRetryOptions,
-    queryFn: ({ signal }) => getParseClient().openZenodo({ endpoint, recordId: record!.id, record, online: navigator.onLine }, { signal, onProgress: setProgress }),
+    queryFn: ({ signal }) =>
+      getParseClient().openZenodo({ endpoint, recordId: record!.id, record, online: navigator.onLine }, { signal, onProgress: setProgress }),
   });
 
   // loupe:zenodo:open runs from the record being given to the ready document being painted; a cached open is not measured.

@@ -29,10 +29,22 @@ export class ViewErrorBoundary extends Component<Props, State> {
   override render(): ReactNode {
     const { error, componentStack } = this.state;
     if (!error) return this.props.children;
-    const details = [`Loupe: the ${this.props.view} view failed while rendering.`, `${error.name}: ${error.message}`, error.stack ?? '', componentStack ? `Components:${componentStack}` : '']
+    const details = [
+      `Loupe: the ${this.props.view} view failed while rendering.`,
+      `${error.name}: ${error.message}`,
+      error.stack ?? '',
+      componentStack ? `Components:${componentStack}` : '',
+    ]
       .filter(Boolean)
       .join('\n');
-    return <ViewErrorPanel view={this.props.view} message={error.message} details={details} onRetry={() => this.setState({ error: undefined, componentStack: undefined })} />;
+    return (
+      <ViewErrorPanel
+        view={this.props.view}
+        message={error.message}
+        details={details}
+        onRetry={() => this.setState({ error: undefined, componentStack: undefined })}
+      />
+    );
   }
 }
 

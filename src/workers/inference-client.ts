@@ -67,7 +67,11 @@ export class InferenceClient {
    * `measure: false` leaves out the `loupe:inference:*` measures (the benchmark panel's clients,
    * whose timings are recorded under their own names).
    */
-  constructor(options: RuntimeOptions = DEFAULT_RUNTIME_OPTIONS, factory: InferenceWorkerFactory = defaultFactory, { measure = true }: { measure?: boolean } = {}) {
+  constructor(
+    options: RuntimeOptions = DEFAULT_RUNTIME_OPTIONS,
+    factory: InferenceWorkerFactory = defaultFactory,
+    { measure = true }: { measure?: boolean } = {},
+  ) {
     this.#options = { ...options };
     this.#factory = factory;
     this.#measure = measure;

@@ -2,7 +2,15 @@ import type { Comparison, Tolerance } from '../inference/compare';
 import type { BenchResult, ValueInfo } from '../inference/engine';
 import type { InferenceWorkload, SessionInfo, WorkerFile } from '../inference/inference-workload';
 import type { InputRecipe } from '../inference/input-recipe';
-import { buildFeeds, compareOutputs, describeTensorFiles, summarizeOutputs, type BuiltFeeds, type OutputSummary, type TensorFileSummary } from '../inference/input-work';
+import {
+  buildFeeds,
+  compareOutputs,
+  describeTensorFiles,
+  summarizeOutputs,
+  type BuiltFeeds,
+  type OutputSummary,
+  type TensorFileSummary,
+} from '../inference/input-work';
 import { InferenceError, type OrtErrorKind } from '../inference/ort-errors';
 import type { RuntimeOptions } from '../inference/runtime-options';
 import { dataMatchesDType, isTensorDType, type NamedTensor } from '../inference/tensor';
@@ -43,7 +51,10 @@ export type InferenceMap = {
   bench: { request: { feeds: NamedTensor[]; warmupRuns: number; minWarmupMs: number; runs: number }; response: BenchResult };
   release: { request: object; response: null };
   /** Builds the inputs from their recipes, in the worker; the tensors come back transferred. */
-  'build-feeds': { request: { inputs: ValueInfo[]; recipes: Record<string, InputRecipe>; symbols: Record<string, number>; seed: number; vocabSize?: number }; response: BuiltFeeds };
+  'build-feeds': {
+    request: { inputs: ValueInfo[]; recipes: Record<string, InputRecipe>; symbols: Record<string, number>; seed: number; vocabSize?: number };
+    response: BuiltFeeds;
+  };
   /** Decodes .npy/.pb files to say what each holds. */
   'describe-files': { request: { files: NamedBlob[] }; response: { files: TensorFileSummary[]; problems: string[] } };
   /** Compares outputs with expected tensor files, by output name. */
@@ -98,7 +109,14 @@ export function isInferenceRequest(value: unknown): value is InferenceRequest {
     case 'run':
       return Array.isArray(value.feeds) && value.feeds.every(isNamedTensor);
     case 'bench':
-      return Array.isArray(value.feeds) && value.feeds.every(isNamedTensor) && isCount(value.warmupRuns) && isCount(value.minWarmupMs) && isCount(value.runs) && value.runs > 0;
+      return (
+        Array.isArray(value.feeds) &&
+        value.feeds.every(isNamedTensor) &&
+        isCount(value.warmupRuns) &&
+        isCount(value.minWarmupMs) &&
+        isCount(value.runs) &&
+        value.runs > 0
+      );
     case 'release':
       return true;
     case 'build-feeds':
@@ -158,7 +176,14 @@ function isStringList(value: unknown): value is string[] {
 }
 
 function isOutputSummary(value: unknown): value is OutputSummary {
-  return isRecord(value) && typeof value.name === 'string' && isRecord(value.stats) && typeof value.stats.count === 'number' && isStringList(value.first) && (value.top === undefined || Array.isArray(value.top));
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    isRecord(value.stats) &&
+    typeof value.stats.count === 'number' &&
+    isStringList(value.first) &&
+    (value.top === undefined || Array.isArray(value.top))
+  );
 }
 
 function isSessionInfo(value: unknown): value is SessionInfo {
@@ -177,7 +202,13 @@ function isSessionInfo(value: unknown): value is SessionInfo {
 }
 
 function isBenchResult(value: unknown): value is BenchResult {
-  return isRecord(value) && typeof value.firstMs === 'number' && Array.isArray(value.times) && value.times.every((t) => typeof t === 'number') && isRecord(value.summary);
+  return (
+    isRecord(value) &&
+    typeof value.firstMs === 'number' &&
+    Array.isArray(value.times) &&
+    value.times.every((t) => typeof t === 'number') &&
+    isRecord(value.summary)
+  );
 }
 
 /** The answers, each checked by the guard of the request it answers. */
@@ -185,22 +216,48 @@ export const INFERENCE_PROTOCOL: WorkerProtocol<InferenceMap, InferenceProgress>
   name: 'inference',
   isRequest: isInferenceRequest,
   isProgress: (value): value is InferenceProgress =>
-    isRecord(value) && typeof value.phase === 'string' && LOAD_PHASES.includes(value.phase) && typeof value.done === 'number' && typeof value.total === 'number',
+    isRecord(value) &&
+    typeof value.phase === 'string' &&
+    LOAD_PHASES.includes(value.phase) &&
+    typeof value.done === 'number' &&
+    typeof value.total === 'number',
   isResponse: {
     load: isSessionInfo,
     run: (value): value is RunAnswer =>
-      isRecord(value) && Array.isArray(value.outputs) && value.outputs.every(isNamedTensor) && typeof value.ms === 'number' && Array.isArray(value.summaries) && value.summaries.every(isOutputSummary),
+      isRecord(value) &&
+      Array.isArray(value.outputs) &&
+      value.outputs.every(isNamedTensor) &&
+      typeof value.ms === 'number' &&
+      Array.isArray(value.summaries) &&
+      value.summaries.every(isOutputSummary),
     bench: isBenchResult,
     release: (value): value is null => value === null,
     'build-feeds': (value): value is BuiltFeeds =>
-      isRecord(value) && Array.isArray(value.feeds) && value.feeds.every(isNamedTensor) && isRecord(value.errors) && Object.values(value.errors).every((e) => typeof e === 'string') && isRecord(value.notes) && Object.values(value.notes).every(isStringList),
+      isRecord(value) &&
+      Array.isArray(value.feeds) &&
+      value.feeds.every(isNamedTensor) &&
+      isRecord(value.errors) &&
+      Object.values(value.errors).every((e) => typeof e === 'string') &&
+      isRecord(value.notes) &&
+      Object.values(value.notes).every(isStringList),
     'describe-files': (value): value is { files: TensorFileSummary[]; problems: string[] } =>
       isRecord(value) &&
       Array.isArray(value.files) &&
-      value.files.every((f) => isRecord(f) && typeof f.fileName === 'string' && typeof f.storedName === 'string' && typeof f.dtype === 'string' && Array.isArray(f.dims) && f.dims.every(isCount)) &&
+      value.files.every(
+        (f) =>
+          isRecord(f) &&
+          typeof f.fileName === 'string' &&
+          typeof f.storedName === 'string' &&
+          typeof f.dtype === 'string' &&
+          Array.isArray(f.dims) &&
+          f.dims.every(isCount),
+      ) &&
       isStringList(value.problems),
     compare: (value): value is Record<string, Comparison> =>
-      isRecord(value) && Object.values(value).every((c) => isRecord(c) && typeof c.pass === 'boolean' && typeof c.maxAbs === 'number' && typeof c.maxRel === 'number' && isStringList(c.notes)),
+      isRecord(value) &&
+      Object.values(value).every(
+        (c) => isRecord(c) && typeof c.pass === 'boolean' && typeof c.maxAbs === 'number' && typeof c.maxRel === 'number' && isStringList(c.notes),
+      ),
   },
   fromWire: (error) =>
     error.kind && ERROR_KINDS.includes(error.kind)
@@ -208,7 +265,10 @@ export const INFERENCE_PROTOCOL: WorkerProtocol<InferenceMap, InferenceProgress>
       : LoupeError.fromJSON(error),
   toWire: (error) => {
     const e = error instanceof InferenceError ? error : toLoupeError(error);
-    return { ...e.toJSON(), ...(e instanceof InferenceError ? { kind: e.kind, ...(e.node ? { node: e.node } : {}), ...(e.detail ? { detail: e.detail } : {}) } : {}) };
+    return {
+      ...e.toJSON(),
+      ...(e instanceof InferenceError ? { kind: e.kind, ...(e.node ? { node: e.node } : {}), ...(e.detail ? { detail: e.detail } : {}) } : {}),
+    };
   },
 };
 
@@ -222,7 +282,8 @@ export function transferables(tensors: readonly NamedTensor[]): ArrayBuffer[] {
 /** The inference workload, one handler per request; `workload` holds the runtime and the session. */
 export function inferenceHandlers(workload: InferenceWorkload): Handlers<InferenceMap, InferenceProgress> {
   return {
-    load: (request, { progress }) => workload.load(request.options, request.model, request.externalData, (phase, done, total) => progress({ phase, done, total })),
+    load: (request, { progress }) =>
+      workload.load(request.options, request.model, request.externalData, (phase, done, total) => progress({ phase, done, total })),
     run: async (request, { transfer }) => {
       const { outputs, ms } = await workload.run(request.feeds);
       const summaries = summarizeOutputs(outputs);
@@ -249,6 +310,9 @@ export function inferenceHandlers(workload: InferenceWorkload): Handlers<Inferen
  * are not re-entrant, and a queue keeps the order the page asked in). The worker entry wires it
  * to `self`; tests wire it to an in-process fake worker.
  */
-export function serveInferenceRequests(workload: InferenceWorkload, post: (message: InferenceResponse, transfer?: Transferable[]) => void): (data: unknown) => void {
+export function serveInferenceRequests(
+  workload: InferenceWorkload,
+  post: (message: InferenceResponse, transfer?: Transferable[]) => void,
+): (data: unknown) => void {
   return serveRequests(INFERENCE_PROTOCOL, inferenceHandlers(workload), post, { serial: true });
 }

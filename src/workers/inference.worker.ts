@@ -50,7 +50,10 @@ async function loadRuntime(options: RuntimeOptions): Promise<LoadedRuntime> {
   ort.env.logLevel = 'error';
   if (backend === 'webgpu' && probe.adapter) ort.env.webgpu.adapter = probe.adapter;
   try {
-    const warm = await ort.InferenceSession.create(Uint8Array.from(atob(IDENTITY_MODEL), (c) => c.charCodeAt(0)), { executionProviders: ['wasm'] });
+    const warm = await ort.InferenceSession.create(
+      Uint8Array.from(atob(IDENTITY_MODEL), (c) => c.charCodeAt(0)),
+      { executionProviders: ['wasm'] },
+    );
     await warm.release();
   } catch {
     // The real session will say what is wrong.

@@ -56,12 +56,19 @@ export function md5File(file: FileInput, signal: AbortSignal, onProgress?: (done
  * A tensor's bytes as one contiguous range: the file itself, or for a strided PyTorch view its
  * elements gathered into row order first (bounded by readTensorBytes).
  */
-async function contiguousTensor(file: FileInput | HubFileInput | ZenodoFileInput, tensor: TensorInfo, signal: AbortSignal): Promise<{ source: ByteSource; tensor: TensorInfo }> {
+async function contiguousTensor(
+  file: FileInput | HubFileInput | ZenodoFileInput,
+  tensor: TensorInfo,
+  signal: AbortSignal,
+): Promise<{ source: ByteSource; tensor: TensorInfo }> {
   const source = pinnedByteSource(file);
   const layout = (tensor as Partial<PytorchTensorInfo>).torch;
   if (!layout || layout.contiguous) return { source, tensor };
   const bytes = await readTensorBytes(source, tensor as PytorchTensorInfo, signal);
-  return { source: new FileByteSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.path), tensor: { ...tensor, byteOffset: 0, byteLength: bytes.length } };
+  return {
+    source: new FileByteSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.path),
+    tensor: { ...tensor, byteOffset: 0, byteLength: bytes.length },
+  };
 }
 
 /** Statistics of one tensor, streaming only its bytes from the file that holds it. */
@@ -80,7 +87,12 @@ export async function computeFileStats(
 }
 
 /** Two tensors' values compared, each streamed from its own file's byte range only (a Blob slice or an HTTP Range). */
-export async function compareFileValues(a: TensorInFile, b: TensorInFile, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ValueComparison> {
+export async function compareFileValues(
+  a: TensorInFile,
+  b: TensorInFile,
+  signal: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ValueComparison> {
   const left = await contiguousTensor(a.file, a.tensor, signal);
   const right = await contiguousTensor(b.file, b.tensor, signal);
   return compareTensorValues(left.source, left.tensor, right.source, right.tensor, { signal, onProgress, decoders: { a: ggmlDecoder(a), b: ggmlDecoder(b) } });
@@ -91,7 +103,11 @@ function ggmlDecoder(side: TensorInFile): ElementDecoder | undefined {
   if (!side.ggml) return undefined;
   const decoder = ggmlTypeByName(side.tensor.dtype) && ggmlElementDecoder(side.tensor.dtype as GgmlTypeName, side.ggml.littleEndian);
   if (!decoder) {
-    throw new FormatError(side.tensor.file, `tensors[${JSON.stringify(side.tensor.name)}].type`, `values of ${side.tensor.dtype} tensors cannot be decoded (Loupe decodes ${[...GGML_STATS_TYPES].join(', ')})`);
+    throw new FormatError(
+      side.tensor.file,
+      `tensors[${JSON.stringify(side.tensor.name)}].type`,
+      `values of ${side.tensor.dtype} tensors cannot be decoded (Loupe decodes ${[...GGML_STATS_TYPES].join(', ')})`,
+    );
   }
   return decoder;
 }
@@ -100,7 +116,11 @@ function ggmlDecoder(side: TensorInFile): ElementDecoder | undefined {
  * Converts a PyTorch checkpoint to safetensors, streaming tensor by tensor. The file is scanned
  * again here, and only a `safe` verdict is converted, whatever the caller believed.
  */
-export async function convertFile(file: FileInput, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<{ blob: Blob; name: string }> {
+export async function convertFile(
+  file: FileInput,
+  signal: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ blob: Blob; name: string }> {
   const source = new FileByteSource(file.blob, file.path);
   const parsed = await pytorchFormat.parse(source, signal);
   const blocker = conversionBlocker(parsed);

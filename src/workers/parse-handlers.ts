@@ -18,16 +18,22 @@ export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
   open: (request, { signal, progress }) => parseFiles(request.files, request.sourceKind, signal, progress),
   'open-hub': (request, { signal, progress }) => openHub(request.request, signal, progress),
   'open-zenodo': (request, { signal, progress }) => openZenodo(request.request, signal, progress),
-  stats: (request, { signal, progress }) => computeFileStats(request.file, request.tensor, signal, (done, total) => progress({ done, total, file: request.file.path })),
+  stats: (request, { signal, progress }) =>
+    computeFileStats(request.file, request.tensor, signal, (done, total) => progress({ done, total, file: request.file.path })),
   convert: (request, { signal, progress }) => convertFile(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
   md5: (request, { signal, progress }) => md5File(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
   card: (request) => cardWork(request.request),
   'draft-card': (request) => draftWork(request.document),
   'chat-template': (request) => {
-    const result = renderChatTemplate(request.template, { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true, specialTokens: { bos: request.tokens.bos, eos: request.tokens.eos } });
+    const result = renderChatTemplate(request.template, {
+      messages: SAMPLE_CONVERSATION,
+      addGenerationPrompt: true,
+      specialTokens: { bos: request.tokens.bos, eos: request.tokens.eos },
+    });
     return result.ok ? result : { ok: false, error: describeTemplateFailure(result) };
   },
-  'compare-values': (request, { signal, progress }) => compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),
+  'compare-values': (request, { signal, progress }) =>
+    compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),
   'graph-load': (request) => {
     graphs.load(request.key, request.graph, request.initializers);
     return null;

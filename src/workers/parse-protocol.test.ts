@@ -44,7 +44,15 @@ describe('parse worker messages are checked where they arrive', () => {
   });
 
   it('checks Zenodo open requests: an id, and a record whose files are all on the endpoint', () => {
-    const record = { id: '1', endpoint: 'https://zenodo.org', title: 't', description: '', creators: [], relatedIdentifiers: [], files: [{ key: 'a', size: 1, contentUrl: 'https://zenodo.org/api/records/1/files/a/content' }] };
+    const record = {
+      id: '1',
+      endpoint: 'https://zenodo.org',
+      title: 't',
+      description: '',
+      creators: [],
+      relatedIdentifiers: [],
+      files: [{ key: 'a', size: 1, contentUrl: 'https://zenodo.org/api/records/1/files/a/content' }],
+    };
     expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '123' } })).toBe(true);
     expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '1', record } })).toBe(true);
     expect(isParseRequest({ type: 'open-zenodo', id: 1, request: { endpoint: 'https://zenodo.org', recordId: '../x' } })).toBe(false);

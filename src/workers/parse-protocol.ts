@@ -58,7 +58,6 @@ export interface TensorInFile {
   ggml?: { littleEndian: boolean };
 }
 
-
 /** What the worker needs to open a Zenodo record (public reads: no token). */
 export interface ZenodoOpenRequest {
   endpoint: string;
@@ -99,11 +98,17 @@ export type Kept<T> = { kept: false } | { kept: true; value: T };
 
 export type ParseRequest = WorkerRequest<ParseMap>;
 
-
 export function isParseRequest(value: unknown): value is ParseRequest {
   if (!isRecord(value) || !isId(value.id)) return false;
   if (value.type === 'compare-values') return isTensorInFile(value.a) && isTensorInFile(value.b);
-  if (value.type === 'graph-load') return typeof value.key === 'string' && isRecord(value.graph) && Array.isArray(value.graph.nodes) && Array.isArray(value.initializers) && value.initializers.every(isTensorInfo);
+  if (value.type === 'graph-load')
+    return (
+      typeof value.key === 'string' &&
+      isRecord(value.graph) &&
+      Array.isArray(value.graph.nodes) &&
+      Array.isArray(value.initializers) &&
+      value.initializers.every(isTensorInfo)
+    );
   if (value.type === 'graph-view') return typeof value.key === 'string' && isGraphViewRequest(value.view);
   if (value.type === 'graph-search') return typeof value.key === 'string' && typeof value.query === 'string' && isId(value.limit);
   if (value.type === 'graph-node') return typeof value.key === 'string' && typeof value.nodeId === 'string';
@@ -115,13 +120,11 @@ export function isParseRequest(value: unknown): value is ParseRequest {
     const r = value.request;
     return isRecord(r) && typeof r.text === 'string' && typeof r.path === 'string' && typeof r.allowRemoteImages === 'boolean' && optionalString(r.repoBase);
   }
-  if (value.type === 'chat-template') return typeof value.template === 'string' && isRecord(value.tokens) && optionalString(value.tokens.bos) && optionalString(value.tokens.eos);
+  if (value.type === 'chat-template')
+    return typeof value.template === 'string' && isRecord(value.tokens) && optionalString(value.tokens.bos) && optionalString(value.tokens.eos);
   if (value.type === 'draft-card') return isRecord(value.document) && Array.isArray(value.document.tensors);
   return (
-    value.type === 'open' &&
-    (value.sourceKind === 'local' || value.sourceKind === 'example') &&
-    Array.isArray(value.files) &&
-    value.files.every(isFileInput)
+    value.type === 'open' && (value.sourceKind === 'local' || value.sourceKind === 'example') && Array.isArray(value.files) && value.files.every(isFileInput)
   );
 }
 
@@ -193,7 +196,6 @@ export function isHubFileInput(value: unknown): value is HubFileInput {
   );
 }
 
-
 function isZenodoOpenRequest(value: unknown): value is ZenodoOpenRequest {
   if (!isRecord(value) || typeof value.endpoint !== 'string' || typeof value.recordId !== 'string' || !/^\d{1,20}$/.test(value.recordId)) return false;
   const record = value.record;
@@ -209,7 +211,9 @@ function isZenodoOpenRequest(value: unknown): value is ZenodoOpenRequest {
     Array.isArray(record.creators) &&
     Array.isArray(record.relatedIdentifiers) &&
     Array.isArray(record.files) &&
-    record.files.every((f) => isRecord(f) && typeof f.key === 'string' && typeof f.size === 'number' && typeof f.contentUrl === 'string' && originOf(f.contentUrl) === origin)
+    record.files.every(
+      (f) => isRecord(f) && typeof f.key === 'string' && typeof f.size === 'number' && typeof f.contentUrl === 'string' && originOf(f.contentUrl) === origin,
+    )
   );
 }
 
@@ -239,7 +243,8 @@ function isTensorInfo(value: unknown): value is TensorInfo {
 export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
   name: 'parse',
   isRequest: isParseRequest,
-  isProgress: (value): value is OpenProgress => isRecord(value) && typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string',
+  isProgress: (value): value is OpenProgress =>
+    isRecord(value) && typeof value.done === 'number' && typeof value.total === 'number' && typeof value.file === 'string',
   isResponse: {
     open: (value): value is ModelDocument => isRecord(value) && Array.isArray(value.tensors) && Array.isArray(value.formats),
     'open-hub': (value): value is HubOpenResult => isRecord(value) && isRecord(value.document) && isRecord(value.repo) && Array.isArray(value.files),
@@ -256,7 +261,10 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
     'graph-load': (value): value is null => value === null,
     'graph-view': isKept(isGraphViewModel),
     'graph-search': isKept((value): value is SearchResult => isRecord(value) && Array.isArray(value.hits) && typeof value.total === 'number'),
-    'graph-node': isKept((value): value is GraphNodeDetails | null => value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes) && Array.isArray(value.constants))),
+    'graph-node': isKept(
+      (value): value is GraphNodeDetails | null =>
+        value === null || (isRecord(value) && isId(value.nodeIndex) && Array.isArray(value.valueTypes) && Array.isArray(value.constants)),
+    ),
   },
   fromWire: rehydrate,
 };
@@ -264,7 +272,12 @@ export const PARSE_PROTOCOL: WorkerProtocol<ParseMap, OpenProgress> = {
 /** Rebuilds the typed error a worker sent, HubError and ZenodoError included, so `transient` and retry delays still hold. */
 export function rehydrate(error: WireError): LoupeError {
   if (error.kind !== undefined && error.source === 'zenodo') {
-    return new ZenodoError(error.kind as ZenodoErrorKind, error.message, { status: error.status, url: error.url, retryAfterMs: error.retryAfterMs, file: error.file });
+    return new ZenodoError(error.kind as ZenodoErrorKind, error.message, {
+      status: error.status,
+      url: error.url,
+      retryAfterMs: error.retryAfterMs,
+      file: error.file,
+    });
   }
   if (error.kind !== undefined) {
     return new HubError(error.kind as HubErrorKind, error.message, {

@@ -33,7 +33,13 @@ export class TokenizerClient {
     return this.#client.call('tokens-of', { ids });
   }
 
-  render(source: string, messages: ChatMessage[], addGenerationPrompt: boolean, specialTokens: Record<string, string>, specials: string[]): Promise<RenderedTemplate> {
+  render(
+    source: string,
+    messages: ChatMessage[],
+    addGenerationPrompt: boolean,
+    specialTokens: Record<string, string>,
+    specials: string[],
+  ): Promise<RenderedTemplate> {
     return this.#client.call('render', { source, messages, addGenerationPrompt, specialTokens, specials });
   }
 

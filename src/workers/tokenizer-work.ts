@@ -45,7 +45,11 @@ export function tokenizerHandlers(): Handlers<TokenizerMap, never> {
     decode: (request) => loaded().decode(request.ids),
     'tokens-of': (request) => request.ids.map((id) => loaded().tokenOf(id)),
     render: (request) => {
-      const result = renderChatTemplate(request.source, { messages: request.messages, addGenerationPrompt: request.addGenerationPrompt, specialTokens: request.specialTokens });
+      const result = renderChatTemplate(request.source, {
+        messages: request.messages,
+        addGenerationPrompt: request.addGenerationPrompt,
+        specialTokens: request.specialTokens,
+      });
       return { result, parts: result.ok ? markSpecialTokens(result.text, request.specials) : [] };
     },
   };

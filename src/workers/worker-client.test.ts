@@ -122,7 +122,10 @@ describe('WorkerClient', () => {
 
   it('fails with a readable error when the worker cannot start and the work has no main-thread path', async () => {
     const { client } = setup({ startFails: true });
-    await expect(client.call('add', { a: 1, b: 1 })).rejects.toMatchObject({ code: 'worker', message: 'The toy worker could not start: workers are blocked here' });
+    await expect(client.call('add', { a: 1, b: 1 })).rejects.toMatchObject({
+      code: 'worker',
+      message: 'The toy worker could not start: workers are blocked here',
+    });
   });
 
   it('fails pending work with a readable error when the worker dies, and starts a fresh one on the next call', async () => {

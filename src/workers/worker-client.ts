@@ -131,7 +131,9 @@ export class WorkerClient<M extends RequestMap<M>, P> {
       event.preventDefault();
       if (this.#worker !== worker) return;
       // An uncaught error or a failed module load: the worker is gone or unusable.
-      this.terminate(new LoupeError('worker', `The ${protocol.name} worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. ${this.#options.retryHint}`));
+      this.terminate(
+        new LoupeError('worker', `The ${protocol.name} worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. ${this.#options.retryHint}`),
+      );
     });
     worker.addEventListener('messageerror', () => {
       if (this.#worker === worker) this.#failAll(new LoupeError('worker', `A message from the ${protocol.name} worker could not be read.`));

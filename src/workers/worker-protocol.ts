@@ -23,9 +23,7 @@ export type WireError = SerializedError & { node?: string; detail?: string };
 
 /** What the worker posts: progress of a request, its answer, or its error; `cancel` is the page's only other message. */
 export type WorkerResponse<P> =
-  | { type: 'progress'; id: number; progress: P }
-  | { type: 'result'; id: number; result: unknown }
-  | { type: 'error'; id: number; error: WireError };
+  { type: 'progress'; id: number; progress: P } | { type: 'result'; id: number; result: unknown } | { type: 'error'; id: number; error: WireError };
 
 export interface CancelMessage {
   type: 'cancel';
@@ -41,7 +39,9 @@ export interface HandlerContext<P> {
 }
 
 /** The pure work of a workload, one function per request type. The worker entry serves them; the main thread runs them when no worker starts. */
-export type Handlers<M extends RequestMap<M>, P> = { [K in keyof M & string]: (request: RequestOf<M, K>, context: HandlerContext<P>) => Promise<M[K]['response']> | M[K]['response'] };
+export type Handlers<M extends RequestMap<M>, P> = {
+  [K in keyof M & string]: (request: RequestOf<M, K>, context: HandlerContext<P>) => Promise<M[K]['response']> | M[K]['response'];
+};
 
 /** A guard per request type for its answer. */
 export type ResponseGuards<M extends RequestMap<M>> = { [K in keyof M & string]: (value: unknown) => value is M[K]['response'] };
@@ -60,7 +60,6 @@ export interface WorkerProtocol<M extends RequestMap<M>, P> {
 }
 
 const ERROR_CODES: readonly ErrorCode[] = ['format', 'unsupported', 'cancelled', 'io', 'worker', 'internal'];
-
 
 export function isId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
@@ -100,7 +99,11 @@ export function isCancelMessage(value: unknown): value is CancelMessage {
 }
 
 /** Runs one request on its handler; generic in K so that the handler and its request stay paired without a cast. */
-export function runHandler<M extends RequestMap<M>, P, K extends keyof M & string>(handlers: Handlers<M, P>, request: RequestOf<M, K>, context: HandlerContext<P>): Promise<M[K]['response']> {
+export function runHandler<M extends RequestMap<M>, P, K extends keyof M & string>(
+  handlers: Handlers<M, P>,
+  request: RequestOf<M, K>,
+  context: HandlerContext<P>,
+): Promise<M[K]['response']> {
   const handler: Handlers<M, P>[K] = handlers[request.type];
   return Promise.resolve().then(() => handler(request, context));
 }

@@ -28,19 +28,51 @@ describe('mapZenodoRecord', () => {
       resourceType: 'other',
       accessRight: 'open',
       relatedIdentifiers: [
-        { identifier: 'https://github.com/loupe-test/tiny-llama/tree/v1.0', relation: 'isSupplementTo', resourceType: 'software', scheme: 'url', url: 'https://github.com/loupe-test/tiny-llama/tree/v1.0' },
-        { identifier: '10.5281/zenodo.1111111', relation: 'isDerivedFrom', resourceType: 'dataset', scheme: 'doi', url: 'https://doi.org/10.5281/zenodo.1111111' },
+        {
+          identifier: 'https://github.com/loupe-test/tiny-llama/tree/v1.0',
+          relation: 'isSupplementTo',
+          resourceType: 'software',
+          scheme: 'url',
+          url: 'https://github.com/loupe-test/tiny-llama/tree/v1.0',
+        },
+        {
+          identifier: '10.5281/zenodo.1111111',
+          relation: 'isDerivedFrom',
+          resourceType: 'dataset',
+          scheme: 'doi',
+          url: 'https://doi.org/10.5281/zenodo.1111111',
+        },
         { identifier: 'arXiv:2302.13971', relation: 'cites', resourceType: 'publication-preprint', scheme: 'arxiv', url: 'https://arxiv.org/abs/2302.13971' },
       ],
       files: [
-        { key: 'model.safetensors', size: 318232, md5: '0d6c1d2a3c0f7e9b8a7c6d5e4f3a2b1c', contentUrl: 'https://zenodo.org/api/records/10934567/files/model.safetensors/content' },
-        { key: 'config.json', size: 442, md5: '11111111111111111111111111111111', contentUrl: 'https://zenodo.org/api/records/10934567/files/config.json/content' },
+        {
+          key: 'model.safetensors',
+          size: 318232,
+          md5: '0d6c1d2a3c0f7e9b8a7c6d5e4f3a2b1c',
+          contentUrl: 'https://zenodo.org/api/records/10934567/files/model.safetensors/content',
+        },
+        {
+          key: 'config.json',
+          size: 442,
+          md5: '11111111111111111111111111111111',
+          contentUrl: 'https://zenodo.org/api/records/10934567/files/config.json/content',
+        },
       ],
     });
   });
 
   it('reads the InvenioRDM shape of files too (entries keyed by name, links.content)', () => {
-    const files = { enabled: true, entries: { 'a.onnx': { key: 'a.onnx', size: 10, checksum: 'md5:ABCDEFABCDEFABCDEFABCDEFABCDEFAB', links: { content: 'https://zenodo.org/api/records/5/files/a.onnx/content' } } } };
+    const files = {
+      enabled: true,
+      entries: {
+        'a.onnx': {
+          key: 'a.onnx',
+          size: 10,
+          checksum: 'md5:ABCDEFABCDEFABCDEFABCDEFABCDEFAB',
+          links: { content: 'https://zenodo.org/api/records/5/files/a.onnx/content' },
+        },
+      },
+    };
     expect(mapZenodoRecord({ id: 5, files, metadata: { title: 'x' } }, ENDPOINT).files).toEqual([
       { key: 'a.onnx', size: 10, md5: 'abcdefabcdefabcdefabcdefabcdefab', contentUrl: 'https://zenodo.org/api/records/5/files/a.onnx/content' },
     ]);
@@ -49,7 +81,9 @@ describe('mapZenodoRecord', () => {
 
   it('keeps content URLs on the endpoint, whatever the links say', () => {
     const files = [{ key: 'dir/a b.bin', size: 1, links: { self: 'https://elsewhere.example/steal' } }];
-    expect(mapZenodoRecord({ id: 7, files }, 'http://127.0.0.1:5290').files[0]!.contentUrl).toBe('http://127.0.0.1:5290/api/records/7/files/dir/a%20b.bin/content');
+    expect(mapZenodoRecord({ id: 7, files }, 'http://127.0.0.1:5290').files[0]!.contentUrl).toBe(
+      'http://127.0.0.1:5290/api/records/7/files/dir/a%20b.bin/content',
+    );
   });
 
   it('drops malformed parts instead of failing, and bounds what it keeps', () => {
@@ -64,7 +98,14 @@ describe('mapZenodoRecord', () => {
           license: '',
           publication_date: 'yesterday',
         },
-        files: [{ key: 'ok', size: 1 }, { key: 'neg', size: -1 }, { key: 'big', size: 2 ** 60 }, { size: 3 }, { key: 'md5', size: 1, checksum: 'sha256:abc' }, ...Array.from({ length: MAX_RECORD_FILES }, (_, i) => ({ key: `f${i}`, size: 1 }))],
+        files: [
+          { key: 'ok', size: 1 },
+          { key: 'neg', size: -1 },
+          { key: 'big', size: 2 ** 60 },
+          { size: 3 },
+          { key: 'md5', size: 1, checksum: 'sha256:abc' },
+          ...Array.from({ length: MAX_RECORD_FILES }, (_, i) => ({ key: `f${i}`, size: 1 })),
+        ],
       },
       ENDPOINT,
     );

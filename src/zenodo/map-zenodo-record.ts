@@ -35,11 +35,17 @@ export function mapZenodoRecord(value: unknown, endpoint: string): ZenodoRecord 
     id,
     endpoint,
     title: text(metadata.title) ?? text(api.title) ?? `Record ${id}`,
-    creators: arrayOf<ApiCreator>(metadata.creators, MAX_CREATORS).map(creator).filter((c): c is ZenodoCreator => c !== undefined),
+    creators: arrayOf<ApiCreator>(metadata.creators, MAX_CREATORS)
+      .map(creator)
+      .filter((c): c is ZenodoCreator => c !== undefined),
     description: typeof metadata.description === 'string' ? metadata.description.slice(0, MAX_DESCRIPTION_LENGTH) : '',
     htmlUrl: `${endpoint}/records/${id}`,
-    relatedIdentifiers: arrayOf<ApiRelatedIdentifier>(metadata.related_identifiers, MAX_RELATED_IDENTIFIERS).map(related).filter((r): r is ZenodoRelatedIdentifier => r !== undefined),
-    files: filesOf(api.files).map((f) => file(f, endpoint, id)).filter((f): f is ZenodoFile => f !== undefined),
+    relatedIdentifiers: arrayOf<ApiRelatedIdentifier>(metadata.related_identifiers, MAX_RELATED_IDENTIFIERS)
+      .map(related)
+      .filter((r): r is ZenodoRelatedIdentifier => r !== undefined),
+    files: filesOf(api.files)
+      .map((f) => file(f, endpoint, id))
+      .filter((f): f is ZenodoFile => f !== undefined),
   };
   const conceptId = idString(api.conceptrecid);
   if (conceptId !== undefined) record.conceptId = conceptId;
@@ -91,7 +97,9 @@ function creator(value: ApiCreator): ZenodoCreator | undefined {
   const result: ZenodoCreator = { name };
   const affiliation = text(value.affiliation);
   if (affiliation !== undefined) result.affiliation = affiliation;
-  const orcid = text(value.orcid)?.replace(/^https?:\/\/orcid\.org\//i, '').toUpperCase();
+  const orcid = text(value.orcid)
+    ?.replace(/^https?:\/\/orcid\.org\//i, '')
+    .toUpperCase();
   if (orcid !== undefined && ORCID.test(orcid)) Object.assign(result, { orcid, orcidUrl: `https://orcid.org/${orcid}` });
   return result;
 }

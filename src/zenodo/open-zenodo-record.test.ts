@@ -19,7 +19,11 @@ beforeEach(() => server.reset());
 const open = (recordId: string) => openZenodoRecord({ endpoint: server.endpoint, recordId });
 const local = (...paths: string[]) => openGroup(paths.map((p) => new NodeFileSource(new URL(`../../${p}`, import.meta.url).pathname, p.split('/').pop())));
 /** What must not depend on where the files came from. */
-const facts = (doc: ModelDocument) => ({ formats: [...doc.formats].sort(), parameters: doc.parameters, tensors: doc.tensors.map((t) => [t.name, t.dtype, t.shape, t.byteOffset, t.byteLength]) });
+const facts = (doc: ModelDocument) => ({
+  formats: [...doc.formats].sort(),
+  parameters: doc.parameters,
+  tensors: doc.tensors.map((t) => [t.name, t.dtype, t.shape, t.byteOffset, t.byteLength]),
+});
 
 describe('openZenodoRecord against the Zenodo test server', () => {
   it('opens the tiny Llama record as the same model as its files dropped locally, one request per file', async () => {
@@ -28,7 +32,11 @@ describe('openZenodoRecord against the Zenodo test server', () => {
     expect(descriptionHtml).not.toMatch(/<script|onerror|__zenodoDescriptionRan/);
     expect(document.parameters.total).toBe(TINY_PARAMETERS);
     expect(document.source.kind).toBe('zenodo');
-    const dropped = await local('public/examples/tiny-llama/model.safetensors', 'public/examples/tiny-llama/config.json', 'public/examples/tiny-llama/README.md');
+    const dropped = await local(
+      'public/examples/tiny-llama/model.safetensors',
+      'public/examples/tiny-llama/config.json',
+      'public/examples/tiny-llama/README.md',
+    );
     expect(facts(document)).toEqual(facts(dropped));
     expect(record.relatedIdentifiers.map((r) => r.relation)).toEqual(['isSupplementTo', 'isDerivedFrom', 'cites']);
     expect(files.every((f) => f.opened)).toBe(true);
@@ -41,7 +49,12 @@ describe('openZenodoRecord against the Zenodo test server', () => {
   it('opens a concept id at its latest version', async () => {
     const { record } = await open(TEST_RECORDS.tinyConcept);
     expect(record).toMatchObject({ id: TEST_RECORDS.tiny, conceptId: TEST_RECORDS.tinyConcept, version: 'v1.0' });
-    expect(server.stats().requests.slice(0, 3).map((r) => [r.url, r.status])).toEqual([
+    expect(
+      server
+        .stats()
+        .requests.slice(0, 3)
+        .map((r) => [r.url, r.status]),
+    ).toEqual([
       [`/api/records/${TEST_RECORDS.tinyConcept}`, 404],
       [`/api/records/${TEST_RECORDS.tinyConcept}/versions/latest`, 302],
       [`/api/records/${TEST_RECORDS.tiny}`, 200],
@@ -74,7 +87,7 @@ describe('openZenodoRecord against the Zenodo test server', () => {
     expect(facts(document)).toEqual(facts(dropped));
   });
 
-  it('says that a restricted record\'s files are restricted', async () => {
+  it("says that a restricted record's files are restricted", async () => {
     const error = await open(TEST_RECORDS.restricted).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZenodoError);
     expect(error).toMatchObject({ kind: 'restricted', status: 403, message: expect.stringMatching(/^The files of record 1000040 are restricted/) });
@@ -93,7 +106,11 @@ describe('pickZenodoFiles', () => {
   const file = (key: string) => ({ key, size: 1, contentUrl: `https://z.test/${key}` });
   it('groups weights, config and card, and leaves archives and unsafe extras out', () => {
     const keys = (names: string[]) => pickZenodoFiles(names.map(file)).map((f) => f.key);
-    expect(keys(['code.zip', 'README.md', 'model.safetensors', 'config.json', 'pytorch_model.bin', 'data.tar.gz'])).toEqual(['model.safetensors', 'config.json', 'README.md']);
+    expect(keys(['code.zip', 'README.md', 'model.safetensors', 'config.json', 'pytorch_model.bin', 'data.tar.gz'])).toEqual([
+      'model.safetensors',
+      'config.json',
+      'README.md',
+    ]);
     expect(keys(['model.onnx', 'model.onnx.data', 'notes.txt'])).toEqual(['model.onnx', 'model.onnx.data']);
     expect(keys(['model.pt', 'sub/config.json', 'config.json'])).toEqual(['model.pt', 'config.json']);
     expect(keys(['code.zip'])).toEqual([]);

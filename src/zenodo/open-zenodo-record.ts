@@ -59,12 +59,17 @@ export async function openZenodoRecord(options: OpenZenodoRecordOptions): Promis
   // Read ahead in parallel what openGroup will then read one file after the other: sidecars and
   // small ONNX files whole, safetensors headers. External data is read only where a tensor is asked for.
   const ahead = chosen.filter((f) => guessFileKind(f.key) !== 'onnx-data');
-  await runPool(ahead, CONCURRENCY, async (file, poolSignal) => {
-    const bytes = source.byteSource(file.key);
-    const kind = guessFileKind(file.key);
-    if (kind === 'safetensors') await readSafetensorsHeader(bytes, poolSignal);
-    else if (kind !== 'pickle' && file.size <= SMALL_FILE) await bytes.read(0, file.size, poolSignal);
-  }, signal);
+  await runPool(
+    ahead,
+    CONCURRENCY,
+    async (file, poolSignal) => {
+      const bytes = source.byteSource(file.key);
+      const kind = guessFileKind(file.key);
+      if (kind === 'safetensors') await readSafetensorsHeader(bytes, poolSignal);
+      else if (kind !== 'pickle' && file.size <= SMALL_FILE) await bytes.read(0, file.size, poolSignal);
+    },
+    signal,
+  );
 
   const document = await openSource(source, { paths: chosen.map((f) => f.key), signal, onProgress: options.onProgress });
   const descriptionHtml = renderCard(record.description, { allowRemoteImages: false }).html;
@@ -104,7 +109,10 @@ async function readSafetensorsHeader(source: StreamByteSource, signal: AbortSign
 }
 
 function nothingToOpen(record: ZenodoRecord): LoupeError {
-  const names = record.files.slice(0, 3).map((f) => f.key).join(', ');
+  const names = record.files
+    .slice(0, 3)
+    .map((f) => f.key)
+    .join(', ');
   const more = record.files.length > 3 ? ` and ${record.files.length - 3} more` : '';
   return new LoupeError(
     'unsupported',

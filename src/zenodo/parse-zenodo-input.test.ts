@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseZenodoInput } from './parse-zenodo-input';
 
-const record = (recordId: string, endpoint?: string, file?: string) => ({ kind: 'record', recordId, ...(endpoint ? { endpoint } : {}), ...(file ? { file } : {}) });
+const record = (recordId: string, endpoint?: string, file?: string) => ({
+  kind: 'record',
+  recordId,
+  ...(endpoint ? { endpoint } : {}),
+  ...(file ? { file } : {}),
+});
 
 describe('parseZenodoInput', () => {
   it('reads record pages, old and new, on zenodo.org', () => {
@@ -14,7 +19,9 @@ describe('parseZenodoInput', () => {
   });
 
   it('reads file links, keeping the file', () => {
-    expect(parseZenodoInput('https://zenodo.org/records/1234567/files/model.safetensors?download=1')).toEqual(record('1234567', 'https://zenodo.org', 'model.safetensors'));
+    expect(parseZenodoInput('https://zenodo.org/records/1234567/files/model.safetensors?download=1')).toEqual(
+      record('1234567', 'https://zenodo.org', 'model.safetensors'),
+    );
     expect(parseZenodoInput('https://zenodo.org/records/1234567/files/weights%20v2.pt')).toEqual(record('1234567', 'https://zenodo.org', 'weights v2.pt'));
   });
 
@@ -35,7 +42,9 @@ describe('parseZenodoInput', () => {
 
   it('reads links to the configured endpoint, path prefix included', () => {
     expect(parseZenodoInput('http://127.0.0.1:5290/records/1000', { endpoint: 'http://127.0.0.1:5290' })).toEqual(record('1000', 'http://127.0.0.1:5290'));
-    expect(parseZenodoInput('https://mirror.test/zenodo/records/1000', { endpoint: 'https://mirror.test/zenodo' })).toEqual(record('1000', 'https://mirror.test/zenodo'));
+    expect(parseZenodoInput('https://mirror.test/zenodo/records/1000', { endpoint: 'https://mirror.test/zenodo' })).toEqual(
+      record('1000', 'https://mirror.test/zenodo'),
+    );
     expect(parseZenodoInput('https://mirror.test/other/records/1000', { endpoint: 'https://mirror.test/zenodo' })).toEqual({ kind: 'not-zenodo' });
     expect(parseZenodoInput('http://127.0.0.1:5290/records/1000')).toEqual({ kind: 'not-zenodo' });
   });
@@ -63,7 +72,18 @@ describe('parseZenodoInput', () => {
   });
 
   it('leaves everything else alone, for the Hub parser', () => {
-    for (const other of ['', '   ', 'meta-llama/Llama-3.1-8B', 'https://huggingface.co/gpt2', 'https://evil.example/records/5', 'https://doi.org/10.1000/xyz123', '10.1000/182', 'javascript:alert(1)', 'ftp://zenodo.org/records/5', 'https://zenodo.org.evil.example/records/5']) {
+    for (const other of [
+      '',
+      '   ',
+      'meta-llama/Llama-3.1-8B',
+      'https://huggingface.co/gpt2',
+      'https://evil.example/records/5',
+      'https://doi.org/10.1000/xyz123',
+      '10.1000/182',
+      'javascript:alert(1)',
+      'ftp://zenodo.org/records/5',
+      'https://zenodo.org.evil.example/records/5',
+    ]) {
       expect(parseZenodoInput(other), other).toEqual({ kind: 'not-zenodo' });
     }
   });

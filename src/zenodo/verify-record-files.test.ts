@@ -22,7 +22,11 @@ describe('verifyRecordFiles', () => {
     const real = new Uint8Array(readFileSync(new URL('../../public/examples/tiny-llama/model.safetensors', import.meta.url)));
     const modified = real.slice();
     modified[modified.length - 1]! ^= 0xff;
-    const results = await verifyRecordFiles(record.files, [local('model.safetensors', real), local('copy/model.safetensors', modified), local('model.safetensors', real.subarray(1)), local('other.bin', real)], md5);
+    const results = await verifyRecordFiles(
+      record.files,
+      [local('model.safetensors', real), local('copy/model.safetensors', modified), local('model.safetensors', real.subarray(1)), local('other.bin', real)],
+      md5,
+    );
     expect(results.map((r) => r.status)).toEqual(['match', 'mismatch', 'mismatch', 'not-in-record']);
     expect(results[0]!.actual).toBe(record.files.find((f) => f.key === 'model.safetensors')!.md5);
     expect(results[1]!.actual).not.toBe(results[1]!.expected);

@@ -9,7 +9,12 @@ import type { ZenodoFile, ZenodoRecord } from './zenodo-record';
  * A 403 becomes ZenodoError 'restricted', a 429 'rate-limited' with the time to retry.
  * `maxStreamBytes` is the file size only when the user asked for the whole file.
  */
-export function zenodoByteSource(record: Pick<ZenodoRecord, 'id'>, file: Pick<ZenodoFile, 'key' | 'size' | 'contentUrl'>, connection: ZenodoConnection, options: { maxStreamBytes?: number } = {}): StreamByteSource {
+export function zenodoByteSource(
+  record: Pick<ZenodoRecord, 'id'>,
+  file: Pick<ZenodoFile, 'key' | 'size' | 'contentUrl'>,
+  connection: ZenodoConnection,
+  options: { maxStreamBytes?: number } = {},
+): StreamByteSource {
   const context = { endpoint: connection.endpoint, recordId: record.id, file: file.key, online: connection.online };
   return new StreamByteSource(file.contentUrl, file.key, file.size, {
     fetch: connection.fetch,

@@ -42,7 +42,11 @@ export async function zenodoErrorFromResponse(response: Response, url: string, c
   }
   if (status === 404 || status === 410) {
     const gone = status === 410 ? 'has been deleted' : 'was not found';
-    return new ZenodoError('not-found', `${context.file === undefined ? `${capitalize(record)} ${gone}` : `${context.file} ${gone} in ${record}`} on ${host}.`, details);
+    return new ZenodoError(
+      'not-found',
+      `${context.file === undefined ? `${capitalize(record)} ${gone}` : `${context.file} ${gone} in ${record}`} on ${host}.`,
+      details,
+    );
   }
   return new ZenodoError('http', `${host} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} for ${what}.`, details);
 }

@@ -8,10 +8,22 @@ const context = { endpoint: 'https://zenodo.org', recordId: '123', now: NOW };
 
 describe('zenodoErrorFromResponse', () => {
   it('tells a short rate limit apart from a long one, with the time to retry', async () => {
-    const short = await zenodoErrorFromResponse(new Response('{}', { status: 429, headers: { 'Retry-After': '2' } }), 'https://zenodo.org/api/records/123', context);
-    expect(short).toMatchObject({ kind: 'rate-limited', retryAfterMs: 2000, message: 'zenodo.org is limiting how many requests Loupe may make (HTTP 429): Loupe tries again in 2 s.' });
+    const short = await zenodoErrorFromResponse(
+      new Response('{}', { status: 429, headers: { 'Retry-After': '2' } }),
+      'https://zenodo.org/api/records/123',
+      context,
+    );
+    expect(short).toMatchObject({
+      kind: 'rate-limited',
+      retryAfterMs: 2000,
+      message: 'zenodo.org is limiting how many requests Loupe may make (HTTP 429): Loupe tries again in 2 s.',
+    });
     const reset = String(NOW / 1000 + 1800);
-    const long = await zenodoErrorFromResponse(new Response('{}', { status: 429, headers: { 'X-RateLimit-Reset': reset, 'X-RateLimit-Limit': '2000' } }), 'u', context);
+    const long = await zenodoErrorFromResponse(
+      new Response('{}', { status: 429, headers: { 'X-RateLimit-Reset': reset, 'X-RateLimit-Limit': '2000' } }),
+      'u',
+      context,
+    );
     expect(long).toMatchObject({ kind: 'rate-limited', retryAfterMs: 1_800_000, resetAt: NOW + 1_800_000, limit: 2000 });
     expect(long.message).toBe('zenodo.org is limiting how many requests Loupe may make (HTTP 429): try again in 30 min (at 12:30 UTC).');
     const bare = await zenodoErrorFromResponse(new Response('', { status: 429 }), 'u', context);
@@ -20,7 +32,11 @@ describe('zenodoErrorFromResponse', () => {
 
   it('names restricted files, missing files, deleted records and server errors', async () => {
     const at = (status: number, file?: string) => zenodoErrorFromResponse(new Response('', { status }), 'u', { ...context, file });
-    expect(await at(403, 'model.safetensors')).toMatchObject({ kind: 'restricted', file: 'model.safetensors', message: expect.stringMatching(/^The files of record 123 are restricted/) });
+    expect(await at(403, 'model.safetensors')).toMatchObject({
+      kind: 'restricted',
+      file: 'model.safetensors',
+      message: expect.stringMatching(/^The files of record 123 are restricted/),
+    });
     expect(await at(403)).toMatchObject({ kind: 'restricted', message: 'record 123 on zenodo.org is restricted (HTTP 403).' });
     expect(await at(404, 'x.bin')).toMatchObject({ kind: 'not-found', message: 'x.bin was not found in record 123 on zenodo.org.' });
     expect(await at(410)).toMatchObject({ kind: 'not-found', message: 'Record 123 has been deleted on zenodo.org.' });

@@ -5,7 +5,19 @@
 
 /** Value type ids (docs/gguf.md, enum gguf_metadata_value_type). */
 export const VALUE_TYPE = {
-  uint8: 0, int8: 1, uint16: 2, int16: 3, uint32: 4, int32: 5, float32: 6, bool: 7, string: 8, array: 9, uint64: 10, int64: 11, float64: 12,
+  uint8: 0,
+  int8: 1,
+  uint16: 2,
+  int16: 3,
+  uint32: 4,
+  int32: 5,
+  float32: 6,
+  bool: 7,
+  string: 8,
+  array: 9,
+  uint64: 10,
+  int64: 11,
+  float64: 12,
 } as const;
 export type ValueTypeName = keyof typeof VALUE_TYPE;
 
@@ -159,18 +171,42 @@ export function typeBytes(type: WriterTypeName, elements: number): number {
 
 function writeValue(w: ByteWriter, type: ValueTypeName, value: WriterValue, nested: ValueTypeName[]): void {
   switch (type) {
-    case 'uint8': w.u8(value as number); break;
-    case 'int8': w.i8(value as number); break;
-    case 'uint16': w.u16(value as number); break;
-    case 'int16': w.i16(value as number); break;
-    case 'uint32': w.u32(value as number); break;
-    case 'int32': w.i32(value as number); break;
-    case 'float32': w.f32(value as number); break;
-    case 'bool': w.u8(value ? 1 : 0); break;
-    case 'string': w.str(value as string); break;
-    case 'uint64': w.u64(value as bigint); break;
-    case 'int64': w.i64(value as bigint); break;
-    case 'float64': w.f64(value as number); break;
+    case 'uint8':
+      w.u8(value as number);
+      break;
+    case 'int8':
+      w.i8(value as number);
+      break;
+    case 'uint16':
+      w.u16(value as number);
+      break;
+    case 'int16':
+      w.i16(value as number);
+      break;
+    case 'uint32':
+      w.u32(value as number);
+      break;
+    case 'int32':
+      w.i32(value as number);
+      break;
+    case 'float32':
+      w.f32(value as number);
+      break;
+    case 'bool':
+      w.u8(value ? 1 : 0);
+      break;
+    case 'string':
+      w.str(value as string);
+      break;
+    case 'uint64':
+      w.u64(value as bigint);
+      break;
+    case 'int64':
+      w.i64(value as bigint);
+      break;
+    case 'float64':
+      w.f64(value as number);
+      break;
     case 'array': {
       const [element, ...rest] = nested;
       if (element === undefined) throw new Error('array needs an element type');
@@ -197,7 +233,8 @@ export function writeGguf(spec: GgufSpec): Uint8Array {
     w.str(entry.key);
     w.u32(typeof entry.type === 'number' ? entry.type : VALUE_TYPE[entry.type]);
     if (entry.raw) entry.raw(w);
-    else if (typeof entry.type === 'string') writeValue(w, entry.type, entry.value!, entry.type === 'array' ? [entry.elementType!, ...(entry.nested ?? [])] : []);
+    else if (typeof entry.type === 'string')
+      writeValue(w, entry.type, entry.value!, entry.type === 'array' ? [entry.elementType!, ...(entry.nested ?? [])] : []);
   }
   // Pack the data: each tensor at the next aligned offset.
   const datas: Uint8Array[] = [];

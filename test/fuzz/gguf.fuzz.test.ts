@@ -18,15 +18,17 @@ const parse: Parse = async (source: BoundedSource, signal: AbortSignal) => {
   }
 };
 
-const seeds: Seed[] = [
-  tinyLlamaGguf(),
-  tinyLlamaGguf({ littleEndian: false }),
-  tinyLlamaSplit()[1]!,
-  tinyLoraGguf(),
-  largeTokenizerGguf(1024),
-].map(({ name, bytes }) => ({ name, bytes }));
+const seeds: Seed[] = [tinyLlamaGguf(), tinyLlamaGguf({ littleEndian: false }), tinyLlamaSplit()[1]!, tinyLoraGguf(), largeTokenizerGguf(1024)].map(
+  ({ name, bytes }) => ({ name, bytes }),
+);
 // The large tokenizer is 5 MB: mutate a cut-down copy with the same layout instead.
-seeds[4] = { name: 'tokenizer.gguf', bytes: writeGguf({ metadata: [kv.arr('tokenizer.ggml.tokens', 'string', ['a', 'b', 'é', '▁c']), kv.arr('s', 'float32', [1, 2])], tensors: [{ name: 't', type: 'F32', dims: [4] }] }) };
+seeds[4] = {
+  name: 'tokenizer.gguf',
+  bytes: writeGguf({
+    metadata: [kv.arr('tokenizer.ggml.tokens', 'string', ['a', 'b', 'é', '▁c']), kv.arr('s', 'float32', [1, 2])],
+    tensors: [{ name: 't', type: 'F32', dims: [4] }],
+  }),
+};
 
 afterAll(() => {
   if (process.env.FUZZ_RUNS || process.env.FUZZ_TALLY) console.info(`fuzz tally: ${JSON.stringify(tally)}`);
@@ -43,7 +45,9 @@ describe('GGUF fuzz', () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), mutationsArb, async (mutateFirst, mutations) => {
         const [target, other] = mutateFirst ? [first!, second!] : [second!, first!];
-        await check(target, mutate(target.bytes, mutations), (source, signal) => openGroup([source, new BoundedSource(other.bytes, other.name)], { formats, signal }));
+        await check(target, mutate(target.bytes, mutations), (source, signal) =>
+          openGroup([source, new BoundedSource(other.bytes, other.name)], { formats, signal }),
+        );
       }),
       { seed: FUZZ_SEED, numRuns: runs(300) },
     );
@@ -68,13 +72,23 @@ describe('GGUF fuzz', () => {
   });
 
   it('structured headers with extreme values give a model or a FormatError', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const rawValue = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }).map((b) => ({ kind: 'u8' as const, v: b })), u64.map((v) => ({ kind: 'u64' as const, v }))), { maxLength: 6 });
+    const rawValue = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }).map((b) => ({ kind: 'u8' as const, v: b })),
+        u64.map((v) => ({ kind: 'u64' as const, v })),
+      ),
+      { maxLength: 6 },
+    );
     const entry: fc.Arbitrary<WriterEntry> = fc.record({
-      key: fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('general.alignment', 'general.architecture', 'split.count', 'split.no', 'tokenizer.ggml.tokens', 'adapter.lora.alpha')),
+      key: fc.oneof(
+        fc.string({ maxLength: 6 }),
+        fc.constantFrom('general.alignment', 'general.architecture', 'split.count', 'split.no', 'tokenizer.ggml.tokens', 'adapter.lora.alpha'),
+      ),
       type: fc.integer({ min: 0, max: 14 }),
       raw: rawValue.map((parts) => (w: Parameters<NonNullable<WriterEntry['raw']>>[0]) => {
-        for (const part of parts) if (part.kind === 'u8') w.u8(part.v);
-        else w.u64(part.v);
+        for (const part of parts)
+          if (part.kind === 'u8') w.u8(part.v);
+          else w.u64(part.v);
       }),
     });
     const tensor: fc.Arbitrary<WriterTensor> = fc.record({

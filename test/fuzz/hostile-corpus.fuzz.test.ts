@@ -11,10 +11,7 @@ interface HostileCase {
   files: string[];
   format: string;
   attack: string;
-  expect:
-    | { outcome: 'error'; code: string; message: string }
-    | { outcome: 'ready-with-warning'; warning: string }
-    | { outcome: 'ready'; verdict?: string };
+  expect: { outcome: 'error'; code: string; message: string } | { outcome: 'ready-with-warning'; warning: string } | { outcome: 'ready'; verdict?: string };
 }
 
 const DIR = join(ROOT, 'e2e', 'hostile');

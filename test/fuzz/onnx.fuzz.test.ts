@@ -2,15 +2,23 @@ import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { assembleOnnx } from '../../src/formats/onnx/assemble-onnx';
 import { parseOnnx } from '../../src/formats/onnx/parse-onnx';
-import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS, type Parse , tally } from './fuzz-helpers';
+import { check, FUZZ_SEED, fuzzMutations, runs, seeds, TEST_TIMEOUT_MS, type Parse, tally } from './fuzz-helpers';
 
 const models = seeds('e2e/models/tiny-transformer/model.onnx', 'e2e/models/external-data/model.onnx');
-const hostile = seeds('e2e/hostile/onnx-valid-control.onnx', 'e2e/hostile/onnx-recursive-function.onnx', 'e2e/hostile/onnx-if-nested-1000.onnx', 'e2e/hostile/onnx-raw-data-short.onnx');
+const hostile = seeds(
+  'e2e/hostile/onnx-valid-control.onnx',
+  'e2e/hostile/onnx-recursive-function.onnx',
+  'e2e/hostile/onnx-if-nested-1000.onnx',
+  'e2e/hostile/onnx-raw-data-short.onnx',
+);
 
 /** Parse, then assemble as openGroup does (tensors, external data paths, warnings). */
 const parseAndAssemble: Parse = async (source, signal) => {
   const model = await parseOnnx(source, signal);
-  return assembleOnnx(model, source.name, [{ path: source.name, size: source.size }, { path: 'model.onnx.data', size: 5392 }]);
+  return assembleOnnx(model, source.name, [
+    { path: source.name, size: source.size },
+    { path: 'model.onnx.data', size: 5392 },
+  ]);
 };
 
 afterAll(() => {
@@ -32,7 +40,7 @@ describe('ONNX fuzz', () => {
       fc.asyncProperty(fc.array(field, { maxLength: 12 }), async (fields) => {
         const bytes: number[] = [0x08, 0x08];
         for (const f of fields) {
-          bytes.push(((f.field << 3) | f.wire) & 0x7f | (f.field >= 16 ? 0x80 : 0), ...(f.field >= 16 ? [f.field >> 4] : []));
+          bytes.push((((f.field << 3) | f.wire) & 0x7f) | (f.field >= 16 ? 0x80 : 0), ...(f.field >= 16 ? [f.field >> 4] : []));
           if (f.wire === 2) bytes.push(f.payload.length);
           bytes.push(...f.payload);
         }

@@ -16,7 +16,11 @@ afterAll(() => {
 
 describe('openGroup fuzz', () => {
   it('groups of mutated files give a document or a typed error', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const member = fc.record({ index: fc.nat(files.length - 1), mutations: fc.option(mutationsArb, { nil: undefined }), rename: fc.option(fc.constantFrom('README.md', 'config.json', 'model.safetensors', 'x.onnx', 'a.bin', 'noext'), { nil: undefined }) });
+    const member = fc.record({
+      index: fc.nat(files.length - 1),
+      mutations: fc.option(mutationsArb, { nil: undefined }),
+      rename: fc.option(fc.constantFrom('README.md', 'config.json', 'model.safetensors', 'x.onnx', 'a.bin', 'noext'), { nil: undefined }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(member, { minLength: 1, maxLength: 5 }), async (group) => {
         const sources = group.map((m) => {
@@ -26,12 +30,14 @@ describe('openGroup fuzz', () => {
         });
         tally.cases++;
         try {
-          const outcome = await expectTypedOutcome((signal) => openGroup(sources, { signal }), );
+          const outcome = await expectTypedOutcome((signal) => openGroup(sources, { signal }));
           if (outcome === 'ok') tally.ok++;
           else tally.typed++;
         } catch (error) {
           const e = error as Error;
-          const detail = group.map((m, i) => `${sources[i]!.name}: ${hex(m.mutations ? mutate(files[m.index]!.bytes, m.mutations) : files[m.index]!.bytes, 512)}`).join('\n');
+          const detail = group
+            .map((m, i) => `${sources[i]!.name}: ${hex(m.mutations ? mutate(files[m.index]!.bytes, m.mutations) : files[m.index]!.bytes, 512)}`)
+            .join('\n');
           throw new Error(`openGroup threw ${e.name}: ${e.message}\n${detail}\n${e.stack ?? ''}`, { cause: error });
         }
       }),
@@ -47,7 +53,10 @@ describe('openGroup fuzz', () => {
         const opening = openGroup(sources, { signal: controller.signal });
         for (let i = 0; i < ticks; i++) await Promise.resolve();
         controller.abort();
-        const result = await opening.then(() => 'ok', (error: unknown) => (error as { code?: string }).code);
+        const result = await opening.then(
+          () => 'ok',
+          (error: unknown) => (error as { code?: string }).code,
+        );
         expect(['ok', 'cancelled']).toContain(result);
       }),
       { seed: FUZZ_SEED, numRuns: runs(100) },

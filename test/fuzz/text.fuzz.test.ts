@@ -29,8 +29,36 @@ describe('config and card fuzz', () => {
   });
 
   it('any JSON object as config.json: facts and estimate never throw', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const keys = fc.constantFrom('architectures', 'model_type', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'intermediate_size', 'vocab_size', 'max_position_embeddings', 'torch_dtype', 'tie_word_embeddings', 'text_config', 'head_dim', 'num_experts', '__proto__', 'constructor');
-    const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-1), fc.constant(2 ** 53), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 3 }));
+    const keys = fc.constantFrom(
+      'architectures',
+      'model_type',
+      'hidden_size',
+      'num_hidden_layers',
+      'num_attention_heads',
+      'num_key_value_heads',
+      'intermediate_size',
+      'vocab_size',
+      'max_position_embeddings',
+      'torch_dtype',
+      'tie_word_embeddings',
+      'text_config',
+      'head_dim',
+      'num_experts',
+      '__proto__',
+      'constructor',
+    );
+    const value = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(1e308),
+      fc.constant(-1),
+      fc.constant(2 ** 53),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.integer(), { maxKeys: 3 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 14 }), async (raw) => {
         const bytes = new TextEncoder().encode(JSON.stringify(raw));

@@ -56,7 +56,10 @@ export function decodePbTensor(bytes: Uint8Array, path: string): PbTensor {
     data = new type.array(new Uint8Array(proto.rawData).buffer);
   } else {
     const values = proto[type.field] as unknown[];
-    data = type.field === 'int64Data' || (type.field === 'uint64Data' && type.dtype === 'uint64') ? type.array.from(values.map(toBigInt)) : type.array.from(values.map(Number));
+    data =
+      type.field === 'int64Data' || (type.field === 'uint64Data' && type.dtype === 'uint64')
+        ? type.array.from(values.map(toBigInt))
+        : type.array.from(values.map(Number));
   }
   if (data.length !== count) throw new Error(`${path}: ${data.length} values for dims [${dims}]`);
   return { name, dtype: type.dtype, dims, data };

@@ -75,7 +75,15 @@ describe('deriveConfigFacts', () => {
       text_config: { ...LLAMA2_7B, torch_dtype: 'bfloat16' },
       vision_config: { hidden_size: 1024, model_type: 'clip_vision_model' },
     });
-    expect(facts).toMatchObject({ modelType: 'llava', fromTextConfig: true, hiddenSize: 4096, numLayers: 32, vocabSize: 32000, dtype: 'bfloat16', kvCacheBytesPerToken: 524_288 });
+    expect(facts).toMatchObject({
+      modelType: 'llava',
+      fromTextConfig: true,
+      hiddenSize: 4096,
+      numLayers: 32,
+      vocabSize: 32000,
+      dtype: 'bfloat16',
+      kvCacheBytesPerToken: 524_288,
+    });
     expect(facts.family).toBeUndefined();
   });
 
@@ -88,7 +96,15 @@ describe('deriveConfigFacts', () => {
   it('ignores invalid numbers and warns with the field name', () => {
     const diagnostics: Diagnostic[] = [];
     const facts = deriveConfigFacts(
-      { ...LLAMA2_7B, hidden_size: -1, num_hidden_layers: 32.5, vocab_size: '32000', intermediate_size: 1e300, tie_word_embeddings: 'no', text_config: { num_hidden_layers: -2 } },
+      {
+        ...LLAMA2_7B,
+        hidden_size: -1,
+        num_hidden_layers: 32.5,
+        vocab_size: '32000',
+        intermediate_size: 1e300,
+        tie_word_embeddings: 'no',
+        text_config: { num_hidden_layers: -2 },
+      },
       diagnostics,
     );
     expect(facts.hiddenSize).toBeUndefined();

@@ -73,7 +73,10 @@ export function deriveConfigFacts(raw: Record<string, unknown>, diagnostics?: Di
   let fromTextConfig = false;
 
   /** The first key of `keys` present at the top level, else in text_config. */
-  function pick<T>(keys: readonly string[], read: (object: Record<string, unknown>, key: string, onInvalid: InvalidFieldHandler, prefix?: string) => T | undefined): T | undefined {
+  function pick<T>(
+    keys: readonly string[],
+    read: (object: Record<string, unknown>, key: string, onInvalid: InvalidFieldHandler, prefix?: string) => T | undefined,
+  ): T | undefined {
     for (const key of keys) {
       const value = read(raw, key, onInvalid);
       if (value !== undefined) return value;

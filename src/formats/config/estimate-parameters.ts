@@ -129,7 +129,10 @@ function countDecoder(family: ConfigFamily, facts: ConfigFacts, raw: Record<stri
   const attention = linear(hidden, queryWidth, qkvBias) + 2 * linear(hidden, kvWidth, qkvBias) + linear(queryWidth, hidden, attentionBias);
   const normsPerLayer = (family === 'gemma2' ? 4 : 2) * hidden;
 
-  const breakdown = [{ name: 'token embedding', count: vocab * hidden }, { name: 'attention', count: layers * attention }];
+  const breakdown = [
+    { name: 'token embedding', count: vocab * hidden },
+    { name: 'attention', count: layers * attention },
+  ];
   let inactive = 0;
 
   if (family === 'mixtral' || family === 'qwen2_moe') {
@@ -150,9 +153,17 @@ function countDecoder(family: ConfigFamily, facts: ConfigFacts, raw: Record<stri
 }
 
 /** Expert parameters, and how many of them one token does not use. */
-function countMoe(family: 'mixtral' | 'qwen2_moe', facts: ConfigFacts, raw: Record<string, unknown>, dims: Dims): (Count & { inactive: number }) | { reason: string } {
+function countMoe(
+  family: 'mixtral' | 'qwen2_moe',
+  facts: ConfigFacts,
+  raw: Record<string, unknown>,
+  dims: Dims,
+): (Count & { inactive: number }) | { reason: string } {
   const { hidden, layers, intermediate } = dims;
-  if (!facts.experts) return { reason: `the ${family} config has no valid expert counts (num_experts_per_tok and ${family === 'mixtral' ? 'num_local_experts' : 'num_experts'})` };
+  if (!facts.experts)
+    return {
+      reason: `the ${family} config has no valid expert counts (num_experts_per_tok and ${family === 'mixtral' ? 'num_local_experts' : 'num_experts'})`,
+    };
   const { total: experts, perToken } = facts.experts;
   const notes = [`Active parameters: shared weights plus ${perToken} of ${experts} experts per MoE layer.`];
 
@@ -212,7 +223,8 @@ function countGpt2(facts: ConfigFacts, raw: Record<string, unknown>): Count | { 
   const notes: string[] = [];
   if (raw.n_inner === undefined || raw.n_inner === null) notes.push('n_inner absent: the MLP is 4 × n_embd wide.');
   const layerNorm = 2 * hidden;
-  let block = layerNorm + linear(hidden, 3 * hidden, true) + linear(hidden, hidden, true) + layerNorm + linear(hidden, inner, true) + linear(inner, hidden, true);
+  let block =
+    layerNorm + linear(hidden, 3 * hidden, true) + linear(hidden, hidden, true) + layerNorm + linear(hidden, inner, true) + linear(inner, hidden, true);
   if (booleanField(raw, 'add_cross_attention') === true) {
     // GPT2Attention(is_cross_attention=True): q_attn, c_attn (keys and values), c_proj, plus ln_cross_attn.
     block += linear(hidden, hidden, true) + linear(hidden, 2 * hidden, true) + linear(hidden, hidden, true) + layerNorm;
@@ -242,7 +254,10 @@ function countBert(facts: ConfigFacts, raw: Record<string, unknown>): Count | { 
   const inner = facts.intermediateSize;
   const heads = facts.numHeads;
   if (hidden === undefined || layers === undefined || vocab === undefined || positions === undefined || inner === undefined || !heads) {
-    return { reason: 'the bert config lacks a valid hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, vocab_size or max_position_embeddings, which the count needs' };
+    return {
+      reason:
+        'the bert config lacks a valid hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, vocab_size or max_position_embeddings, which the count needs',
+    };
   }
   const notes = ['Counts BertModel with its pooler; task heads (cls.*, classifier.*) are not included.'];
   // BertConfig defaults type_vocab_size to 2 (sentence A/B).
@@ -274,7 +289,10 @@ function countBert(facts: ConfigFacts, raw: Record<string, unknown>): Count | { 
 }
 
 function addLmHead(breakdown: { name: string; count: number }[], notes: string[], facts: ConfigFacts, raw: Record<string, unknown>, size: number): void {
-  const byDefault = booleanField(raw, 'tie_word_embeddings') === undefined ? ` (tie_word_embeddings absent: ${facts.family} ${facts.tieWordEmbeddings ? 'ties' : 'does not tie'} by default)` : '';
+  const byDefault =
+    booleanField(raw, 'tie_word_embeddings') === undefined
+      ? ` (tie_word_embeddings absent: ${facts.family} ${facts.tieWordEmbeddings ? 'ties' : 'does not tie'} by default)`
+      : '';
   if (facts.tieWordEmbeddings) {
     notes.push(`The LM head shares the token embedding, so it is counted once${byDefault}.`);
   } else {

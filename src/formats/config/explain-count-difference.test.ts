@@ -120,7 +120,12 @@ describe('explainCountDifference', () => {
 
   it('falls back to the size of the difference when nothing explains it', () => {
     const { estimate, facts } = setup(LLAMA2_7B);
-    const reasons = explainCountDifference(estimate, facts, estimate.total - 1000, [body(estimate.total - 1000 - 32000 * 4096), { name: 'lm_head.weight', elements: 32000 * 4096 }]);
-    expect(reasons).toEqual([expect.stringMatching(/^No known cause found: the weights have 1,000 fewer parameters than the config implies \(under 0\.01%\)\.$/)]);
+    const reasons = explainCountDifference(estimate, facts, estimate.total - 1000, [
+      body(estimate.total - 1000 - 32000 * 4096),
+      { name: 'lm_head.weight', elements: 32000 * 4096 },
+    ]);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^No known cause found: the weights have 1,000 fewer parameters than the config implies \(under 0\.01%\)\.$/),
+    ]);
   });
 });

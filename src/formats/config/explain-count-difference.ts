@@ -59,7 +59,9 @@ export function explainCountDifference(estimate: ParameterEstimate, facts: Confi
       `The weights have no lm_head.weight although the config does not tie it to the token embedding: the file may hold the base model without its LM head, or rely on tying after all (vocab × hidden = ${format(embeddingSize)})${whole(-embeddingSize)}.`,
     );
   } else if (embeddingSize !== undefined && Math.abs(difference) === embeddingSize) {
-    reasons.push(`The difference is exactly vocab × hidden (${format(embeddingSize)}): one embedding-sized matrix, such as an LM head, is saved or missing unlike the config says.`);
+    reasons.push(
+      `The difference is exactly vocab × hidden (${format(embeddingSize)}): one embedding-sized matrix, such as an LM head, is saved or missing unlike the config says.`,
+    );
   }
 
   // Buffers saved with the weights.
@@ -104,13 +106,17 @@ export function explainCountDifference(estimate: ParameterEstimate, facts: Confi
   }
   const pooler = estimate.breakdown.find((part) => part.name === 'pooler');
   if (pooler && pooler.count > 0 && tensors.length > 0 && !tensors.some((tensor) => /(^|\.)pooler\./.test(tensor.name))) {
-    reasons.push(`The weights have no pooler (BertForMaskedLM and similar are built without one), which the estimate counts as ${format(pooler.count)}${whole(-pooler.count)}.`);
+    reasons.push(
+      `The weights have no pooler (BertForMaskedLM and similar are built without one), which the estimate counts as ${format(pooler.count)}${whole(-pooler.count)}.`,
+    );
   }
 
   if (reasons.length === 0) {
     const percent = estimate.total > 0 ? Math.abs(difference / estimate.total) * 100 : undefined;
     const relative = percent === undefined ? '' : ` (${percent < 0.01 ? 'under 0.01' : percent.toFixed(2)}%)`;
-    reasons.push(`No known cause found: the weights have ${format(Math.abs(difference))} ${difference > 0 ? 'more' : 'fewer'} parameters than the config implies${relative}.`);
+    reasons.push(
+      `No known cause found: the weights have ${format(Math.abs(difference))} ${difference > 0 ? 'more' : 'fewer'} parameters than the config implies${relative}.`,
+    );
   }
   return reasons;
 }

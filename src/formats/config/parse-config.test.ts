@@ -35,7 +35,12 @@ describe('parseConfig', () => {
 
   it('rejects invalid UTF-8 naming the encoding', async () => {
     const bytes = new Uint8Array([...encoder.encode('{"model_type": "'), 0xff, 0xfe, ...encoder.encode('"}')]);
-    await expect(parseConfig(source(bytes, 'models/config.json'))).rejects.toMatchObject({ name: 'FormatError', code: 'format', file: 'models/config.json', field: 'encoding' });
+    await expect(parseConfig(source(bytes, 'models/config.json'))).rejects.toMatchObject({
+      name: 'FormatError',
+      code: 'format',
+      file: 'models/config.json',
+      field: 'encoding',
+    });
   });
 
   it('rejects invalid JSON naming the json field', async () => {

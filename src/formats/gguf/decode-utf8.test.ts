@@ -13,7 +13,11 @@ describe('decodeUtf8', () => {
   };
 
   it('agrees with a fatal TextDecoder on any bytes', () => {
-    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0x80, max: 0xbf }), fc.constantFrom(0xc0, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5));
+    const byte = fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0x80, max: 0xbf }),
+      fc.constantFrom(0xc0, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5),
+    );
     fc.assert(
       fc.property(fc.array(byte, { maxLength: 24 }), (values) => {
         const bytes = Uint8Array.from(values);

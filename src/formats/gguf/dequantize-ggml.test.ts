@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../model/errors';
-import { bf16Data, concatBytes, f16Data, f32Data, q4_0Block, q4_KBlock, q6_KBlock, q8_0Block, writeGguf, type WriterTypeName } from '../../../test/builders/gguf-writer';
+import {
+  bf16Data,
+  concatBytes,
+  f16Data,
+  f32Data,
+  q4_0Block,
+  q4_KBlock,
+  q6_KBlock,
+  q8_0Block,
+  writeGguf,
+  type WriterTypeName,
+} from '../../../test/builders/gguf-writer';
 import { q8_0Data, tinyLlamaGguf } from '../../../test/fixtures/gguf-fixtures';
 import { BoundedSource } from '../../../test/fuzz/fuzz-helpers';
 import { computeGgufTensorStats, ggmlElementDecoder, GGML_STATS_TYPES } from './dequantize-ggml';
@@ -89,7 +100,14 @@ describe('ggmlElementDecoder', () => {
 function expected(values: number[]) {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-  return { count: values.length, zeros: values.filter((v) => v === 0).length, min: Math.min(...values), max: Math.max(...values), mean, std: Math.sqrt(variance) };
+  return {
+    count: values.length,
+    zeros: values.filter((v) => v === 0).length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    mean,
+    std: Math.sqrt(variance),
+  };
 }
 
 describe('computeGgufTensorStats', () => {
@@ -100,7 +118,12 @@ describe('computeGgufTensorStats', () => {
     ['Q6_K', 512, 2],
   ] as const)('streams %s statistics from the tensor bytes, in small chunks', async (type, elements, count) => {
     const { bytes, values } = blocks(type, count);
-    const file = writeGguf({ tensors: [{ name: 'before.weight', type: 'F32', dims: [8] }, { name: 'w', type: type as WriterTypeName, dims: [elements], data: bytes }] });
+    const file = writeGguf({
+      tensors: [
+        { name: 'before.weight', type: 'F32', dims: [8] },
+        { name: 'w', type: type as WriterTypeName, dims: [elements], data: bytes },
+      ],
+    });
     const parsed = describeGguf(await parseGgufHeader(new BoundedSource(file, 'q.gguf')));
     const tensor = parsed.tensors.find((t) => t.name === 'w')!;
     const source = new BoundedSource(file, 'q.gguf');

@@ -12,7 +12,20 @@ import { ggmlTypeByName, type GgmlTypeName } from './ggml-types';
  */
 
 /** The ggml types whose values Loupe can decode for statistics. */
-export const GGML_STATS_TYPES: ReadonlySet<GgmlTypeName> = new Set<GgmlTypeName>(['F32', 'F16', 'BF16', 'F64', 'I8', 'I16', 'I32', 'I64', 'Q8_0', 'Q4_0', 'Q4_K', 'Q6_K']);
+export const GGML_STATS_TYPES: ReadonlySet<GgmlTypeName> = new Set<GgmlTypeName>([
+  'F32',
+  'F16',
+  'BF16',
+  'F64',
+  'I8',
+  'I16',
+  'I32',
+  'I64',
+  'Q8_0',
+  'Q4_0',
+  'Q4_K',
+  'Q6_K',
+]);
 
 type BlockDecoder = (view: DataView, bytes: Uint8Array, at: number, out: Float64Array, o: number, le: boolean) => void;
 
@@ -143,7 +156,11 @@ export async function computeGgufTensorStats(
 ): Promise<TensorStats> {
   const decoder = ggmlElementDecoder(type, littleEndian);
   if (decoder === undefined) {
-    throw new FormatError(tensor.file, `tensors[${JSON.stringify(tensor.name)}].type`, `statistics are not available for ${type} tensors (Loupe decodes ${[...GGML_STATS_TYPES].join(', ')})`);
+    throw new FormatError(
+      tensor.file,
+      `tensors[${JSON.stringify(tensor.name)}].type`,
+      `statistics are not available for ${type} tensors (Loupe decodes ${[...GGML_STATS_TYPES].join(', ')})`,
+    );
   }
   return computeTensorStats(source, tensor, { ...options, decoder });
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { kv, writeGguf, type WriterEntry } from '../../../test/builders/gguf-writer';
-import { largeTokenizerGguf, LARGE_VOCABULARY, TINY_LLAMA, TINY_LORA, tinyLlamaGguf, tinyLlamaSplit, tinyLoraGguf, type GgufFixture } from '../../../test/fixtures/gguf-fixtures';
+import {
+  largeTokenizerGguf,
+  LARGE_VOCABULARY,
+  TINY_LLAMA,
+  TINY_LORA,
+  tinyLlamaGguf,
+  tinyLlamaSplit,
+  tinyLoraGguf,
+  type GgufFixture,
+} from '../../../test/fixtures/gguf-fixtures';
 import { BoundedSource } from '../../../test/fuzz/fuzz-helpers';
 import { estimateMemory } from '../config/estimate-memory';
 import { ggufFormat } from './gguf-format';
@@ -50,7 +59,15 @@ describe('GGUF facts', () => {
   it('gives architecture facts in the config shape, and the KV cache per token', async () => {
     const { facts } = await open(tinyLlamaGguf());
     const { vocab, embedding, blocks, heads, kvHeads, feedForward, context } = TINY_LLAMA;
-    expect(facts.architecture).toMatchObject({ architecture: 'llama', contextLength: context, embeddingLength: embedding, blockCount: blocks, headCount: heads, headCountKv: kvHeads, ropeFreqBase: 500000 });
+    expect(facts.architecture).toMatchObject({
+      architecture: 'llama',
+      contextLength: context,
+      embeddingLength: embedding,
+      blockCount: blocks,
+      headCount: heads,
+      headCountKv: kvHeads,
+      ropeFreqBase: 500000,
+    });
     // 2 (K and V) × blocks × KV heads × head size × 2 bytes (F16).
     const perToken = 2 * blocks * kvHeads * (embedding / heads) * 2;
     expect(facts.configFacts).toMatchObject({
@@ -68,7 +85,12 @@ describe('GGUF facts', () => {
       kvCacheBytesPerToken: perToken,
       kvCacheDtype: 'F16',
     });
-    expect(estimateMemory(facts.parameters.total, facts.configFacts, 1000).kvCache).toEqual({ perToken, contextLength: 1000, total: perToken * 1000, dtype: 'F16' });
+    expect(estimateMemory(facts.parameters.total, facts.configFacts, 1000).kvCache).toEqual({
+      perToken,
+      contextLength: 1000,
+      total: perToken * 1000,
+      dtype: 'F16',
+    });
     expect(ggufKvCacheBytesPerToken(facts.architecture!, 'Q8_0')).toBe((perToken / 2) * (34 / 32));
   });
 
@@ -79,8 +101,16 @@ describe('GGUF facts', () => {
   });
 
   it('says whether a model fits a memory budget, and the longest context that does', () => {
-    expect(ggufMemoryFit({ weightsBytes: 4000, kvBytesPerToken: 10, contextLength: 100, budgetBytes: 5000 })).toEqual({ neededBytes: 5000, fits: true, largestContext: 100 });
-    expect(ggufMemoryFit({ weightsBytes: 4000, kvBytesPerToken: 10, contextLength: 101, budgetBytes: 5000, maxContext: 50 })).toEqual({ neededBytes: 5010, fits: false, largestContext: 50 });
+    expect(ggufMemoryFit({ weightsBytes: 4000, kvBytesPerToken: 10, contextLength: 100, budgetBytes: 5000 })).toEqual({
+      neededBytes: 5000,
+      fits: true,
+      largestContext: 100,
+    });
+    expect(ggufMemoryFit({ weightsBytes: 4000, kvBytesPerToken: 10, contextLength: 101, budgetBytes: 5000, maxContext: 50 })).toEqual({
+      neededBytes: 5010,
+      fits: false,
+      largestContext: 50,
+    });
     expect(ggufMemoryFit({ weightsBytes: 6000, kvBytesPerToken: 10, contextLength: 1, budgetBytes: 5000 })).toMatchObject({ fits: false, largestContext: 0 });
   });
 
@@ -111,10 +141,21 @@ describe('GGUF facts', () => {
     // Each token: an 8-byte length and its UTF-8 bytes, plus the array's 12-byte type and count.
     const utf8 = (s: string): number => new TextEncoder().encode(s).length;
     expect(tokens.bytes).toBe(12 + Array.from({ length: LARGE_VOCABULARY }, (_, i) => 8 + utf8(`▁tok${i.toString(36)}`)).reduce((a, b) => a + b, 0));
-    expect(file.facts.tokenizer).toMatchObject({ vocabSize: LARGE_VOCABULARY, merges: LARGE_VOCABULARY, special: [{ role: 'bos', id: 0, text: '▁tok0' }, { role: 'eos', id: 1, text: '▁tok1' }] });
+    expect(file.facts.tokenizer).toMatchObject({
+      vocabSize: LARGE_VOCABULARY,
+      merges: LARGE_VOCABULARY,
+      special: [
+        { role: 'bos', id: 0, text: '▁tok0' },
+        { role: 'eos', id: 1, text: '▁tok1' },
+      ],
+    });
     // The document form holds no long array anywhere.
     const longest = (value: unknown): number =>
-      Array.isArray(value) ? Math.max(value.length, ...value.map(longest)) : value && typeof value === 'object' ? Math.max(0, ...Object.values(value).map(longest)) : 0;
+      Array.isArray(value)
+        ? Math.max(value.length, ...value.map(longest))
+        : value && typeof value === 'object'
+          ? Math.max(0, ...Object.values(value).map(longest))
+          : 0;
     expect(longest(file.facts)).toBeLessThanOrEqual(SHOWN_ARRAY_ITEMS);
     for (const entry of file.metadata) expect(longest(entry)).toBeLessThanOrEqual(SHOWN_ARRAY_ITEMS);
   });
@@ -122,12 +163,14 @@ describe('GGUF facts', () => {
   it('shows scalar metadata with its type, 64-bit values exactly', async () => {
     const metadata: WriterEntry[] = [kv.u32('a.u32', 7), kv.u64('a.big', 2n ** 60n + 1n), kv.u64('a.small', 12n), kv.str('a.s', 'x'.repeat(5000))];
     const file = await open({ name: 'm.gguf', bytes: writeGguf({ metadata }) });
-    expect(file.metadata.map(({ key, type, value, truncated }) => ({ key, type, value: typeof value === 'string' ? value.length : value, truncated }))).toEqual([
-      { key: 'a.u32', type: 'uint32', value: 7, truncated: false },
-      { key: 'a.big', type: 'uint64', value: '1152921504606846977'.length, truncated: false },
-      { key: 'a.small', type: 'uint64', value: 12, truncated: false },
-      { key: 'a.s', type: 'string', value: 2049, truncated: true },
-    ]);
+    expect(file.metadata.map(({ key, type, value, truncated }) => ({ key, type, value: typeof value === 'string' ? value.length : value, truncated }))).toEqual(
+      [
+        { key: 'a.u32', type: 'uint32', value: 7, truncated: false },
+        { key: 'a.big', type: 'uint64', value: '1152921504606846977'.length, truncated: false },
+        { key: 'a.small', type: 'uint64', value: 12, truncated: false },
+        { key: 'a.s', type: 'string', value: 2049, truncated: true },
+      ],
+    );
     expect(file.metadata[1]!.value).toBe('1152921504606846977');
   });
 
@@ -169,7 +212,12 @@ describe('mergeGgufSplits', () => {
     expect(merged.missing).toEqual([]);
     expect(merged.warnings).toEqual([]);
     expect(merged.tensors.map((t) => [t.name, t.dtype, t.shape, t.file])).toEqual(
-      single.tensors.map((t, i) => [t.name, t.dtype, t.shape, i < Math.ceil(single.tensors.length / 2) ? 'tiny-llama-Q8_0-00001-of-00002.gguf' : 'tiny-llama-Q8_0-00002-of-00002.gguf']),
+      single.tensors.map((t, i) => [
+        t.name,
+        t.dtype,
+        t.shape,
+        i < Math.ceil(single.tensors.length / 2) ? 'tiny-llama-Q8_0-00001-of-00002.gguf' : 'tiny-llama-Q8_0-00002-of-00002.gguf',
+      ]),
     );
     expect(merged.parameters).toEqual(single.facts.parameters);
   });
@@ -203,6 +251,14 @@ describe('ggufFormat', () => {
 
   it('parses into Loupe tensors: ggml type as dtype, PyTorch shape', async () => {
     const file = await open(tinyLlamaGguf());
-    expect(file.tensors[0]).toEqual({ name: 'token_embd.weight', dtype: 'Q8_0', shape: [256, 64], elements: 256 * 64, file: 'tiny-llama-Q8_0.gguf', byteOffset: file.dataStart, byteLength: 256 * 2 * 34 });
+    expect(file.tensors[0]).toEqual({
+      name: 'token_embd.weight',
+      dtype: 'Q8_0',
+      shape: [256, 64],
+      elements: 256 * 64,
+      file: 'tiny-llama-Q8_0.gguf',
+      byteOffset: file.dataStart,
+      byteLength: 256 * 2 * 34,
+    });
   });
 });

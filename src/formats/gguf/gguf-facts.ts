@@ -578,7 +578,8 @@ function tokenizerSummary(values: Map<string, GgufValue>): GgufTokenizerSummary 
 // --- Metadata summaries ---
 
 function shown(value: GgufValue): GgufShownValue {
-  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   if (Array.isArray(value)) return `[${value.length} items]`;
   return value;
 }
@@ -594,7 +595,9 @@ export function summarizeEntry(entry: GgufMetadataEntry): GgufMetadataSummary {
   const { value } = entry;
   if (Array.isArray(value)) {
     summary.count = value.length;
-    summary.first = value.slice(0, SHOWN_ARRAY_ITEMS).map((item) => (typeof item === 'string' && item.length > SHOWN_STRING_LENGTH ? `${item.slice(0, SHOWN_STRING_LENGTH)}…` : shown(item)));
+    summary.first = value
+      .slice(0, SHOWN_ARRAY_ITEMS)
+      .map((item) => (typeof item === 'string' && item.length > SHOWN_STRING_LENGTH ? `${item.slice(0, SHOWN_STRING_LENGTH)}…` : shown(item)));
     summary.truncated = value.length > SHOWN_ARRAY_ITEMS;
   } else if (typeof value === 'string' && value.length > SHOWN_STRING_LENGTH) {
     summary.value = `${value.slice(0, SHOWN_STRING_LENGTH)}…`;

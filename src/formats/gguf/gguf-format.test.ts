@@ -8,7 +8,11 @@ import { ggufFormat } from './gguf-format';
 import { MAX_NAMED_MISSING_SPLITS } from './gguf-limits';
 import { kv, writeGguf } from '../../../test/builders/gguf-writer';
 
-const open = (files: { name: string; bytes: Uint8Array }[]) => openGroup(files.map((f) => new BoundedSource(f.bytes, f.name)), { formats: FORMATS });
+const open = (files: { name: string; bytes: Uint8Array }[]) =>
+  openGroup(
+    files.map((f) => new BoundedSource(f.bytes, f.name)),
+    { formats: FORMATS },
+  );
 
 describe('ggufFormat in the registry', () => {
   it('is listed in FORMATS', () => {
@@ -38,9 +42,7 @@ describe('ggufFormat in the registry', () => {
     expect(whole.tensors.map((t) => t.name)).toEqual((await open([tinyLlamaGguf()])).tensors.map((t) => t.name));
     expect(whole.warnings).toEqual([]);
     const partial = await open([first!]);
-    expect(partial.warnings).toEqual([
-      expect.objectContaining({ code: 'gguf-split-missing', file: 'tiny-llama-Q8_0-00002-of-00002.gguf' }),
-    ]);
+    expect(partial.warnings).toEqual([expect.objectContaining({ code: 'gguf-split-missing', file: 'tiny-llama-Q8_0-00002-of-00002.gguf' })]);
   });
 
   it('names a few missing splits of a file claiming 65,535, and counts the rest', async () => {
@@ -48,7 +50,9 @@ describe('ggufFormat in the registry', () => {
     const document = await open([{ name: 'big-00001-of-65535.gguf', bytes: claim }]);
     expect(document.warnings).toHaveLength(MAX_NAMED_MISSING_SPLITS + 1);
     expect(document.warnings[0]).toMatchObject({ code: 'gguf-split-missing', file: 'big-00002-of-65535.gguf' });
-    expect(document.warnings.at(-1)!.message).toBe(`${65_534 - MAX_NAMED_MISSING_SPLITS} more of the 65535 splits of big-00001-of-65535.gguf were not among the files given.`);
+    expect(document.warnings.at(-1)!.message).toBe(
+      `${65_534 - MAX_NAMED_MISSING_SPLITS} more of the 65535 splits of big-00001-of-65535.gguf were not among the files given.`,
+    );
   });
 
   it('refuses a split count of 0', async () => {

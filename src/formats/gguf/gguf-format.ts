@@ -42,7 +42,13 @@ export const ggufFormat: FormatModule<GgufFile> = {
   },
   contribute(file, source, draft) {
     // Types Loupe cannot dequantize say so up front, rather than after a click.
-    draft.addTensors(file.tensors.map((t) => (GGML_STATS_TYPES.has(t.dtype as GgmlTypeName) ? t : { ...t, unreadable: `Loupe does not dequantize ${t.dtype} (it does ${[...GGML_STATS_TYPES].join(', ')})` })));
+    draft.addTensors(
+      file.tensors.map((t) =>
+        GGML_STATS_TYPES.has(t.dtype as GgmlTypeName)
+          ? t
+          : { ...t, unreadable: `Loupe does not dequantize ${t.dtype} (it does ${[...GGML_STATS_TYPES].join(', ')})` },
+      ),
+    );
     const { format: _format, path: _path, tensors, ...facts } = file;
     draft.document.files.push({ format: 'gguf', path: source.name, ...facts, tensorCount: tensors.length });
     draft.addMetadata(source.name, ggufFlatMetadata(file));
@@ -77,7 +83,8 @@ export const ggufFormat: FormatModule<GgufFile> = {
           message: `${unnamed} more of the ${merged.count} splits of ${merged.primary.path} were not among the files given.`,
         });
       }
-      for (const message of merged.warnings) draft.document.warnings.push({ severity: 'warning', code: 'gguf-split-mismatch', file: merged.primary.path, message });
+      for (const message of merged.warnings)
+        draft.document.warnings.push({ severity: 'warning', code: 'gguf-split-mismatch', file: merged.primary.path, message });
     }
     // Its tokenizer keys are checked with the repo's tokenizer files, through the same lint.
     lintTokenizerGroup(draft);
@@ -93,7 +100,12 @@ export function ggufFlatMetadata(file: GgufFile): Record<string, string> {
   for (const entry of file.metadata) {
     // defineProperty keeps a key such as `__proto__` a plain key.
     const value = entry.count !== undefined ? `${entry.type} of ${entry.count}` : String(entry.value);
-    Object.defineProperty(flat, entry.key, { value: value.length > SHOWN_STRING_LENGTH ? `${value.slice(0, SHOWN_STRING_LENGTH)}…` : value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(flat, entry.key, {
+      value: value.length > SHOWN_STRING_LENGTH ? `${value.slice(0, SHOWN_STRING_LENGTH)}…` : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return flat;
 }

@@ -45,7 +45,8 @@ export function mergeGgufSplits(files: GgufFile[]): GgufMergedModel {
   const parts = files.slice().sort((a, b) => (a.facts.split?.index ?? 0) - (b.facts.split?.index ?? 0));
   const primary = parts.find((p) => (p.facts.split?.index ?? 0) === 0) ?? parts[0]!;
   const count = primary.facts.split?.count ?? 1;
-  if (count < 1 || count > MAX_SPLIT_COUNT) throw new FormatError(primary.path, 'metadata["split.count"]', `${count} is not a split count from 1 to ${MAX_SPLIT_COUNT}`);
+  if (count < 1 || count > MAX_SPLIT_COUNT)
+    throw new FormatError(primary.path, 'metadata["split.count"]', `${count} is not a split count from 1 to ${MAX_SPLIT_COUNT}`);
   const warnings: string[] = [];
   const byIndex = new Map<number, GgufFile>();
   for (const part of parts) {

@@ -160,7 +160,10 @@ describe('parseGgufHeader', () => {
 function base(overrides: Partial<GgufSpec> = {}): GgufSpec {
   return {
     metadata: [kv.str('general.architecture', 'llama'), kv.u32('general.alignment', 32)],
-    tensors: [{ name: 'a.weight', type: 'F32', dims: [8, 2] }, { name: 'b.weight', type: 'Q8_0', dims: [32] }],
+    tensors: [
+      { name: 'a.weight', type: 'F32', dims: [8, 2] },
+      { name: 'b.weight', type: 'Q8_0', dims: [32] },
+    ],
     ...overrides,
   };
 }
@@ -196,12 +199,20 @@ const HOSTILE: [string, () => Uint8Array, string | RegExp][] = [
   ['an unknown value type', () => writeGguf(base({ metadata: [{ key: 'k', type: 13, raw: (w) => w.u8(0) }] })), 'metadata["k"].type'],
   ['an unknown array element type', () => writeGguf(base({ metadata: [{ key: 'k', type: 'array', raw: (w) => w.u32(99).u64(1) }] })), 'metadata["k"].type'],
   ['a bool that is 2', () => writeGguf(base({ metadata: [{ key: 'k', type: 'bool', raw: (w) => w.u8(2) }] })), 'metadata["k"]'],
-  ['a bool array holding 2', () => writeGguf(base({ metadata: [{ key: 'k', type: 'array', raw: (w) => w.u32(7).u64(3).u8(1).u8(0).u8(2) }] })), 'metadata["k"][2]'],
+  [
+    'a bool array holding 2',
+    () => writeGguf(base({ metadata: [{ key: 'k', type: 'array', raw: (w) => w.u32(7).u64(3).u8(1).u8(0).u8(2) }] })),
+    'metadata["k"][2]',
+  ],
   ['duplicate keys', () => writeGguf(base({ metadata: [kv.u32('k', 1), kv.u32('k', 2)] })), 'metadata["k"]'],
   ['an empty key', () => writeGguf(base({ metadata: [kv.u32('', 1)] })), 'metadata[0].key'],
   ['a key that is not UTF-8', () => writeGguf(base({ metadata: [{ key: bad, type: 'uint8', value: 1 }] })), 'metadata[0].key'],
   ['a string value that is not UTF-8', () => writeGguf(base({ metadata: [{ key: 'k', type: 'string', raw: (w) => w.str(bad) }] })), 'metadata["k"]'],
-  ['a token that is not UTF-8', () => writeGguf(base({ metadata: [{ key: 'k', type: 'array', raw: (w) => w.u32(8).u64(2).str('ok').str(bad) }] })), 'metadata["k"][1]'],
+  [
+    'a token that is not UTF-8',
+    () => writeGguf(base({ metadata: [{ key: 'k', type: 'array', raw: (w) => w.u32(8).u64(2).str('ok').str(bad) }] })),
+    'metadata["k"][1]',
+  ],
   ['a tensor name that is not UTF-8', () => writeGguf(base({ tensors: [tensor({ name: bad })] })), 'tensors[0].name'],
   ['a tensor name over 64 bytes', () => writeGguf(base({ tensors: [tensor({ name: 'n'.repeat(65) })] })), 'tensors[0].name'],
   ['an unknown ggml type', () => writeGguf(base({ tensors: [tensor({ type: 99 })] })), 'tensors["x.weight"].type'],
@@ -209,7 +220,11 @@ const HOSTILE: [string, () => Uint8Array, string | RegExp][] = [
   ['duplicate tensor names', () => writeGguf(base({ tensors: [tensor({}), tensor({})] })), 'tensors["x.weight"]'],
   [`more than ${MAX_DIMS} dims`, () => writeGguf(base({ tensors: [tensor({ dims: [8, 1, 1, 1, 1] })] })), 'tensors["x.weight"].n_dims'],
   ['a dim above 2^32', () => writeGguf(base({ tensors: [tensor({ dims: [8, 2n ** 33n], data: new Uint8Array(0) })] })), 'tensors["x.weight"].dims[1]'],
-  ['dims whose product overflows', () => writeGguf(base({ tensors: [tensor({ dims: [2 ** 31, 2 ** 31, 2 ** 31], data: new Uint8Array(0) })] })), 'tensors["x.weight"].dims'],
+  [
+    'dims whose product overflows',
+    () => writeGguf(base({ tensors: [tensor({ dims: [2 ** 31, 2 ** 31, 2 ** 31], data: new Uint8Array(0) })] })),
+    'tensors["x.weight"].dims',
+  ],
   ['a row not a multiple of the block size', () => writeGguf(base({ tensors: [tensor({ type: 'Q8_0', dims: [33, 2] })] })), 'tensors["x.weight"].dims[0]'],
   ['alignment 0', () => writeGguf(base({ metadata: [kv.u32('general.alignment', 0)] })), 'metadata["general.alignment"]'],
   ['alignment not a multiple of 8', () => writeGguf(base({ metadata: [kv.u32('general.alignment', 12)], alignment: 12 })), 'metadata["general.alignment"]'],
@@ -238,13 +253,20 @@ describe('hostile GGUF headers', () => {
     const cut = bytes.slice(0, key + 200);
     const header = await parseGgufHeader(source(bytes));
     expect(header.metadata.find((e) => e.key === 'tokenizer.ggml.tokens')!.byteLength).toBeGreaterThan(200);
-    await expect(parseGgufHeader(source(cut, 'cut.gguf'))).rejects.toMatchObject({ file: 'cut.gguf', field: expect.stringMatching(/^metadata\["tokenizer\.ggml\.tokens"\]/) });
+    await expect(parseGgufHeader(source(cut, 'cut.gguf'))).rejects.toMatchObject({
+      file: 'cut.gguf',
+      field: expect.stringMatching(/^metadata\["tokenizer\.ggml\.tokens"\]/),
+    });
   });
 
   it('refuses a file truncated inside the data, naming the tensor', async () => {
     const { bytes } = tinyLlamaGguf();
     const cut = bytes.slice(0, bytes.length - 10);
-    await expect(parseGgufHeader(source(cut, 'cut.gguf'))).rejects.toMatchObject({ file: 'cut.gguf', field: 'tensors["output.weight"]', message: expect.stringContaining('past the end') });
+    await expect(parseGgufHeader(source(cut, 'cut.gguf'))).rejects.toMatchObject({
+      file: 'cut.gguf',
+      field: 'tensors["output.weight"]',
+      message: expect.stringContaining('past the end'),
+    });
   });
 
   it('says a big-endian file with a bad version was read as big-endian', async () => {

@@ -26,7 +26,21 @@ export const GGUF_VERSIONS = [2, 3] as const;
 export const GGUF_DEFAULT_ALIGNMENT = 32;
 
 /** `enum gguf_metadata_value_type`, by id. */
-export const GGUF_VALUE_TYPES = ['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'bool', 'string', 'array', 'uint64', 'int64', 'float64'] as const;
+export const GGUF_VALUE_TYPES = [
+  'uint8',
+  'int8',
+  'uint16',
+  'int16',
+  'uint32',
+  'int32',
+  'float32',
+  'bool',
+  'string',
+  'array',
+  'uint64',
+  'int64',
+  'float64',
+] as const;
 export type GgufValueType = (typeof GGUF_VALUE_TYPES)[number];
 
 /** A metadata value: 64-bit integers are bigint (exact), every other number a number. */
@@ -91,7 +105,19 @@ const MIN_TENSOR_INFO_BYTES = 24;
 const MIN_KV_BYTES = 14;
 /** Bytes per element of each fixed-width value type; strings and arrays take at least their length fields. */
 const MIN_VALUE_BYTES: Record<GgufValueType, number> = {
-  uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, bool: 1, string: 8, array: 12, uint64: 8, int64: 8, float64: 8,
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  uint32: 4,
+  int32: 4,
+  float32: 4,
+  bool: 1,
+  string: 8,
+  array: 12,
+  uint64: 8,
+  int64: 8,
+  float64: 8,
 };
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Strings up to this many bytes are decoded by hand (decode-utf8.ts); longer ones by TextDecoder. */
@@ -235,7 +261,8 @@ function elementField(field: string, index: number | undefined): string {
 
 function checkedStringLength(reader: HeaderReader, n: number, field: string, limit: number, index?: number): number {
   if (n > limit) throw new FormatError(reader.file, elementField(field, index), `string length ${u64Text(n)} is more than the limit of ${limit} bytes`);
-  if (n > reader.remaining()) throw new FormatError(reader.file, elementField(field, index), `string length ${n} runs past the end of the file (${reader.remaining()} bytes remain)`);
+  if (n > reader.remaining())
+    throw new FormatError(reader.file, elementField(field, index), `string length ${n} runs past the end of the file (${reader.remaining()} bytes remain)`);
   return n;
 }
 
@@ -393,7 +420,11 @@ function layOut(file: string, size: number, infos: RawTensorInfo[], dataStart: n
   for (const info of infos) declared += info.elements;
   const most = (size * 8) / MIN_BITS_PER_PARAMETER;
   if (declared > most) {
-    throw new FormatError(file, 'tensors', `the tensor shapes declare ${declared} parameters, more than a ${size}-byte file can hold at ${MIN_BITS_PER_PARAMETER} bit per parameter (${most})`);
+    throw new FormatError(
+      file,
+      'tensors',
+      `the tensor shapes declare ${declared} parameters, more than a ${size}-byte file can hold at ${MIN_BITS_PER_PARAMETER} bit per parameter (${most})`,
+    );
   }
   const tensors = infos.map((info): GgufTensorInfo => {
     const field = `${tensorField(info.name)}.offset`;
@@ -404,7 +435,11 @@ function layOut(file: string, size: number, infos: RawTensorInfo[], dataStart: n
     const byteOffset = dataStart + offset;
     const end = byteOffset + byteLength;
     if (end > size) {
-      throw new FormatError(file, tensorField(info.name), `its ${byteLength} bytes of ${info.type} data end at byte ${end}, past the end of the ${size}-byte file (truncated?)`);
+      throw new FormatError(
+        file,
+        tensorField(info.name),
+        `its ${byteLength} bytes of ${info.type} data end at byte ${end}, past the end of the ${size}-byte file (truncated?)`,
+      );
     }
     return {
       name: info.name,
@@ -423,7 +458,11 @@ function layOut(file: string, size: number, infos: RawTensorInfo[], dataStart: n
     const previous = sorted[i - 1]!;
     const tensor = sorted[i]!;
     if (tensor.offset < previous.offset + previous.byteLength) {
-      throw new FormatError(file, `${tensorField(tensor.name)}.offset`, `${tensor.offset} overlaps ${quote(previous.name)}, which spans [${previous.offset}, ${previous.offset + previous.byteLength})`);
+      throw new FormatError(
+        file,
+        `${tensorField(tensor.name)}.offset`,
+        `${tensor.offset} overlaps ${quote(previous.name)}, which spans [${previous.offset}, ${previous.offset + previous.byteLength})`,
+      );
     }
   }
   return tensors;

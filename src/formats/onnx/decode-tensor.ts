@@ -17,7 +17,19 @@ import {
   type DecodeContext,
 } from './decode-context';
 import { dtypeFromOnnx } from './onnx-data-type';
-import { FIELD_HEADER_BYTES, MAX_VARINT_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, int64Value, strictText, toHex, uint64Value, type Pull } from './wire-reader';
+import {
+  FIELD_HEADER_BYTES,
+  MAX_VARINT_BYTES,
+  WIRE_FIXED32,
+  WIRE_FIXED64,
+  WIRE_LEN,
+  WIRE_VARINT,
+  int64Value,
+  strictText,
+  toHex,
+  uint64Value,
+  type Pull,
+} from './wire-reader';
 import { formatShape } from '../../model/units';
 
 /** TensorProto.DataLocation.EXTERNAL (onnx.proto). */
@@ -441,7 +453,11 @@ function* readDims(ctx: DecodeContext, end: number, dims: number[]): Pull<void> 
  * Decodes a SparseTensorProto: values (1), indices (2), dims (3). Its name is the values'
  * name (onnx.proto, message SparseTensorProto).
  */
-export function* decodeSparseTensor(ctx: DecodeContext, end: number, wantValues: boolean): Pull<{ dims: number[]; values?: DecodedTensor; indices?: DecodedTensor }> {
+export function* decodeSparseTensor(
+  ctx: DecodeContext,
+  end: number,
+  wantValues: boolean,
+): Pull<{ dims: number[]; values?: DecodedTensor; indices?: DecodedTensor }> {
   const r = ctx.reader;
   const dims: number[] = [];
   let values: DecodedTensor | undefined;
@@ -488,7 +504,11 @@ export function tensorSummary(tensor: DecodedTensor): TensorSummary {
 }
 
 /** The display summary of a decoded sparse tensor, which must have a values tensor. */
-export function sparseSummary(ctx: DecodeContext, sparse: { dims: number[]; values?: DecodedTensor; indices?: DecodedTensor }, field: string): SparseTensorSummary {
+export function sparseSummary(
+  ctx: DecodeContext,
+  sparse: { dims: number[]; values?: DecodedTensor; indices?: DecodedTensor },
+  field: string,
+): SparseTensorSummary {
   if (!sparse.values) throw ctx.reader.error('sparse tensor without values', field);
   const summary: SparseTensorSummary = { dims: sparse.dims, values: tensorSummary(sparse.values) };
   if (sparse.indices) summary.indices = tensorSummary(sparse.indices);

@@ -457,7 +457,10 @@ function ourGraph(g: Graph): unknown {
 }
 
 function ourFunction(f: OnnxFunction): unknown {
-  return withDoc({ name: f.name, domain: f.domain, inputs: f.inputs, outputs: f.outputs, attributes: f.attributes, nodes: f.nodes.map(ourNode), opsets: f.opsets }, f.docString);
+  return withDoc(
+    { name: f.name, domain: f.domain, inputs: f.inputs, outputs: f.outputs, attributes: f.attributes, nodes: f.nodes.map(ourNode), opsets: f.opsets },
+    f.docString,
+  );
 }
 
 function ourModel(m: OnnxModel): unknown {
@@ -499,7 +502,8 @@ function refTensors(m: onnx.ModelProto): { initializers: RefTensorAt[]; constant
     const prefix = path ? `${path}/` : '';
     (g.node ?? []).forEach((n, i) => walkNode(n, `${prefix}${i}`, path));
     for (const t of g.initializer ?? []) initializers.push({ graphPath: path, tensor: t as onnx.TensorProto });
-    for (const s of g.sparseInitializer ?? []) initializers.push({ graphPath: path, tensor: s.values as onnx.TensorProto, sparseDims: (s.dims ?? []).map((d) => i64(d as RefInt)) });
+    for (const s of g.sparseInitializer ?? [])
+      initializers.push({ graphPath: path, tensor: s.values as onnx.TensorProto, sparseDims: (s.dims ?? []).map((d) => i64(d as RefInt)) });
   };
   const walkNode = (n: onnx.INodeProto, id: string, graphPath: string): void => {
     (n.attribute ?? []).forEach((a, k) => {
@@ -526,8 +530,17 @@ const byGraph = <T extends { graphPath?: string }>(list: T[]): T[] => [...list].
 function checkTensors(ours: OnnxInitializer[], refs: RefTensorAt[], bytes: Uint8Array, what: string): number {
   const sortedOurs = byGraph(ours);
   const sortedRefs = byGraph(refs);
-  expect(sortedOurs.map((t) => [t.graphPath ?? '', t.name, t.dtype, t.shape, t.dataLocation]), what).toEqual(
-    sortedRefs.map((r) => [r.graphPath, r.tensor.name || r.fallbackName || '', refDType(r.tensor.dataType), r.sparseDims ?? r.tensor.dims.map((d) => i64(d as RefInt)), refLocation(r.tensor)]),
+  expect(
+    sortedOurs.map((t) => [t.graphPath ?? '', t.name, t.dtype, t.shape, t.dataLocation]),
+    what,
+  ).toEqual(
+    sortedRefs.map((r) => [
+      r.graphPath,
+      r.tensor.name || r.fallbackName || '',
+      refDType(r.tensor.dataType),
+      r.sparseDims ?? r.tensor.dims.map((d) => i64(d as RefInt)),
+      refLocation(r.tensor),
+    ]),
   );
   let checked = 0;
   sortedOurs.forEach((t, i) => {

@@ -26,7 +26,16 @@ describe('onnxFormat', () => {
 
   it('recognizes a minimal model and one with producer fields', () => {
     expect(sniffBytes(new ProtoWriter().int(1, 7).finish())).toBe(true);
-    expect(sniffBytes(new ProtoWriter().int(1, 8).string(2, 'pytorch').string(3, '2.1').message(7, (g) => g.string(2, 'g')).finish())).toBe(true);
+    expect(
+      sniffBytes(
+        new ProtoWriter()
+          .int(1, 8)
+          .string(2, 'pytorch')
+          .string(3, '2.1')
+          .message(7, (g) => g.string(2, 'g'))
+          .finish(),
+      ),
+    ).toBe(true);
   });
 
   it('rejects text, other formats and random bytes', () => {

@@ -76,7 +76,12 @@ function richModel(): Uint8Array {
         n.string(1, 'x').string(1, 'w').string(2, 'y').string(3, '/model/layers.3/self_attn/MatMul').string(4, 'MatMul').string(7, '').string(6, 'doc');
         n.message(5, (a) => a.string(1, 'f').int(20, 1).float(2, 0.5));
         n.message(5, (a) => a.string(1, 'i').int(20, 2).int(3, -3));
-        n.message(5, (a) => a.string(1, 'big').int(20, 2).int(3, 2n ** 62n));
+        n.message(5, (a) =>
+          a
+            .string(1, 'big')
+            .int(20, 2)
+            .int(3, 2n ** 62n),
+        );
         n.message(5, (a) => a.string(1, 's').int(20, 3).string(4, 'héllo'));
         n.message(5, (a) => a.string(1, 'bin').int(20, 3).bytes(4, [0xff, 0xfe, 0x00]));
         n.message(5, (a) => a.string(1, 'packed_ints').int(20, 7).packedInts(8, [1, -1, 300]));
@@ -137,7 +142,13 @@ function richModel(): Uint8Array {
           ),
         ),
       );
-      g.message(12, (v) => v.string(1, 'z').message(2, (tp) => tp.message(5, (m) => m.int(1, 8).message(2, (vt) => vt.message(9, (o) => o.message(1, (e) => e.message(1, (tt) => tt.int(1, 99))))))));
+      g.message(12, (v) =>
+        v
+          .string(1, 'z')
+          .message(2, (tp) =>
+            tp.message(5, (m) => m.int(1, 8).message(2, (vt) => vt.message(9, (o) => o.message(1, (e) => e.message(1, (tt) => tt.int(1, 99)))))),
+          ),
+      );
       g.message(13, (v) => v.string(1, 'y').message(2, (tp) => tp.message(7, (o) => o.string(1, 'ai.onnx.ml').string(2, 'thing')).string(6, 'IMAGE')));
       g.message(14, (q) => q.string(1, 'y').message(2, (e) => e.string(1, 'SCALE_TENSOR').string(2, 'y_scale')));
       g.message(16, (e) => e.string(1, 'graph_key').string(2, 'graph_value'));
@@ -171,7 +182,16 @@ describe('parseOnnx', () => {
     expect(g.name).toBe('main');
     expect(g.metadataProps).toEqual({ graph_key: 'graph_value' });
     const [matmul, ifNode] = g.nodes;
-    expect(matmul).toMatchObject({ id: '0', name: '/model/layers.3/self_attn/MatMul', opType: 'MatMul', domain: '', namespace: 'model/layers.3/self_attn', inputs: ['x', 'w'], outputs: ['y'], docString: 'doc' });
+    expect(matmul).toMatchObject({
+      id: '0',
+      name: '/model/layers.3/self_attn/MatMul',
+      opType: 'MatMul',
+      domain: '',
+      namespace: 'model/layers.3/self_attn',
+      inputs: ['x', 'w'],
+      outputs: ['y'],
+      docString: 'doc',
+    });
     const attr = (name: string): Attribute => matmul!.attributes.find((a) => a.name === name)!;
     expect(attr('f')).toEqual({ name: 'f', type: 'float', value: 0.5 });
     expect(attr('i')).toEqual({ name: 'i', type: 'int', value: -3 });
@@ -277,7 +297,12 @@ describe('parseOnnx', () => {
           );
           n.message(5, (a) => a.string(1, 'ref').string(21, 'alpha').int(20, 4));
           n.message(5, (a) => a.string(1, 'future').int(20, 42).int(3, 1));
-          n.message(5, (a) => a.string(1, 'tps').int(20, 14).message(15, (tp) => tp.message(1, (tt) => tt.int(1, 7))));
+          n.message(5, (a) =>
+            a
+              .string(1, 'tps')
+              .int(20, 14)
+              .message(15, (tp) => tp.message(1, (tt) => tt.int(1, 7))),
+          );
         }),
       );
       w.message(20, (t) => {
@@ -286,7 +311,14 @@ describe('parseOnnx', () => {
         t.message(3, (e) => e.string(1, 'step').string(2, 'step0'));
         t.message(4, (e) => e.string(1, 'step').string(2, 'next'));
       });
-      w.message(25, (f) => f.string(1, 'F').message(11, (a) => a.string(1, 'body').int(20, 5).message(6, (g) => g.string(2, 'default_body'))));
+      w.message(25, (f) =>
+        f.string(1, 'F').message(11, (a) =>
+          a
+            .string(1, 'body')
+            .int(20, 5)
+            .message(6, (g) => g.string(2, 'default_body')),
+        ),
+      );
     });
     const m = await parse(bytes);
     const node = m.graph.nodes[0]!;
@@ -372,14 +404,38 @@ describe('parseOnnx', () => {
 
   it('rejects wrong wire types, groups, invalid wire types, field 0 and overlong varints', async () => {
     await rejects(new ProtoWriter().bytes(1, [1]).finish(), /wrong wire type 2 \(expected 0\)/);
-    await rejects(graph((g) => g.message(1, (n) => n.int(3, 5))), /graph\.node\[0\]\.name: wrong wire type 0/);
-    await rejects(model((w) => w.tag(30, 3)), /group/);
-    await rejects(model((w) => w.tag(30, 4)), /group/);
-    await rejects(model((w) => w.tag(30, 6)), /invalid wire type 6/);
-    await rejects(model((w) => w.tag(30, 7)), /invalid wire type 7/);
-    await rejects(model((w) => w.raw([0x00, 0x01])), /field number 0/);
-    await rejects(model((w) => w.tag(30, 0).raw([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])), /longer than 64 bits/);
-    await rejects(model((w) => w.tag(30, 0).raw([0xff, 0xff])), /truncated/);
+    await rejects(
+      graph((g) => g.message(1, (n) => n.int(3, 5))),
+      /graph\.node\[0\]\.name: wrong wire type 0/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 3)),
+      /group/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 4)),
+      /group/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 6)),
+      /invalid wire type 6/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 7)),
+      /invalid wire type 7/,
+    );
+    await rejects(
+      model((w) => w.raw([0x00, 0x01])),
+      /field number 0/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 0).raw([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])),
+      /longer than 64 bits/,
+    );
+    await rejects(
+      model((w) => w.tag(30, 0).raw([0xff, 0xff])),
+      /truncated/,
+    );
   });
 
   it('rejects an empty file', async () => {
@@ -400,9 +456,7 @@ describe('parseOnnx', () => {
     let body = new ProtoWriter().string(2, 'leaf').finish();
     for (let depth = 0; depth < 1000; depth++) {
       const inner = body;
-      body = new ProtoWriter()
-        .message(1, (n) => n.string(4, 'If').message(5, (a) => a.string(1, 'then_branch').int(20, 5).bytes(6, inner)))
-        .finish();
+      body = new ProtoWriter().message(1, (n) => n.string(4, 'If').message(5, (a) => a.string(1, 'then_branch').int(20, 5).bytes(6, inner))).finish();
     }
     const bytes = model((w) => w.bytes(7, body));
     await rejects(bytes, new RegExp(`subgraphs nested deeper than ${MAX_SUBGRAPH_DEPTH}`));
@@ -412,9 +466,7 @@ describe('parseOnnx', () => {
     let body = new ProtoWriter().string(2, 'leaf').finish();
     for (let depth = 0; depth < MAX_SUBGRAPH_DEPTH; depth++) {
       const inner = body;
-      body = new ProtoWriter()
-        .message(1, (n) => n.string(4, 'If').message(5, (a) => a.string(1, 'then_branch').int(20, 5).bytes(6, inner)))
-        .finish();
+      body = new ProtoWriter().message(1, (n) => n.string(4, 'If').message(5, (a) => a.string(1, 'then_branch').int(20, 5).bytes(6, inner))).finish();
     }
     const m = await parse(model((w) => w.bytes(7, body)));
     expect(m.graph.nodes[0]!.id).toBe('0');
@@ -433,25 +485,80 @@ describe('parseOnnx', () => {
   });
 
   it('rejects negative and overflowing dims in initializers', async () => {
-    await rejects(graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2, -1]))), /negative dimension -1/);
-    await rejects(graph((g) => g.message(5, (t) => t.int(2, 1).packedInts(1, [3, -5]))), /graph\.initializer\[0\]\.dims: negative dimension -5/);
-    await rejects(graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2n ** 60n]))), /beyond 2\^53/);
-    await rejects(graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2 ** 30, 2 ** 30, 2 ** 30]))), /element count of \[1073741824, 1073741824, 1073741824\] is beyond 2\^53/);
+    await rejects(
+      graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2, -1]))),
+      /negative dimension -1/,
+    );
+    await rejects(
+      graph((g) => g.message(5, (t) => t.int(2, 1).packedInts(1, [3, -5]))),
+      /graph\.initializer\[0\]\.dims: negative dimension -5/,
+    );
+    await rejects(
+      graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2n ** 60n]))),
+      /beyond 2\^53/,
+    );
+    await rejects(
+      graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2 ** 30, 2 ** 30, 2 ** 30]))),
+      /element count of \[1073741824, 1073741824, 1073741824\] is beyond 2\^53/,
+    );
     // A zero dim makes the product 0, however large the others.
     const m = await parse(graph((g) => g.message(5, (t) => tensor(t, 'w', 1, [2 ** 40, 0, 2 ** 40]))));
     expect(m.initializers[0]!.elements).toBe(0);
   });
 
   it('rejects unknown and UNDEFINED data types, naming the field', async () => {
-    const error = await rejects(graph((g) => g.message(5, (t) => tensor(t, 'w', 99, [1]))), /unknown data type 99/);
+    const error = await rejects(
+      graph((g) => g.message(5, (t) => tensor(t, 'w', 99, [1]))),
+      /unknown data type 99/,
+    );
     expect(error.field).toBe('graph.initializer[0].data_type');
-    await rejects(graph((g) => g.message(5, (t) => tensor(t, 'w', 0, [1]))), /UNDEFINED/);
-    await rejects(graph((g) => g.message(1, (n) => n.message(5, (a) => a.string(1, 't').int(20, 4).message(5, (t) => tensor(t, '', 42, []))))), /attribute\[0\]\.t\.data_type: unknown data type 42/);
+    await rejects(
+      graph((g) => g.message(5, (t) => tensor(t, 'w', 0, [1]))),
+      /UNDEFINED/,
+    );
+    await rejects(
+      graph((g) =>
+        g.message(1, (n) =>
+          n.message(5, (a) =>
+            a
+              .string(1, 't')
+              .int(20, 4)
+              .message(5, (t) => tensor(t, '', 42, [])),
+          ),
+        ),
+      ),
+      /attribute\[0\]\.t\.data_type: unknown data type 42/,
+    );
   });
 
   it('maps every TensorProto.DataType code to its DType', async () => {
-    const expected = ['F32', 'U8', 'I8', 'U16', 'I16', 'I32', 'I64', 'STRING', 'BOOL', 'F16', 'F64', 'U32', 'U64', 'C64', 'C128', 'BF16', 'F8_E4M3', 'F8_E4M3FNUZ', 'F8_E5M2', 'F8_E5M2FNUZ', 'U4', 'I4', 'F4', 'F8_E8M0'];
-    const m = await parse(graph((g) => expected.forEach((_, i) => g.message(5, (t) => tensor(t, `t${i + 1}`, i + 1, [2]))))); 
+    const expected = [
+      'F32',
+      'U8',
+      'I8',
+      'U16',
+      'I16',
+      'I32',
+      'I64',
+      'STRING',
+      'BOOL',
+      'F16',
+      'F64',
+      'U32',
+      'U64',
+      'C64',
+      'C128',
+      'BF16',
+      'F8_E4M3',
+      'F8_E4M3FNUZ',
+      'F8_E5M2',
+      'F8_E5M2FNUZ',
+      'U4',
+      'I4',
+      'F4',
+      'F8_E8M0',
+    ];
+    const m = await parse(graph((g) => expected.forEach((_, i) => g.message(5, (t) => tensor(t, `t${i + 1}`, i + 1, [2])))));
     expect(m.initializers.map((t) => t.dtype)).toEqual(expected);
   });
 
@@ -466,10 +573,33 @@ describe('parseOnnx', () => {
         ),
       );
     await rejects(ext([['offset', '0']]), /without a location/);
-    await rejects(ext([['location', 'a.bin'], ['offset', '-1']]), /offset "-1" is not a non-negative integer/);
-    await rejects(ext([['location', 'a.bin'], ['length', '1e3']]), /length "1e3"/);
-    const m = await parse(ext([['location', 'a.bin'], ['length', '16'], ['checksum', 'abc']]));
-    expect(m.initializers[0]).toMatchObject({ file: 'a.bin', byteOffset: 0, byteLength: 16, external: { location: 'a.bin', offset: 0, length: 16, checksum: 'abc' } });
+    await rejects(
+      ext([
+        ['location', 'a.bin'],
+        ['offset', '-1'],
+      ]),
+      /offset "-1" is not a non-negative integer/,
+    );
+    await rejects(
+      ext([
+        ['location', 'a.bin'],
+        ['length', '1e3'],
+      ]),
+      /length "1e3"/,
+    );
+    const m = await parse(
+      ext([
+        ['location', 'a.bin'],
+        ['length', '16'],
+        ['checksum', 'abc'],
+      ]),
+    );
+    expect(m.initializers[0]).toMatchObject({
+      file: 'a.bin',
+      byteOffset: 0,
+      byteLength: 16,
+      external: { location: 'a.bin', offset: 0, length: 16, checksum: 'abc' },
+    });
   });
 
   it('is cancellable', async () => {

@@ -25,7 +25,10 @@ describe('resolveExternalData', () => {
   });
 
   it('resolves against a model dropped alone', () => {
-    expect(resolveExternalData({ location: 'a.bin', offset: 0, length: 1 }, 'model.onnx', [{ path: 'a.bin', size: 1 }])).toMatchObject({ kind: 'resolved', path: 'a.bin' });
+    expect(resolveExternalData({ location: 'a.bin', offset: 0, length: 1 }, 'model.onnx', [{ path: 'a.bin', size: 1 }])).toMatchObject({
+      kind: 'resolved',
+      path: 'a.bin',
+    });
   });
 
   it.each<[string, ExternalDataRejection]>([

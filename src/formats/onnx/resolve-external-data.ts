@@ -31,12 +31,7 @@ const DRIVE = /^[A-Za-z]:/;
  * paths are rejected, and the range must lie inside the data file. `expectedLength` (from the
  * dtype and shape) is used when the entry has no `length`.
  */
-export function resolveExternalData(
-  ref: ExternalDataRef,
-  modelPath: string,
-  files: readonly DroppedFile[],
-  expectedLength?: number,
-): ExternalDataResolution {
+export function resolveExternalData(ref: ExternalDataRef, modelPath: string, files: readonly DroppedFile[], expectedLength?: number): ExternalDataResolution {
   const reject = (reason: ExternalDataRejection, message: string): ExternalDataResolution => ({
     kind: 'rejected',
     reason,
@@ -74,7 +69,11 @@ export function resolveExternalData(
   const { offset } = ref;
   const length = ref.length ?? expectedLength ?? file.size - offset;
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
-    return { kind: 'rejected', reason: 'bad-range', error: new FormatError(modelPath, 'external_data.offset', `external data range ${offset}+${length} is not a pair of non-negative integers`) };
+    return {
+      kind: 'rejected',
+      reason: 'bad-range',
+      error: new FormatError(modelPath, 'external_data.offset', `external data range ${offset}+${length} is not a pair of non-negative integers`),
+    };
   }
   if (offset + length > file.size) {
     return {

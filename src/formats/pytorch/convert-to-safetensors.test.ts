@@ -33,7 +33,10 @@ describe('convertToSafetensors: the round trip', () => {
     const parsed = await parsePytorch(source);
     expect(conversionBlocker(parsed)).toBeUndefined();
     // Small chunks, so reads and gathers cross chunk boundaries.
-    const bytes = await collect(convertToSafetensors(source, parsed.tensors, undefined, { chunkBytes: 40 }), Math.max(40, safetensorsPlan(parsed.tensors).header.length));
+    const bytes = await collect(
+      convertToSafetensors(source, parsed.tensors, undefined, { chunkBytes: 40 }),
+      Math.max(40, safetensorsPlan(parsed.tensors).header.length),
+    );
     const out = new FileByteSource(new Blob([bytes]), 'model.safetensors');
     const header = await parseSafetensors(out);
     expect(header.metadata).toEqual({ format: 'pt' });

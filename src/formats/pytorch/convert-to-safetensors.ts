@@ -53,7 +53,8 @@ export function conversionBlocker(parsed: PytorchParse): string | undefined {
  * under their own name: safetensors has no aliasing, so tied weights take their space twice.
  */
 export function safetensorsPlan(tensors: readonly PytorchTensorInfo[], metadata: Record<string, string> = DEFAULT_METADATA): SafetensorsPlan {
-  if (tensors.length > MAX_TENSORS) throw new FormatError(tensors[0]?.file ?? 'checkpoint', 'tensors', `${tensors.length} tensors, more than the ${MAX_TENSORS} limit`);
+  if (tensors.length > MAX_TENSORS)
+    throw new FormatError(tensors[0]?.file ?? 'checkpoint', 'tensors', `${tensors.length} tensors, more than the ${MAX_TENSORS} limit`);
   const seen = new Set<string>();
   const copies: SafetensorsCopy[] = [];
   // Built as text so names such as `__proto__` stay plain keys; JSON.stringify quotes them.
@@ -152,9 +153,11 @@ export function shardedConversionPlan(indexJson: string | unknown, indexName = '
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new FormatError(indexName, 'index', 'is not a JSON object');
   const weightMap: unknown = Object.hasOwn(parsed, 'weight_map') ? (parsed as Record<string, unknown>)['weight_map'] : undefined;
-  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) throw new FormatError(indexName, 'weight_map', 'is missing or not an object');
+  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap))
+    throw new FormatError(indexName, 'weight_map', 'is missing or not an object');
   const metadataValue: unknown = Object.hasOwn(parsed, 'metadata') ? (parsed as Record<string, unknown>)['metadata'] : {};
-  if (typeof metadataValue !== 'object' || metadataValue === null || Array.isArray(metadataValue)) throw new FormatError(indexName, 'metadata', 'is not an object');
+  if (typeof metadataValue !== 'object' || metadataValue === null || Array.isArray(metadataValue))
+    throw new FormatError(indexName, 'metadata', 'is not an object');
 
   const entries = Object.entries(weightMap as Record<string, unknown>);
   if (entries.length > MAX_TENSORS) throw new FormatError(indexName, 'weight_map', `has ${entries.length} tensors, more than the ${MAX_TENSORS} limit`);

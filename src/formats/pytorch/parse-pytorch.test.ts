@@ -27,7 +27,14 @@ describe('parsePytorch: fixtures written by torch.save and torch.jit.save', () =
     expect(report.tensorsRecovered).toBe(want.length);
     for (const [i, tensor] of tensors.entries()) {
       const w = want[i] as ExpectedTensor;
-      expect({ name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, stride: tensor.torch.stride, offset: tensor.torch.storageOffset, contiguous: tensor.torch.contiguous }).toEqual({
+      expect({
+        name: tensor.name,
+        dtype: tensor.dtype,
+        shape: tensor.shape,
+        stride: tensor.torch.stride,
+        offset: tensor.torch.storageOffset,
+        contiguous: tensor.torch.contiguous,
+      }).toEqual({
         name: w.name,
         dtype: w.dtype,
         shape: w.shape,
@@ -54,7 +61,11 @@ describe('parsePytorch: fixtures written by torch.save and torch.jit.save', () =
     ]);
     const inner = memory(bytes);
     let bytesRead = 0;
-    const source: ByteSource = { name: inner.name, size: inner.size, read: (offset, length, signal) => ((bytesRead += length), inner.read(offset, length, signal)) };
+    const source: ByteSource = {
+      name: inner.name,
+      size: inner.size,
+      read: (offset, length, signal) => ((bytesRead += length), inner.read(offset, length, signal)),
+    };
     const { report, tensors } = await parsePytorch(source);
     expect(report.verdict).toBe('safe');
     expect(tensors[0]).toMatchObject({ name: 'w', shape: [numel], byteLength: numel * 4 });
@@ -123,7 +134,9 @@ describe('parsePytorch: hostile fixtures (raw opcodes, never loaded)', () => {
 
   it('records the payload call with its arguments, and never performs it', async () => {
     const { report } = await parsePytorch(fixture('hostile/os-system-global.pkl'));
-    expect(report.calls).toEqual([{ callable: 'os.system', opcode: 'REDUCE', description: "os.system('echo pwned')", pickle: 'pickle', offset: expect.any(Number) }]);
+    expect(report.calls).toEqual([
+      { callable: 'os.system', opcode: 'REDUCE', description: "os.system('echo pwned')", pickle: 'pickle', offset: expect.any(Number) },
+    ]);
   });
 
   it('resolves STACK_GLOBAL names through the memo', async () => {
@@ -157,14 +170,48 @@ describe('parsePytorch: hostile fixtures (raw opcodes, never loaded)', () => {
 /** `{'w': tensor}` as torch.save pickles it: one float32 tensor of `numel` elements on storage '0'. */
 function stateDictPickle(numel: number): Uint8Array<ArrayBuffer> {
   return buildPickle(
-    OP.PROTO, 2, OP.EMPTY_DICT,
-    OP.BINUNICODE, u32(1), 'w',
-    OP.GLOBAL, 'torch._utils\n_rebuild_tensor_v2\n',
+    OP.PROTO,
+    2,
+    OP.EMPTY_DICT,
+    OP.BINUNICODE,
+    u32(1),
+    'w',
+    OP.GLOBAL,
+    'torch._utils\n_rebuild_tensor_v2\n',
     OP.MARK,
-    OP.MARK, OP.BINUNICODE, u32(7), 'storage', OP.GLOBAL, 'torch\nFloatStorage\n', OP.BINUNICODE, u32(1), '0', OP.BINUNICODE, u32(3), 'cpu', OP.BININT, u32(numel), OP.TUPLE,
-    OP.BINPERSID, OP.BININT1, 0, OP.BININT, u32(numel), OP.TUPLE1, OP.BININT1, 1, OP.TUPLE1, OP.NEWFALSE,
-    OP.GLOBAL, 'collections\nOrderedDict\n', OP.EMPTY_TUPLE, OP.REDUCE,
-    OP.TUPLE, OP.REDUCE, OP.SETITEM, OP.STOP,
+    OP.MARK,
+    OP.BINUNICODE,
+    u32(7),
+    'storage',
+    OP.GLOBAL,
+    'torch\nFloatStorage\n',
+    OP.BINUNICODE,
+    u32(1),
+    '0',
+    OP.BINUNICODE,
+    u32(3),
+    'cpu',
+    OP.BININT,
+    u32(numel),
+    OP.TUPLE,
+    OP.BINPERSID,
+    OP.BININT1,
+    0,
+    OP.BININT,
+    u32(numel),
+    OP.TUPLE1,
+    OP.BININT1,
+    1,
+    OP.TUPLE1,
+    OP.NEWFALSE,
+    OP.GLOBAL,
+    'collections\nOrderedDict\n',
+    OP.EMPTY_TUPLE,
+    OP.REDUCE,
+    OP.TUPLE,
+    OP.REDUCE,
+    OP.SETITEM,
+    OP.STOP,
   );
 }
 
@@ -210,7 +257,11 @@ describe('parsePytorch: bare pickles', () => {
   it('stops a 10^7-long run of MARKs, reading no byte twice', async () => {
     const inner = memory(new Uint8Array(10_000_000).fill(OP.MARK));
     let bytesRead = 0;
-    const source: ByteSource = { name: inner.name, size: inner.size, read: (offset, length, signal) => ((bytesRead += length), inner.read(offset, length, signal)) };
+    const source: ByteSource = {
+      name: inner.name,
+      size: inner.size,
+      read: (offset, length, signal) => ((bytesRead += length), inner.read(offset, length, signal)),
+    };
     const { report } = await parsePytorch(source);
     expect(report.verdict).toBe('unknown');
     expect(report.notes.join('\n')).toMatch(/nested MARKs/);

@@ -69,7 +69,10 @@ class Scan {
     for (const reason of run.uncertain) this.flag('unknown', `In ${pickle}: ${reason}.`);
     for (const note of run.notes) this.notes.push(`In ${pickle}: ${note}`);
     if (run.callCount > 0) {
-      this.flag('suspicious', `${pickle} asks for ${run.callCount} call${run.callCount === 1 ? '' : 's'} outside the allowlist; Loupe recorded ${run.callCount === 1 ? 'it' : 'them'} and performed none.`);
+      this.flag(
+        'suspicious',
+        `${pickle} asks for ${run.callCount} call${run.callCount === 1 ? '' : 's'} outside the allowlist; Loupe recorded ${run.callCount === 1 ? 'it' : 'them'} and performed none.`,
+      );
     }
     return run;
   }
@@ -90,7 +93,9 @@ class Scan {
     const unsafe = imports.filter((i) => i.badge === 'unsafe');
     const notes = [...this.notes];
     if (unsafe.length > 0) {
-      notes.unshift(`Unsafe: it imports ${unsafe.map((i) => `${i.module}.${i.name}`).join(', ')}. Loading it with torch.load (without weights_only) or pickle would run that.`);
+      notes.unshift(
+        `Unsafe: it imports ${unsafe.map((i) => `${i.module}.${i.name}`).join(', ')}. Loading it with torch.load (without weights_only) or pickle would run that.`,
+      );
     }
     const calls: PickleCallRecord[] = [];
     let callCount = 0;
@@ -190,7 +195,8 @@ async function parseZip(source: ByteSource, signal?: AbortSignal): Promise<Pytor
 
   const big = await readTextRecord(source, byName.get(`${root}byteorder`), signal);
   const bigEndian = big?.trim() === 'big';
-  if (bigEndian) scan.warn('big-endian', 'The storages were written big-endian (byteorder = big); Loupe reads little-endian data only, so the tensors are not readable.');
+  if (bigEndian)
+    scan.warn('big-endian', 'The storages were written big-endian (byteorder = big); Loupe reads little-endian data only, so the tensors are not readable.');
 
   const referenced = new Set<string>();
   const locate = (storage: PickleStorage, folder: string): StorageLocation => {
@@ -198,10 +204,16 @@ async function parseZip(source: ByteSource, signal?: AbortSignal): Promise<Pytor
     if (!member) return `its storage ${root}${folder}${storage.key} is missing from the archive`;
     referenced.add(member.name);
     if (bigEndian) return 'the storages are big-endian';
-    if (member.method !== 0) return `its storage ${member.name} is compressed in the zip; Loupe reads tensors only from stored members, as torch.save writes them`;
+    if (member.method !== 0)
+      return `its storage ${member.name} is compressed in the zip; Loupe reads tensors only from stored members, as torch.save writes them`;
     return { offset: member.dataOffset, bytes: member.uncompressedSize };
   };
-  const tensors = toTensorInfos(file, named.map((n) => ({ ...n.tensor, folder: n.folder })), locate, scan);
+  const tensors = toTensorInfos(
+    file,
+    named.map((n) => ({ ...n.tensor, folder: n.folder })),
+    locate,
+    scan,
+  );
 
   // Every other member that could be a pickle is scanned too: torch.load never reads it, other loaders might.
   let extra = 0;
@@ -241,9 +253,15 @@ async function parseZip(source: ByteSource, signal?: AbortSignal): Promise<Pytor
       );
     }
   }
-  if (unreferenced > 0) scan.notes.push(`${unreferenced} member${unreferenced === 1 ? '' : 's'} under data/ ${unreferenced === 1 ? 'is' : 'are'} never referenced by data.pkl.`);
+  if (unreferenced > 0)
+    scan.notes.push(`${unreferenced} member${unreferenced === 1 ? '' : 's'} under data/ ${unreferenced === 1 ? 'is' : 'are'} never referenced by data.pkl.`);
 
-  const report = scan.report(container, dataRun.protocol, tensors.length, members.map((m) => m.name));
+  const report = scan.report(
+    container,
+    dataRun.protocol,
+    tensors.length,
+    members.map((m) => m.name),
+  );
   return { report, tensors, warnings: scan.warnings };
 }
 
@@ -282,7 +300,12 @@ async function parseStream(source: ByteSource, signal?: AbortSignal): Promise<Py
   scan.add('pickle', first);
   const collected = collectTensors(first.value);
   scan.notes.push(...collected.notes);
-  const tensors = toTensorInfos(file, collected.tensors.map((t) => ({ ...t, folder: '' })), () => 'a bare pickle has no storage records', scan);
+  const tensors = toTensorInfos(
+    file,
+    collected.tensors.map((t) => ({ ...t, folder: '' })),
+    () => 'a bare pickle has no storage records',
+    scan,
+  );
 
   // pickle.load reads one pickle; anything after it is scanned in case another loader reads on.
   let position = first.end;
@@ -336,7 +359,12 @@ async function parseLegacy(source: ByteSource, scan: Scan, start: number, signal
     if (bigEndian) return 'the storages are big-endian';
     return located.get(storage.key) ?? `its storage ${storage.key} could not be located in the file`;
   };
-  const tensors = toTensorInfos(file, collected.tensors.map((t) => ({ ...t, folder: '' })), locate, scan);
+  const tensors = toTensorInfos(
+    file,
+    collected.tensors.map((t) => ({ ...t, folder: '' })),
+    locate,
+    scan,
+  );
   return { report: scan.report('legacy', dataRun?.protocol, tensors.length), tensors, warnings: scan.warnings };
 }
 

@@ -31,7 +31,11 @@ describe('persistentLoad', () => {
 
   it('keeps a pickled module class inert, with a note', () => {
     const run = newRun();
-    expect(persistentLoad(tuple('module', { kind: 'global', module: 'm', name: 'Net' }, 'm.py', 'source'), run)).toMatchObject({ kind: 'object', performed: false, label: 'module source' });
+    expect(persistentLoad(tuple('module', { kind: 'global', module: 'm', name: 'Net' }, 'm.py', 'source'), run)).toMatchObject({
+      kind: 'object',
+      performed: false,
+      label: 'module source',
+    });
     expect(run.notes).toEqual(['The file pickles a whole nn.Module class with its source (a legacy persistent id).']);
   });
 
@@ -39,7 +43,10 @@ describe('persistentLoad', () => {
     const run = newRun();
     expect(persistentLoad('x', run)).toMatchObject({ kind: 'object', performed: false, label: 'persistent id', args: ['x'] });
     expect(persistentLoad(tuple('storage', 'not a class', '0', 'cpu', 1), run)).toMatchObject({ label: 'persistent id' });
-    expect(run.uncertain).toEqual(["a persistent id 'x' that is not a torch storage", "a persistent id ('storage', 'not a class', '0', 'cpu', 1) that is not a torch storage"]);
+    expect(run.uncertain).toEqual([
+      "a persistent id 'x' that is not a torch storage",
+      "a persistent id ('storage', 'not a class', '0', 'cpu', 1) that is not a torch storage",
+    ]);
     expect(run.storages.size).toBe(0);
   });
 });

@@ -20,7 +20,14 @@ export function persistentLoad(pid: PickleValue, run: PersistentLoadRun): Pickle
   const typename = typeof tag === 'string' ? tag : isKind(tag, 'bytes') && tag.bytes ? LATIN1.decode(tag.bytes) : undefined;
   if (items && typename === 'storage' && (items.length === 5 || items.length === 6)) {
     const [, type, rawKey, rawLocation, rawNumel, view] = items;
-    const key = typeof rawKey === 'string' ? rawKey : typeof rawKey === 'number' || typeof rawKey === 'bigint' ? String(rawKey) : isKind(rawKey, 'bytes') && rawKey.bytes ? LATIN1.decode(rawKey.bytes) : undefined;
+    const key =
+      typeof rawKey === 'string'
+        ? rawKey
+        : typeof rawKey === 'number' || typeof rawKey === 'bigint'
+          ? String(rawKey)
+          : isKind(rawKey, 'bytes') && rawKey.bytes
+            ? LATIN1.decode(rawKey.bytes)
+            : undefined;
     const numel = toIndex(rawNumel);
     if (isKind(type, 'global') && key !== undefined && numel !== undefined) {
       const className = `${type.module}.${type.name}`;

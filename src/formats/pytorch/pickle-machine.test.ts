@@ -43,7 +43,7 @@ describe('PickleMachine', () => {
     ]);
   });
 
-  it('counts offsets from the pickle\'s own start', async () => {
+  it("counts offsets from the pickle's own start", async () => {
     const run = await runAt(buildPickle(OP.PROTO, 2, OP.NONE, OP.TUPLE2, OP.STOP), 100);
     expect(run.start).toBe(100);
     expect(run.problem).toBe('stack underflow (at byte 3 of the pickle)');
@@ -56,7 +56,7 @@ describe('PickleMachine', () => {
     expect(run.value).toBeNull();
   });
 
-  it('MEMOIZE stores at the memo\'s size; GET and BINGET read it back', async () => {
+  it("MEMOIZE stores at the memo's size; GET and BINGET read it back", async () => {
     const run = await runAt(buildPickle(OP.PROTO, 4, OP.NEWTRUE, OP.MEMOIZE, OP.NONE, OP.MEMOIZE, OP.BINGET, 0, OP.GET, '1\n', OP.TUPLE2, OP.STOP));
     expect(run.value).toEqual({ kind: 'tuple', items: [true, null] });
   });

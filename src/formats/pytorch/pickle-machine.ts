@@ -3,7 +3,20 @@ import type { ByteWindow } from './byte-window';
 import { persistentLoad } from './persistent-load';
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, PICKLE_OPCODES as OP } from './pickle-opcodes';
 import { PickleStop } from './pickle-stop';
-import { describeValue, inertObject, isKind, newDict, setItem, truncate, typeLabel, type PickleBytes, type PickleDict, type PickleGlobal, type PickleStorage, type PickleValue } from './pickle-value';
+import {
+  describeValue,
+  inertObject,
+  isKind,
+  newDict,
+  setItem,
+  truncate,
+  typeLabel,
+  type PickleBytes,
+  type PickleDict,
+  type PickleGlobal,
+  type PickleStorage,
+  type PickleValue,
+} from './pickle-value';
 import { decodeLong, decodeQuoted, decodeRawUnicodeEscape, decodeUtf8, parseIntLiteral, parseLongLiteral, parsePythonFloat } from './python-literals';
 import { rebuildAllowed, type NestedCall } from './rebuild-allowed';
 import { allowedKind, type AllowedKind } from './scan-imports';
@@ -418,7 +431,9 @@ export class PickleMachine {
           const view = this.#view(size);
           const extension = size === 1 ? view.getUint8(0) : size === 2 ? view.getUint16(0, true) : view.getInt32(0, true);
           // copyreg's extension registry maps the code to an import that cannot be known from the file.
-          result.uncertain.push(`extension code ${extension} (${OPCODE_NAMES.get(code)}) names an import through copyreg's registry, which the file does not show`);
+          result.uncertain.push(
+            `extension code ${extension} (${OPCODE_NAMES.get(code)}) names an import through copyreg's registry, which the file does not show`,
+          );
           this.#push(inertObject({ kind: 'global', module: 'copyreg', name: `extension ${extension}` }, [], false, `extension ${extension}`));
           break;
         }
@@ -568,7 +583,9 @@ export class PickleMachine {
     }
     const name = isKind(callable, 'global') ? `${callable.module}.${callable.name}` : `<${typeLabel(callable)}>`;
     const shown = args.map((a) => describeValue(a, 60));
-    if (kwargs) for (let i = 0; i < kwargs.keys.length; i++) shown.push(`${describeValue(kwargs.keys[i] as PickleValue, 30)}=${describeValue(kwargs.values[i] as PickleValue, 40)}`);
+    if (kwargs)
+      for (let i = 0; i < kwargs.keys.length; i++)
+        shown.push(`${describeValue(kwargs.keys[i] as PickleValue, 30)}=${describeValue(kwargs.values[i] as PickleValue, 40)}`);
     this.#record(name, opcode, truncate(`${name}(${shown.join(', ')})`, 240));
     return inertObject(callable, args, false, name);
   }

@@ -54,7 +54,7 @@ describe('value helpers', () => {
 });
 
 describe('describeValue', () => {
-  it('renders values the way Python\'s repr would, shortened', () => {
+  it("renders values the way Python's repr would, shortened", () => {
     const dict = newDict();
     setItem(dict, 'k', { kind: 'tuple', items: [1] });
     expect(describeValue(null)).toBe('None');

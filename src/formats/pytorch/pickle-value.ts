@@ -234,7 +234,8 @@ function render(value: PickleValue, budget: number, depth: number): string {
       return `{${items(value.items)}}`;
     case 'dict': {
       const pairs: string[] = [];
-      for (let i = 0; i < value.keys.length && i < 8; i++) pairs.push(`${render(value.keys[i] as PickleValue, budget, depth + 1)}: ${render(value.values[i] as PickleValue, budget, depth + 1)}`);
+      for (let i = 0; i < value.keys.length && i < 8; i++)
+        pairs.push(`${render(value.keys[i] as PickleValue, budget, depth + 1)}: ${render(value.values[i] as PickleValue, budget, depth + 1)}`);
       return `{${pairs.join(', ')}${value.keys.length > 8 ? ', …' : ''}}`;
     }
     case 'object':

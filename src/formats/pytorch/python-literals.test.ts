@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { PickleStop } from './pickle-stop';
-import { decodeLong, decodeQuoted, decodeRawUnicodeEscape, decodeUtf8, latin1Bytes, parseIntLiteral, parseLongLiteral, parsePythonFloat, parsePythonInt } from './python-literals';
+import {
+  decodeLong,
+  decodeQuoted,
+  decodeRawUnicodeEscape,
+  decodeUtf8,
+  latin1Bytes,
+  parseIntLiteral,
+  parseLongLiteral,
+  parsePythonFloat,
+  parsePythonInt,
+} from './python-literals';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
@@ -19,7 +29,7 @@ function stopOf(decode: () => unknown): string {
 
 describe('decodeLong', () => {
   // The bytes are CPython 3.11's pickle.encode_long(value).
-  it('reads little-endian two\'s complement as pickle.py decode_long does', () => {
+  it("reads little-endian two's complement as pickle.py decode_long does", () => {
     expect(decodeLong(hex(''))).toBe(0);
     expect(decodeLong(hex('7f'))).toBe(127);
     expect(decodeLong(hex('8000'))).toBe(128);
@@ -42,7 +52,7 @@ describe('protocol 0 integers', () => {
     expect(parseIntLiteral(' +7 ')).toBe(7);
   });
 
-  it('reads LONG with Python 2\'s trailing L, as pickle.dumps(12345678901234567890, 0) writes it', () => {
+  it("reads LONG with Python 2's trailing L, as pickle.dumps(12345678901234567890, 0) writes it", () => {
     expect(parseLongLiteral('12345678901234567890L')).toBe(12345678901234567890n);
     expect(parseLongLiteral('5')).toBe(5);
   });
@@ -85,7 +95,7 @@ describe('decodeQuoted (protocol 0 STRING)', () => {
 
   it('stops when the line is not quoted', () => {
     expect(stopOf(() => decodeQuoted('abc'))).toBe('STRING is not quoted');
-    expect(stopOf(() => decodeQuoted("'abc\""))).toBe('STRING is not quoted');
+    expect(stopOf(() => decodeQuoted('\'abc"'))).toBe('STRING is not quoted');
     expect(stopOf(() => decodeQuoted("'"))).toBe('STRING is not quoted');
   });
 });

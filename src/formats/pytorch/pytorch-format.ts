@@ -11,7 +11,8 @@ const ZIP_NAME_OFFSET = 30;
  * `data.pkl`, torch.jit.save with `data/0` (or `constants.pkl`, `code/…` when there is no data);
  * newer versions also write `.data/…`, `byteorder` and `version`.
  */
-const TORCH_RECORD = /^[^/]+\/(data\.pkl|constants\.pkl|version|byteorder|\.data\/.*|\.format_version|\.storage_alignment|data\/\d+|constants\/\d+|code\/.*|extra\/.*)$/;
+const TORCH_RECORD =
+  /^[^/]+\/(data\.pkl|constants\.pkl|version|byteorder|\.data\/.*|\.format_version|\.storage_alignment|data\/\d+|constants\/\d+|code\/.*|extra\/.*)$/;
 
 /**
  * Whether the head looks like a PyTorch file: a zip whose first member is one of torch's records, or
@@ -35,9 +36,19 @@ export function sniffPytorch(head: Uint8Array): boolean {
   const slash = name.indexOf('/');
   if (slash <= 0) return /^[^/]+$/.test(name); // only the folder name is visible
   const rest = name.slice(slash + 1);
-  return ['data.pkl', 'constants.pkl', 'version', 'byteorder', '.data/', '.format_version', '.storage_alignment', 'data/', 'constants/', 'code/', 'extra/'].some(
-    (record) => record.startsWith(rest) || rest.startsWith(record),
-  );
+  return [
+    'data.pkl',
+    'constants.pkl',
+    'version',
+    'byteorder',
+    '.data/',
+    '.format_version',
+    '.storage_alignment',
+    'data/',
+    'constants/',
+    'code/',
+    'extra/',
+  ].some((record) => record.startsWith(rest) || rest.startsWith(record));
 }
 
 /** PyTorch checkpoints, read opcode by opcode and never executed. */
@@ -61,7 +72,10 @@ export const pytorchFormat: FormatModule<PytorchParse> = {
     draft.addTensors(parsed.tensors);
     document.warnings.push(...parsed.warnings);
     document.files.push({ format: 'pytorch', path: source.name, report: parsed.report });
-    document.pickle = { verdict: worseVerdict(document.pickle?.verdict ?? 'safe', parsed.report.verdict), reports: [...(document.pickle?.reports ?? []), parsed.report] };
+    document.pickle = {
+      verdict: worseVerdict(document.pickle?.verdict ?? 'safe', parsed.report.verdict),
+      reports: [...(document.pickle?.reports ?? []), parsed.report],
+    };
     if (parsed.report.verdict === 'unsafe') {
       const culprits = parsed.report.imports.filter((i) => i.badge === 'unsafe').map((i) => `${i.module}.${i.name}`);
       document.warnings.push({

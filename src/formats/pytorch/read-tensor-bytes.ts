@@ -33,7 +33,7 @@ export async function* tensorChunks(
   const itemsize = DTYPES[tensor.dtype].bits / 8;
   const layout = 'torch' in tensor ? tensor.torch : undefined;
   if (!layout || layout.contiguous) {
-    for (let done = 0; done < tensor.byteLength; ) {
+    for (let done = 0; done < tensor.byteLength;) {
       if (signal?.aborted) throw new CancelledError();
       const length = Math.min(chunkBytes, tensor.byteLength - done);
       yield await source.read(tensor.byteOffset + done, length, signal);
@@ -98,7 +98,8 @@ function* gather(span: Uint8Array, shape: number[], stride: number[], itemsize: 
  */
 export async function readTensorBytes(source: ByteSource, tensor: TensorInfo | PytorchTensorInfo, signal?: AbortSignal): Promise<Uint8Array> {
   const length = tensor.elements * (DTYPES[tensor.dtype].bits / 8);
-  if (length > MAX_TENSOR_READ_BYTES) throw new FormatError(tensor.file, field(tensor.name), `is ${length} bytes, more than the ${MAX_TENSOR_READ_BYTES}-byte read limit`);
+  if (length > MAX_TENSOR_READ_BYTES)
+    throw new FormatError(tensor.file, field(tensor.name), `is ${length} bytes, more than the ${MAX_TENSOR_READ_BYTES}-byte read limit`);
   const out = new Uint8Array(length);
   let position = 0;
   for await (const chunk of tensorChunks(source, tensor, signal)) {

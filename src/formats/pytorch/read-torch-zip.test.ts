@@ -12,11 +12,48 @@ import { listZipMembers, MAX_COMPRESSION_RATIO } from './read-torch-zip';
 /** `{'w': tensor}` with a float32 tensor of `shape` on storage '0' holding `numel` elements. */
 function statePickle(numel: number, shape = numel): Uint8Array<ArrayBuffer> {
   return buildPickle(
-    OP.PROTO, 2, OP.EMPTY_DICT, OP.BINUNICODE, u32(1), 'w',
-    OP.GLOBAL, 'torch._utils\n_rebuild_tensor_v2\n', OP.MARK,
-    OP.MARK, OP.BINUNICODE, u32(7), 'storage', OP.GLOBAL, 'torch\nFloatStorage\n', OP.BINUNICODE, u32(1), '0', OP.BINUNICODE, u32(3), 'cpu', OP.BININT, u32(numel), OP.TUPLE,
-    OP.BINPERSID, OP.BININT1, 0, OP.BININT, u32(shape), OP.TUPLE1, OP.BININT1, 1, OP.TUPLE1, OP.NEWFALSE,
-    OP.GLOBAL, 'collections\nOrderedDict\n', OP.EMPTY_TUPLE, OP.REDUCE, OP.TUPLE, OP.REDUCE, OP.SETITEM, OP.STOP,
+    OP.PROTO,
+    2,
+    OP.EMPTY_DICT,
+    OP.BINUNICODE,
+    u32(1),
+    'w',
+    OP.GLOBAL,
+    'torch._utils\n_rebuild_tensor_v2\n',
+    OP.MARK,
+    OP.MARK,
+    OP.BINUNICODE,
+    u32(7),
+    'storage',
+    OP.GLOBAL,
+    'torch\nFloatStorage\n',
+    OP.BINUNICODE,
+    u32(1),
+    '0',
+    OP.BINUNICODE,
+    u32(3),
+    'cpu',
+    OP.BININT,
+    u32(numel),
+    OP.TUPLE,
+    OP.BINPERSID,
+    OP.BININT1,
+    0,
+    OP.BININT,
+    u32(shape),
+    OP.TUPLE1,
+    OP.BININT1,
+    1,
+    OP.TUPLE1,
+    OP.NEWFALSE,
+    OP.GLOBAL,
+    'collections\nOrderedDict\n',
+    OP.EMPTY_TUPLE,
+    OP.REDUCE,
+    OP.TUPLE,
+    OP.REDUCE,
+    OP.SETITEM,
+    OP.STOP,
   );
 }
 
@@ -25,7 +62,10 @@ function open(entries: ZipEntrySpec[]) {
 }
 
 async function formatError(promise: Promise<unknown>): Promise<FormatError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FormatError);
   return error as FormatError;
 }
@@ -76,7 +116,12 @@ describe('torch.save zip archives', () => {
   it('refuses archives torch would not read, naming the member', async () => {
     expect((await formatError(open([{ name: 'data.pkl', data: statePickle(1) }]))).message).toMatch(/not inside a folder/);
     expect((await formatError(open([{ name: 'a/version', data: new Uint8Array(1) }]))).field).toBe('a/data.pkl');
-    const twice = await formatError(open([{ name: 'a/data.pkl', data: statePickle(1) }, { name: 'a/data.pkl', data: statePickle(1) }]));
+    const twice = await formatError(
+      open([
+        { name: 'a/data.pkl', data: statePickle(1) },
+        { name: 'a/data.pkl', data: statePickle(1) },
+      ]),
+    );
     expect(twice.message).toMatch(/appears twice/);
     const mismatch = await formatError(open([{ name: 'a/data.pkl', data: statePickle(1), localMethod: 8 }]));
     expect(mismatch.message).toMatch(/compression method 8/);

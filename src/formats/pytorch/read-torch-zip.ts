@@ -107,12 +107,16 @@ async function readLocalHeaders(source: ByteSource, central: Omit<ZipMember, 'da
 
   // Groups of headers close enough to share one read.
   const groups: (typeof central)[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     const first = sorted[i] as (typeof central)[number];
     let j = i + 1;
     while (j < sorted.length) {
       const next = (sorted[j] as (typeof central)[number]).localOffset;
-      if (next - (sorted[j - 1] as (typeof central)[number]).localOffset > HEADER_GAP_BYTES || next + LOCAL_HEADER_BYTES > first.localOffset + HEADER_WINDOW_BYTES) break;
+      if (
+        next - (sorted[j - 1] as (typeof central)[number]).localOffset > HEADER_GAP_BYTES ||
+        next + LOCAL_HEADER_BYTES > first.localOffset + HEADER_WINDOW_BYTES
+      )
+        break;
       j++;
     }
     groups.push(sorted.slice(i, j));
@@ -149,7 +153,8 @@ async function parseLocalHeader(
   let bytes = window;
   let offset = at;
   if (offset + LOCAL_HEADER_BYTES > bytes.length) {
-    if (member.localOffset + LOCAL_HEADER_BYTES > source.size) throw new FormatError(file, member.name, `local header at ${member.localOffset} is past the end of the file`);
+    if (member.localOffset + LOCAL_HEADER_BYTES > source.size)
+      throw new FormatError(file, member.name, `local header at ${member.localOffset} is past the end of the file`);
     bytes = await source.read(member.localOffset, Math.min(HEADER_PROBE_BYTES, source.size - member.localOffset), signal);
     offset = 0;
   }
@@ -167,7 +172,11 @@ async function parseLocalHeader(
     throw new FormatError(file, member.name, `data (${member.compressedSize} bytes at ${dataOffset}) runs past the end of the ${source.size}-byte file`);
   }
   if (member.method === STORED && member.compressedSize !== member.uncompressedSize) {
-    throw new FormatError(file, member.name, `is stored uncompressed but declares ${member.compressedSize} bytes stored and ${member.uncompressedSize} bytes uncompressed`);
+    throw new FormatError(
+      file,
+      member.name,
+      `is stored uncompressed but declares ${member.compressedSize} bytes stored and ${member.uncompressedSize} bytes uncompressed`,
+    );
   }
   const headStart = offset + (dataOffset - member.localOffset);
   const headLength = Math.min(MEMBER_HEAD_BYTES, member.compressedSize, Math.max(0, bytes.length - headStart));
@@ -203,7 +212,11 @@ export async function readZipMember(source: ByteSource, member: ZipMember, limit
   if (member.crc32 !== undefined) {
     const actual = crc32(data);
     if (actual !== member.crc32) {
-      throw new FormatError(file, member.name, `CRC-32 is ${hex(actual)} but the central directory says ${hex(member.crc32)}: the member is corrupt or was altered`);
+      throw new FormatError(
+        file,
+        member.name,
+        `CRC-32 is ${hex(actual)} but the central directory says ${hex(member.crc32)}: the member is corrupt or was altered`,
+      );
     }
   }
   return data;

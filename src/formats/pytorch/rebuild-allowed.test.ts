@@ -12,13 +12,35 @@ const noCall: NestedCall = () => {
 
 describe('rebuildAllowed: tensors', () => {
   it('_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks) builds a tensor view of the storage', () => {
-    const tensor = rebuildAllowed('rebuild-tensor-v2', 'torch._utils._rebuild_tensor_v2', [FLOAT_STORAGE, 0, tuple(2, 3), tuple(3, 1), true, { kind: 'dict', keys: [], values: [], index: new Map() }], 'REDUCE', noCall);
-    expect(tensor).toEqual({ kind: 'tensor', storage: FLOAT_STORAGE, dtypeName: 'float32', dtype: 'F32', shape: [2, 3], stride: [3, 1], storageOffset: 0, requiresGrad: true, parameter: false });
+    const tensor = rebuildAllowed(
+      'rebuild-tensor-v2',
+      'torch._utils._rebuild_tensor_v2',
+      [FLOAT_STORAGE, 0, tuple(2, 3), tuple(3, 1), true, { kind: 'dict', keys: [], values: [], index: new Map() }],
+      'REDUCE',
+      noCall,
+    );
+    expect(tensor).toEqual({
+      kind: 'tensor',
+      storage: FLOAT_STORAGE,
+      dtypeName: 'float32',
+      dtype: 'F32',
+      shape: [2, 3],
+      stride: [3, 1],
+      storageOffset: 0,
+      requiresGrad: true,
+      parameter: false,
+    });
   });
 
   it('_rebuild_tensor_v3 takes its dtype from the arguments (UntypedStorage)', () => {
     const untyped: PickleStorage = { kind: 'storage', key: '1', className: 'torch.UntypedStorage', dtypeName: 'uint8', location: 'cpu', numel: 8 };
-    const tensor = rebuildAllowed('rebuild-tensor-v3', 'torch._utils._rebuild_tensor_v3', [untyped, 0, tuple(2), tuple(1), false, null, global('torch', 'bfloat16')], 'REDUCE', noCall) as PickleTensor;
+    const tensor = rebuildAllowed(
+      'rebuild-tensor-v3',
+      'torch._utils._rebuild_tensor_v3',
+      [untyped, 0, tuple(2), tuple(1), false, null, global('torch', 'bfloat16')],
+      'REDUCE',
+      noCall,
+    ) as PickleTensor;
     expect([tensor.dtypeName, tensor.dtype]).toEqual(['bfloat16', 'BF16']);
   });
 
@@ -27,15 +49,24 @@ describe('rebuildAllowed: tensors', () => {
     expect(rebuildAllowed('rebuild-tensor-v2', 'x', [FLOAT_STORAGE, 0, tuple(2, 3), tuple(1)], 'REDUCE', noCall)).toBe('offset, size and stride do not fit');
   });
 
-  it('marks a tensor unreadable when torch\'s dtype has no Loupe equivalent', () => {
+  it("marks a tensor unreadable when torch's dtype has no Loupe equivalent", () => {
     const odd: PickleStorage = { ...FLOAT_STORAGE, dtypeName: 'complex32' };
-    expect((rebuildAllowed('rebuild-tensor-v2', 'x', [odd, 0, tuple(1), tuple(1)], 'REDUCE', noCall) as PickleTensor).unreadable).toBe('torch dtype complex32 has no Loupe equivalent');
+    expect((rebuildAllowed('rebuild-tensor-v2', 'x', [odd, 0, tuple(1), tuple(1)], 'REDUCE', noCall) as PickleTensor).unreadable).toBe(
+      'torch dtype complex32 has no Loupe equivalent',
+    );
   });
 
   it('Parameter wraps a tensor, requires_grad defaulting to True', () => {
     const tensor = rebuildAllowed('rebuild-tensor-v2', 'x', [FLOAT_STORAGE, 0, tuple(6), tuple(1)], 'REDUCE', noCall);
-    expect(rebuildAllowed('rebuild-parameter', 'torch._utils._rebuild_parameter', [tensor], 'REDUCE', noCall)).toMatchObject({ kind: 'tensor', parameter: true, requiresGrad: true });
-    expect(rebuildAllowed('rebuild-parameter', 'torch._utils._rebuild_parameter', [tensor, false], 'REDUCE', noCall)).toMatchObject({ parameter: true, requiresGrad: false });
+    expect(rebuildAllowed('rebuild-parameter', 'torch._utils._rebuild_parameter', [tensor], 'REDUCE', noCall)).toMatchObject({
+      kind: 'tensor',
+      parameter: true,
+      requiresGrad: true,
+    });
+    expect(rebuildAllowed('rebuild-parameter', 'torch._utils._rebuild_parameter', [tensor, false], 'REDUCE', noCall)).toMatchObject({
+      parameter: true,
+      requiresGrad: false,
+    });
   });
 });
 
@@ -47,27 +78,48 @@ describe('rebuildAllowed: _rebuild_from_type_v2', () => {
       calls.push(args);
       return inner;
     };
-    const built = rebuildAllowed('rebuild-from-type-v2', 'torch._tensor._rebuild_from_type_v2', [global('torch._utils', '_rebuild_tensor_v2'), global('my', 'Sub'), tuple(7, 8), null], 'REDUCE', callNested);
+    const built = rebuildAllowed(
+      'rebuild-from-type-v2',
+      'torch._tensor._rebuild_from_type_v2',
+      [global('torch._utils', '_rebuild_tensor_v2'), global('my', 'Sub'), tuple(7, 8), null],
+      'REDUCE',
+      callNested,
+    );
     expect(calls).toEqual([[7, 8]]);
     expect(built).toEqual({ ...inner, note: 'a tensor subclass my.Sub' });
   });
 
   it('gives up when calls nest too deeply', () => {
-    expect(rebuildAllowed('rebuild-from-type-v2', 'x', [null, global('torch', 'Tensor'), tuple(), null], 'REDUCE', () => undefined)).toBe('rebuild calls nested too deeply');
+    expect(rebuildAllowed('rebuild-from-type-v2', 'x', [null, global('torch', 'Tensor'), tuple(), null], 'REDUCE', () => undefined)).toBe(
+      'rebuild calls nested too deeply',
+    );
     expect(rebuildAllowed('rebuild-from-type-v2', 'x', [null, global('torch', 'Tensor'), 1, null], 'REDUCE', noCall)).toBe('args are a number');
   });
 });
 
 describe('rebuildAllowed: plain data', () => {
   it('OrderedDict from pairs, torch.Size from ints, _codecs.encode to latin-1 bytes', () => {
-    expect(rebuildAllowed('dict', 'collections.OrderedDict', [{ kind: 'list', items: [tuple('a', 1), tuple('a', 2)] }], 'REDUCE', noCall)).toMatchObject({ kind: 'dict', keys: ['a'], values: [2] });
+    expect(rebuildAllowed('dict', 'collections.OrderedDict', [{ kind: 'list', items: [tuple('a', 1), tuple('a', 2)] }], 'REDUCE', noCall)).toMatchObject({
+      kind: 'dict',
+      keys: ['a'],
+      values: [2],
+    });
     expect(rebuildAllowed('dict', 'collections.OrderedDict', [{ kind: 'list', items: [tuple('a')] }], 'REDUCE', noCall)).toBe('items are not pairs');
     expect(rebuildAllowed('size', 'torch.Size', [tuple(2, 3)], 'REDUCE', noCall)).toEqual(tuple(2, 3));
-    expect(rebuildAllowed('codecs-encode', '_codecs.encode', ['\u00ff\u0000', 'latin1'], 'REDUCE', noCall)).toEqual({ kind: 'bytes', length: 2, bytes: Uint8Array.of(0xff, 0) });
+    expect(rebuildAllowed('codecs-encode', '_codecs.encode', ['\u00ff\u0000', 'latin1'], 'REDUCE', noCall)).toEqual({
+      kind: 'bytes',
+      length: 2,
+      bytes: Uint8Array.of(0xff, 0),
+    });
     expect(rebuildAllowed('codecs-encode', '_codecs.encode', ['\u0100', 'latin-1'], 'REDUCE', noCall)).toBe('text outside latin-1');
   });
 
   it('devices and dtypes stay inert objects, labelled with their arguments', () => {
-    expect(rebuildAllowed('device', 'torch.device', ['cuda', 0], 'REDUCE', noCall)).toMatchObject({ kind: 'object', performed: true, label: "torch.device('cuda', 0)", callable: global('torch', 'device') });
+    expect(rebuildAllowed('device', 'torch.device', ['cuda', 0], 'REDUCE', noCall)).toMatchObject({
+      kind: 'object',
+      performed: true,
+      label: "torch.device('cuda', 0)",
+      callable: global('torch', 'device'),
+    });
   });
 });

@@ -117,8 +117,15 @@ export function rebuildAllowed(kind: AllowedKind, label: string, args: PickleVal
     case 'rebuild-from-numpy':
       if (!isKind(a1, 'global')) return `dtype is ${typeLabel(a1)}`;
       return {
-        kind: 'tensor', dtypeName: a1.name, dtype: torchDtype(a1.name), shape: [], stride: [], storageOffset: 0,
-        requiresGrad: false, parameter: false, unreadable: 'its data is a numpy array, which Loupe does not rebuild',
+        kind: 'tensor',
+        dtypeName: a1.name,
+        dtype: torchDtype(a1.name),
+        shape: [],
+        stride: [],
+        storageOffset: 0,
+        requiresGrad: false,
+        parameter: false,
+        unreadable: 'its data is a numpy array, which Loupe does not rebuild',
       };
     case 'rebuild-sparse': {
       const layout = isKind(a0, 'object') ? a0.label : typeof a0 === 'string' ? a0 : 'sparse';
@@ -143,6 +150,11 @@ export function rebuildAllowed(kind: AllowedKind, label: string, args: PickleVal
     case 'dtype':
     case 'storage':
     case 'qscheme':
-      return inertObject({ kind: 'global', module: label.slice(0, label.lastIndexOf('.')), name: label.slice(label.lastIndexOf('.') + 1) }, args, true, `${label}(${args.map((a) => describeValue(a, 30)).join(', ')})`);
+      return inertObject(
+        { kind: 'global', module: label.slice(0, label.lastIndexOf('.')), name: label.slice(label.lastIndexOf('.') + 1) },
+        args,
+        true,
+        `${label}(${args.map((a) => describeValue(a, 30)).join(', ')})`,
+      );
   }
 }

@@ -56,16 +56,65 @@ export const STORAGE_DTYPES: Readonly<Record<string, string>> = {
 
 /** Canonical torch dtype names (`str(torch.float32)` is `torch.float32`), as a weights-only pickle imports them. */
 const DTYPE_NAMES = [
-  'float32', 'float64', 'float16', 'bfloat16', 'complex32', 'complex64', 'complex128', 'bool',
-  'uint8', 'int8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64',
-  'float8_e5m2', 'float8_e4m3fn', 'float8_e5m2fnuz', 'float8_e4m3fnuz', 'float8_e8m0fnu', 'float4_e2m1fn_x2',
-  'qint8', 'quint8', 'qint32', 'quint4x2', 'quint2x4', 'bits8', 'bits16', 'bits1x8', 'bits2x4', 'bits4x2',
-  'uint1', 'uint2', 'uint3', 'uint4', 'uint5', 'uint6', 'uint7', 'int1', 'int2', 'int3', 'int4', 'int5', 'int6', 'int7',
+  'float32',
+  'float64',
+  'float16',
+  'bfloat16',
+  'complex32',
+  'complex64',
+  'complex128',
+  'bool',
+  'uint8',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float8_e5m2',
+  'float8_e4m3fn',
+  'float8_e5m2fnuz',
+  'float8_e4m3fnuz',
+  'float8_e8m0fnu',
+  'float4_e2m1fn_x2',
+  'qint8',
+  'quint8',
+  'qint32',
+  'quint4x2',
+  'quint2x4',
+  'bits8',
+  'bits16',
+  'bits1x8',
+  'bits2x4',
+  'bits4x2',
+  'uint1',
+  'uint2',
+  'uint3',
+  'uint4',
+  'uint5',
+  'uint6',
+  'uint7',
+  'int1',
+  'int2',
+  'int3',
+  'int4',
+  'int5',
+  'int6',
+  'int7',
 ];
 
 const TENSOR_CLASS_NAMES = [
-  'DoubleTensor', 'FloatTensor', 'HalfTensor', 'BFloat16Tensor', 'LongTensor', 'IntTensor', 'ShortTensor',
-  'CharTensor', 'ByteTensor', 'BoolTensor',
+  'DoubleTensor',
+  'FloatTensor',
+  'HalfTensor',
+  'BFloat16Tensor',
+  'LongTensor',
+  'IntTensor',
+  'ShortTensor',
+  'CharTensor',
+  'ByteTensor',
+  'BoolTensor',
 ];
 
 /**
@@ -291,9 +340,7 @@ export function scanImports(pickles: readonly { pickle: string; imports: ImportC
       if (!entry.foundIn.includes(pickle)) entry.foundIn.push(pickle);
     }
   }
-  return [...merged.values()].sort(
-    (a, b) => BADGE_RANK[b.badge] - BADGE_RANK[a.badge] || `${a.module}.${a.name}`.localeCompare(`${b.module}.${b.name}`),
-  );
+  return [...merged.values()].sort((a, b) => BADGE_RANK[b.badge] - BADGE_RANK[a.badge] || `${a.module}.${a.name}`.localeCompare(`${b.module}.${b.name}`));
 }
 
 /** The verdict the imports alone earn: unsafe for any unsafe import, suspicious for any non-allow-listed one. */

@@ -34,7 +34,8 @@ describe('sniffPickle', () => {
   });
 
   it('recognizes the hand-written protocol 0 payload under every pickle extension and none', () => {
-    for (const name of ['model.pkl', 'a.pickle', 'a.pt', 'a.pth', 'a.bin', 'a.ckpt', 'a.joblib', 'model', 'notes.txt']) expect(sniff(HAND_WRITTEN, name)).toBe(true);
+    for (const name of ['model.pkl', 'a.pickle', 'a.pt', 'a.pth', 'a.bin', 'a.ckpt', 'a.joblib', 'model', 'notes.txt'])
+      expect(sniff(HAND_WRITTEN, name)).toBe(true);
   });
 
   it('recognizes a pickle longer than the head from its first opcodes', () => {
@@ -45,12 +46,28 @@ describe('sniffPickle', () => {
   });
 
   it('does not claim text, JSON, markdown or binary noise', () => {
-    const texts = ['# Model card\n\nSome text.', '---\nlicense: mit\n---\n', '{"architectures": ["X"]}', 'Note: this is text', 'cat\ndog\n', 'Ideas\n', 'I12\n', 'hello world', '(see below)', ''];
+    const texts = [
+      '# Model card\n\nSome text.',
+      '---\nlicense: mit\n---\n',
+      '{"architectures": ["X"]}',
+      'Note: this is text',
+      'cat\ndog\n',
+      'Ideas\n',
+      'I12\n',
+      'hello world',
+      '(see below)',
+      '',
+    ];
     for (const text of texts) {
       expect(sniff(latin1(text), 'README')).toBe(false);
       expect(sniff(latin1(text), 'README.md')).toBe(false);
     }
-    expect(sniff(Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff), 'blob')).toBe(false);
+    expect(
+      sniff(
+        Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff),
+        'blob',
+      ),
+    ).toBe(false);
     expect(sniff(new Uint8Array([0x80, 0x09, 0x4e, 0x2e]), 'a.pkl')).toBe(false); // PROTO 9 does not exist
   });
 

@@ -143,7 +143,8 @@ export function checkPickleHead(head: Uint8Array): PickleHeadCheck {
     const name = OPCODE_NAMES.get(code);
     if (name === undefined) return { valid: false, opcodes, stopped: false };
     const effect = EFFECTS[name];
-    if (code === OP.PROTO && i < head.length && ((head[i] as number) < 2 || (head[i] as number) > HIGHEST_PROTOCOL)) return { valid: false, opcodes, stopped: false };
+    if (code === OP.PROTO && i < head.length && ((head[i] as number) < 2 || (head[i] as number) > HIGHEST_PROTOCOL))
+      return { valid: false, opcodes, stopped: false };
     const end = argumentEnd(head, i, effect.argument);
     if (end === 'bad') return { valid: false, opcodes, stopped: false };
     if (end === 'truncated') return { valid: true, opcodes, stopped: false };

@@ -118,8 +118,16 @@ describe('parameter counts agree with @huggingface/hub', () => {
     [
       'single, every dtype the library counts',
       single([
-        ...(['BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64', 'C64'] as const).map((dtype) => ({ name: `t.${dtype}`, dtype, shape: [3, 4] })),
-        ...(['F8_E5M2', 'F8_E4M3', 'F8_E4M3FNUZ', 'F8_E5M2FNUZ', 'F6_E2M3', 'F6_E3M2', 'F4'] as const).map((dtype) => ({ name: `t.${dtype}`, dtype, shape: [2, 8] })),
+        ...(['BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64', 'C64'] as const).map((dtype) => ({
+          name: `t.${dtype}`,
+          dtype,
+          shape: [3, 4],
+        })),
+        ...(['F8_E5M2', 'F8_E4M3', 'F8_E4M3FNUZ', 'F8_E5M2FNUZ', 'F6_E2M3', 'F6_E3M2', 'F4'] as const).map((dtype) => ({
+          name: `t.${dtype}`,
+          dtype,
+          shape: [2, 8],
+        })),
         { name: 'empty', dtype: 'F32', shape: [0, 7] },
       ]),
     ],

@@ -137,7 +137,19 @@ describe('isSafetensorsIndex', () => {
   });
 
   it('is false for anything else', () => {
-    for (const value of [null, undefined, 1, 'x', [], [{ weight_map: {} }], {}, { weight_map: null }, { weight_map: [] }, { weight_map: 'x' }, { architectures: [] }]) {
+    for (const value of [
+      null,
+      undefined,
+      1,
+      'x',
+      [],
+      [{ weight_map: {} }],
+      {},
+      { weight_map: null },
+      { weight_map: [] },
+      { weight_map: 'x' },
+      { architectures: [] },
+    ]) {
       expect(isSafetensorsIndex(value)).toBe(false);
     }
   });

@@ -111,12 +111,13 @@ function hasControlCharacter(text: string): boolean {
 }
 
 function pathField(path: JsonPath): string {
-  return path
-    .map((key, i) => {
-      if (typeof key === 'number') return `[${key}]`;
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return i === 0 ? key : `.${key}`;
-      return `[${JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key)}]`;
-    })
-    .join('') || 'file';
+  return (
+    path
+      .map((key, i) => {
+        if (typeof key === 'number') return `[${key}]`;
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return i === 0 ? key : `.${key}`;
+        return `[${JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key)}]`;
+      })
+      .join('') || 'file'
+  );
 }
-

@@ -98,11 +98,7 @@ describe('parseSafetensors: header text', () => {
   it('rejects duplicate keys at every level', async () => {
     const entry = JSON.stringify(f32(1));
     await expectFormatError(buildSafetensors(`{"a":${entry},"a":${entry}}`, 4), 'tensors["a"]', /duplicate key/);
-    await expectFormatError(
-      buildSafetensors('{"a":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}', 4),
-      'tensors["a"].dtype',
-      /duplicate key/,
-    );
+    await expectFormatError(buildSafetensors('{"a":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}', 4), 'tensors["a"].dtype', /duplicate key/);
     await expectFormatError(buildSafetensors('{"__metadata__":{"k":"1","k":"2"}}'), '__metadata__["k"]', /duplicate key/);
     await expectFormatError(buildSafetensors('{"__metadata__":{},"__metadata__":{}}'), '__metadata__', /duplicate key/);
   });
@@ -208,15 +204,27 @@ describe('parseSafetensors: tensor entries', () => {
 
 describe('parseSafetensors: sizes', () => {
   it('rejects a byte length that does not match shape and dtype', async () => {
-    await expectFormatError(buildSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, 4), 'tensors["a"].data_offsets', /spans 4 bytes.*needs 8/);
+    await expectFormatError(
+      buildSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, 4),
+      'tensors["a"].data_offsets',
+      /spans 4 bytes.*needs 8/,
+    );
     await expectFormatError(buildSafetensors({ a: { dtype: 'BF16', shape: [2, 3], data_offsets: [0, 6] } }, 6), 'tensors["a"].data_offsets', /needs 12/);
     await expectFormatError(buildSafetensors({ a: { dtype: 'U8', shape: [], data_offsets: [0, 0] } }), 'tensors["a"].data_offsets', /needs 1/);
   });
 
   it('rejects sub-byte tensors that do not fill whole bytes', async () => {
     await expectFormatError(buildSafetensors({ a: { dtype: 'F4', shape: [3], data_offsets: [0, 2] } }, 2), 'tensors["a"].shape', /do not fill whole bytes/);
-    await expectFormatError(buildSafetensors({ a: { dtype: 'F6_E2M3', shape: [2], data_offsets: [0, 2] } }, 2), 'tensors["a"].shape', /do not fill whole bytes/);
-    await expectFormatError(buildSafetensors({ a: { dtype: 'F6_E3M2', shape: [1, 6], data_offsets: [0, 5] } }, 5), 'tensors["a"].shape', /do not fill whole bytes/);
+    await expectFormatError(
+      buildSafetensors({ a: { dtype: 'F6_E2M3', shape: [2], data_offsets: [0, 2] } }, 2),
+      'tensors["a"].shape',
+      /do not fill whole bytes/,
+    );
+    await expectFormatError(
+      buildSafetensors({ a: { dtype: 'F6_E3M2', shape: [1, 6], data_offsets: [0, 5] } }, 5),
+      'tensors["a"].shape',
+      /do not fill whole bytes/,
+    );
   });
 
   it('computes element counts with checked arithmetic', async () => {
@@ -224,8 +232,16 @@ describe('parseSafetensors: sizes', () => {
     const big = 2 ** 30;
     await expectFormatError(buildSafetensors({ a: { dtype: 'U8', shape: [big, big, big], data_offsets: [0, 1] } }, 1), 'tensors["a"].shape', /more than 2\^53/);
     // 2^52 F64 elements are 2^55 bytes: counted exactly past 2^53, and reported as such.
-    await expectFormatError(buildSafetensors({ a: { dtype: 'F64', shape: [2 ** 52], data_offsets: [0, 8] } }, 8), 'tensors["a"].data_offsets', /needs 36028797018963968$/);
-    await expectFormatError(buildSafetensors({ a: { dtype: 'F6_E2M3', shape: [2 ** 51 + 1], data_offsets: [0, 8] } }, 8), 'tensors["a"].shape', /do not fill whole bytes/);
+    await expectFormatError(
+      buildSafetensors({ a: { dtype: 'F64', shape: [2 ** 52], data_offsets: [0, 8] } }, 8),
+      'tensors["a"].data_offsets',
+      /needs 36028797018963968$/,
+    );
+    await expectFormatError(
+      buildSafetensors({ a: { dtype: 'F6_E2M3', shape: [2 ** 51 + 1], data_offsets: [0, 8] } }, 8),
+      'tensors["a"].shape',
+      /do not fill whole bytes/,
+    );
     // A zero dim makes any other dims empty, as in the reference.
     const header = await parse(buildSafetensors({ a: { dtype: 'F64', shape: [big, 0, big], data_offsets: [0, 0] } }));
     expect(header.tensors[0]?.elements).toBe(0);
@@ -282,7 +298,9 @@ describe('parseSafetensors: valid files', () => {
   });
 
   it('accepts unaligned offsets', async () => {
-    const header = await parse(buildSafetensors({ a: { dtype: 'U8', shape: [3], data_offsets: [0, 3] }, b: f32(1, 3), c: { dtype: 'F64', shape: [1], data_offsets: [7, 15] } }, 15));
+    const header = await parse(
+      buildSafetensors({ a: { dtype: 'U8', shape: [3], data_offsets: [0, 3] }, b: f32(1, 3), c: { dtype: 'F64', shape: [1], data_offsets: [7, 15] } }, 15),
+    );
     expect(header.tensors.map((t) => t.byteOffset - 8 - header.headerLength)).toEqual([0, 3, 7]);
   });
 
@@ -322,7 +340,12 @@ describe('parseSafetensors: valid files', () => {
   });
 
   it('decodes escaped and non-ASCII names, and __proto__ as a name', async () => {
-    const header = await parse(buildSafetensors('{"caf\\u00e9.\\ud83d\\ude00\\n":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"ж":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}', 3));
+    const header = await parse(
+      buildSafetensors(
+        '{"caf\\u00e9.\\ud83d\\ude00\\n":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"ж":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}',
+        3,
+      ),
+    );
     expect(header.tensors.map((t) => t.name)).toEqual(['café.😀\n', '__proto__', 'ж']);
   });
 
@@ -332,7 +355,11 @@ describe('parseSafetensors: valid files', () => {
     const file = buildSafetensors(header, dataLength);
     const inner = sourceOf(file);
     const reads: [number, number][] = [];
-    const parsed = await parseSafetensors({ name: inner.name, size: inner.size, read: (offset, length, signal) => (reads.push([offset, length]), inner.read(offset, length, signal)) });
+    const parsed = await parseSafetensors({
+      name: inner.name,
+      size: inner.size,
+      read: (offset, length, signal) => (reads.push([offset, length]), inner.read(offset, length, signal)),
+    });
     expect(parsed.tensors).toHaveLength(100_000);
     expect(parsed.tensors[99_999]?.name).toBe('model.layers.99999.mlp.weight');
     // The length, then the header once: no tensor data, no second pass.

@@ -33,8 +33,28 @@ const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
  * C128 are Loupe-internal types for other formats and are rejected here.
  */
 export const SAFETENSORS_DTYPES: ReadonlySet<DType> = new Set<DType>([
-  'BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64', 'C64',
-  'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F8_E4M3FNUZ', 'F8_E5M2FNUZ', 'F6_E2M3', 'F6_E3M2', 'F4',
+  'BOOL',
+  'U8',
+  'I8',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'I32',
+  'U32',
+  'F32',
+  'F64',
+  'I64',
+  'U64',
+  'C64',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'F8_E4M3FNUZ',
+  'F8_E5M2FNUZ',
+  'F6_E2M3',
+  'F6_E3M2',
+  'F4',
 ]);
 
 /** What a safetensors file's header says. Tensor data is never read. */
@@ -200,7 +220,8 @@ function validateLayout(file: string, entries: Entry[], headerLength: number, da
       throw new FormatError(file, `${tensorField(entry.name)}.data_offsets`, `end ${entry.end} is before begin ${entry.start}`);
     }
     if (entry.start !== position) {
-      const problem = i === 0 ? 'the first tensor must begin at 0' : entry.start < position ? 'overlaps the previous tensor' : 'leaves a gap after the previous tensor';
+      const problem =
+        i === 0 ? 'the first tensor must begin at 0' : entry.start < position ? 'overlaps the previous tensor' : 'leaves a gap after the previous tensor';
       const previous = i === 0 ? '' : ` (previous ends at ${position})`;
       throw new FormatError(file, `${tensorField(entry.name)}.data_offsets`, `begins at ${entry.start}: ${problem}${previous}`);
     }

@@ -24,7 +24,13 @@ export const safetensorsFormat: FormatModule<SafetensorsHeader> = {
   parse: parseSafetensors,
   contribute(header, source, draft) {
     draft.addTensors(header.tensors);
-    draft.document.files.push({ format: 'safetensors', path: source.name, headerLength: header.headerLength, tensorCount: header.tensors.length, metadata: header.metadata });
+    draft.document.files.push({
+      format: 'safetensors',
+      path: source.name,
+      headerLength: header.headerLength,
+      tensorCount: header.tensors.length,
+      metadata: header.metadata,
+    });
     draft.addMetadata(source.name, header.metadata);
   },
   problemWith(head, source) {

@@ -10,7 +10,7 @@ export const safetensorsIndexFormat: FormatModule<SafetensorsIndex> = {
   label: 'safetensors index',
   readme: {
     input: 'a sharded checkpoint folder',
-    reads: '`model.safetensors.index.json` and every shard\'s header, merged; a missing shard is a warning that names it',
+    reads: "`model.safetensors.index.json` and every shard's header, merged; a missing shard is a warning that names it",
   },
   extensions: ['.safetensors.index.json'],
   role: 'sidecar',

@@ -20,7 +20,15 @@ function expectValues(actual: number[], expected: number[]): void {
 describe('decodeToFloat64: IEEE types', () => {
   it('F16', () => {
     expectValues(decode('F16', le16(0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0xfc00, 0x8000, 0x3555), 9), [
-      1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity, -0, 0.333251953125,
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      2 ** -14,
+      Infinity,
+      -Infinity,
+      -0,
+      0.333251953125,
     ]);
     expect(decode('F16', le16(0x7e00, 0x7c01, 0xfe00), 3).every(Number.isNaN)).toBe(true);
   });
@@ -38,9 +46,7 @@ describe('decodeToFloat64: IEEE types', () => {
   });
 
   it('BF16', () => {
-    expectValues(decode('BF16', le16(0x3f80, 0xc040, 0x7f80, 0xff80, 0x8000, 0x0001, 0x4049), 7), [
-      1, -3, Infinity, -Infinity, -0, 2 ** -133, 3.140625,
-    ]);
+    expectValues(decode('BF16', le16(0x3f80, 0xc040, 0x7f80, 0xff80, 0x8000, 0x0001, 0x4049), 7), [1, -3, Infinity, -Infinity, -0, 2 ** -133, 3.140625]);
     expect(Number.isNaN(decode('BF16', le16(0x7fc0), 1)[0])).toBe(true);
   });
 

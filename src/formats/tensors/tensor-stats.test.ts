@@ -139,7 +139,10 @@ describe('computeTensorStats', () => {
   it('reports progress over both passes', async () => {
     const data = f32Bytes(Array.from({ length: 100 }, (_, i) => i));
     const progress: [number, number][] = [];
-    await computeTensorStats(recordingSource(data).source, tensorOf('F32', 100, 400), { chunkBytes: 64, onProgress: (done, total) => progress.push([done, total]) });
+    await computeTensorStats(recordingSource(data).source, tensorOf('F32', 100, 400), {
+      chunkBytes: 64,
+      onProgress: (done, total) => progress.push([done, total]),
+    });
     expect(progress.every(([, total]) => total === 800)).toBe(true);
     expect(progress.map(([done]) => done)).toEqual([...progress.map(([done]) => done)].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual([800, 800]);

@@ -11,12 +11,16 @@ export const MAX_CHAT_TEMPLATE_BYTES = 1024 * 1024;
 export const chatTemplateFormat: FormatModule<ChatTemplateFacts> = {
   id: 'chat-template',
   label: 'chat_template.jinja',
-  readme: { input: '`chat_template.jinja`', reads: 'the chat template: highlighted, rendered in the worker for an editable sample conversation, and checked for risky constructs' },
+  readme: {
+    input: '`chat_template.jinja`',
+    reads: 'the chat template: highlighted, rendered in the worker for an editable sample conversation, and checked for risky constructs',
+  },
   extensions: ['.jinja'],
   role: 'sidecar',
   sniff: (head, source) => /\.jinja2?$/i.test(source.name) && looksLikeText(head),
   async parse(source, signal) {
-    if (source.size > MAX_CHAT_TEMPLATE_BYTES) throw new FormatError(source.name, 'size', `chat template is ${source.size} bytes; the limit is ${MAX_CHAT_TEMPLATE_BYTES}`);
+    if (source.size > MAX_CHAT_TEMPLATE_BYTES)
+      throw new FormatError(source.name, 'size', `chat template is ${source.size} bytes; the limit is ${MAX_CHAT_TEMPLATE_BYTES}`);
     const text = decodeText(await source.read(0, source.size, signal), source.name);
     const name = /(?:^|\/)chat_template\.jinja2?$/i.test(source.name) ? 'default' : (source.name.split('/').pop() ?? source.name).replace(/\.jinja2?$/i, '');
     return { file: source.name, origin: 'chat_template.jinja', name, source: text };

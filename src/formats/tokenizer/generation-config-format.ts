@@ -4,11 +4,28 @@ import { has, isRecord, optionalNumber, readJsonObject, tokenIds } from './json-
 import { lintTokenizerGroup } from './lint-tokenizer-group';
 import { tokenizerFactsOf, type GenerationFacts } from './tokenizer-facts';
 
-const GENERATION_KEYS = ['do_sample', 'temperature', 'top_p', 'top_k', 'max_new_tokens', 'max_length', 'eos_token_id', 'bos_token_id', 'pad_token_id', 'num_beams', 'repetition_penalty', '_from_model_config'];
+const GENERATION_KEYS = [
+  'do_sample',
+  'temperature',
+  'top_p',
+  'top_k',
+  'max_new_tokens',
+  'max_length',
+  'eos_token_id',
+  'bos_token_id',
+  'pad_token_id',
+  'num_beams',
+  'repetition_penalty',
+  '_from_model_config',
+];
 
 /** A generation config: generation keys, and none of a model config's or a tokenizer's. */
 export function isGenerationConfig(json: unknown): boolean {
-  return isRecord(json) && GENERATION_KEYS.some((k) => has(json, k)) && !['model_type', 'architectures', 'model', 'tokenizer_class', 'hidden_size'].some((k) => has(json, k));
+  return (
+    isRecord(json) &&
+    GENERATION_KEYS.some((k) => has(json, k)) &&
+    !['model_type', 'architectures', 'model', 'tokenizer_class', 'hidden_size'].some((k) => has(json, k))
+  );
 }
 
 function ids(file: string, json: Record<string, unknown>, key: string): number[] | undefined {
@@ -48,7 +65,11 @@ export const generationConfigFormat: FormatModule<GenerationFacts> = {
   id: 'generation-config',
   label: 'generation_config.json',
   describe: 'its chat template and generation defaults (chat_template.jinja, generation_config.json)',
-  readme: { input: '`generation_config.json`', reads: 'the generation defaults (sampling, temperature, top-p, top-k, max new tokens) and the stop ids, checked against the tokenizer and the chat template' },
+  readme: {
+    input: '`generation_config.json`',
+    reads:
+      'the generation defaults (sampling, temperature, top-p, top-k, max new tokens) and the stop ids, checked against the tokenizer and the chat template',
+  },
   extensions: ['generation_config.json'],
   role: 'sidecar',
   json: true,

@@ -3,7 +3,12 @@ import { CancelledError, FormatError } from '../../model/errors';
 import { MAX_JSON_SIDECAR_BYTES, MAX_JSON_SIDECAR_DEPTH, readJsonSidecar, type JsonSidecar } from '../json-sidecar';
 
 /** The JSON object of a sidecar the registry already read (or reads it now); a typed error naming the file otherwise. */
-export async function readJsonObject(source: ByteSource, label: string, signal?: AbortSignal, sidecar?: JsonSidecar): Promise<{ value: Record<string, unknown>; text: string }> {
+export async function readJsonObject(
+  source: ByteSource,
+  label: string,
+  signal?: AbortSignal,
+  sidecar?: JsonSidecar,
+): Promise<{ value: Record<string, unknown>; text: string }> {
   const file = source.name;
   if (signal?.aborted) throw new CancelledError();
   const read = sidecar ?? (await readJsonSidecar(source, signal));

@@ -88,11 +88,23 @@ export function lintTokenizer(input: TokenizerLintInput): TokenizerLint {
     const key = templateKey(template);
     flags[key] = flagTemplateRisks(template.source);
     for (const flag of flags[key]) {
-      diagnostics.push({ severity: 'warning', code: flag.code, file: template.file, field: templateField(template, flag.line), message: `Chat template${named(template)}: ${flag.message}.` });
+      diagnostics.push({
+        severity: 'warning',
+        code: flag.code,
+        file: template.file,
+        field: templateField(template, flag.line),
+        message: `Chat template${named(template)}: ${flag.message}.`,
+      });
     }
     const rendered = renderChatTemplate(template.source, { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true, specialTokens: roleTokens });
     if (!rendered.ok) {
-      diagnostics.push({ severity: 'error', code: 'template-render-failed', file: template.file, field: templateField(template), message: `Chat template${named(template)} fails to render the sample conversation: ${rendered.error}` });
+      diagnostics.push({
+        severity: 'error',
+        code: 'template-render-failed',
+        file: template.file,
+        field: templateField(template),
+        message: `Chat template${named(template)} fails to render the sample conversation: ${rendered.error}`,
+      });
       continue;
     }
     const terminator = turnTerminator(template, roleTokens, specials);
@@ -135,10 +147,19 @@ export function lintTokenizer(input: TokenizerLintInput): TokenizerLint {
     const decoder = new Set(tokenizer.config?.addedTokensDecoder.map((t) => t.content));
     for (const holder of [tokenizer.config, tokenizer.specialTokensMap]) {
       if (!holder) continue;
-      const tokens = [...Object.entries(holder.specialTokens).map(([role, text]) => [`${role}_token`, text] as const), ...holder.additionalSpecialTokens.map((t) => ['additional_special_tokens', t] as const)];
+      const tokens = [
+        ...Object.entries(holder.specialTokens).map(([role, text]) => [`${role}_token`, text] as const),
+        ...holder.additionalSpecialTokens.map((t) => ['additional_special_tokens', t] as const),
+      ];
       for (const [field, text] of tokens) {
         if (text === undefined || input.vocabulary.has(text) || decoder.has(text)) continue;
-        diagnostics.push({ severity: 'warning', code: 'tokenizer-special-token-missing', file: `${holder.file}, ${tokenizer.models[0]?.file ?? 'tokenizer.json'}`, field, message: `The special token ${text} (${field} in ${holder.file}) is not in the tokenizer's vocabulary.` });
+        diagnostics.push({
+          severity: 'warning',
+          code: 'tokenizer-special-token-missing',
+          file: `${holder.file}, ${tokenizer.models[0]?.file ?? 'tokenizer.json'}`,
+          field,
+          message: `The special token ${text} (${field} in ${holder.file}) is not in the tokenizer's vocabulary.`,
+        });
       }
     }
   }
@@ -160,7 +181,13 @@ export function lintTokenizer(input: TokenizerLintInput): TokenizerLint {
   const gguf = tokenizer.templates.find((t) => t.origin === 'gguf' && t.name === 'default');
   const repo = tokenizer.templates.find((t) => t.origin !== 'gguf' && t.name === 'default');
   if (gguf && repo && gguf.source.trim() !== repo.source.trim()) {
-    diagnostics.push({ severity: 'warning', code: 'template-gguf-differs', file: `${gguf.file}, ${repo.file}`, field: 'tokenizer.chat_template', message: `The chat template embedded in ${gguf.file} differs from the one in ${repo.file}: a runtime using the GGUF formats conversations differently.` });
+    diagnostics.push({
+      severity: 'warning',
+      code: 'template-gguf-differs',
+      file: `${gguf.file}, ${repo.file}`,
+      field: 'tokenizer.chat_template',
+      message: `The chat template embedded in ${gguf.file} differs from the one in ${repo.file}: a runtime using the GGUF formats conversations differently.`,
+    });
   }
   return { diagnostics, flags };
 }
@@ -170,7 +197,14 @@ function named(template: ChatTemplateFacts): string {
 }
 
 function templateField(template: ChatTemplateFacts, line?: number): string {
-  const base = template.origin === 'tokenizer_config.json' ? (template.name === 'default' ? 'chat_template' : `chat_template.${template.name}`) : template.origin === 'gguf' ? 'tokenizer.chat_template' : 'template';
+  const base =
+    template.origin === 'tokenizer_config.json'
+      ? template.name === 'default'
+        ? 'chat_template'
+        : `chat_template.${template.name}`
+      : template.origin === 'gguf'
+        ? 'tokenizer.chat_template'
+        : 'template';
   return line === undefined ? base : `${base}:${line}`;
 }
 

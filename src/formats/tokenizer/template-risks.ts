@@ -12,7 +12,8 @@ const CONTENT_CONDITION = new RegExp(
   String.raw`(?:['"][^'"]*['"]\s+(?:not\s+)?in\s+${CONTENT})|(?:${CONTENT}\s*(?:==|!=)\s*['"])|(?:['"][^'"]*['"]\s*(?:==|!=)\s*${CONTENT})|(?:${CONTENT}(?:\s*\|\s*lower)?\s*\.\s*find\s*\()`,
 );
 /** Statements and names a chat template has no use for: other templates, blocks, sandbox escapes. */
-const BEYOND_CHAT = /\{%-?\s*(include|import|from|extends|block|call|filter|autoescape)\b|__\w+__|\b(?:self|lipsum|cycler|joiner|config|request|attr)\b\s*[.(|]|\|\s*attr\b/;
+const BEYOND_CHAT =
+  /\{%-?\s*(include|import|from|extends|block|call|filter|autoescape)\b|__\w+__|\b(?:self|lipsum|cycler|joiner|config|request|attr)\b\s*[.(|]|\|\s*attr\b/;
 /** A literal of several words of prose: an instruction, not a role marker. */
 const PROSE_WORDS = 6;
 
@@ -23,7 +24,15 @@ function stripTags(line: string): string {
 /** Prose a template writes into the conversation: text outside tags, or string literals inside them. */
 function proseIn(line: string): string | undefined {
   const candidates = [stripTags(line), ...[...line.matchAll(/(['"])((?:(?!\1).){20,})\1/g)].map((m) => m[2] ?? '')];
-  return candidates.find((text) => text.trim().split(/\s+/).filter((w) => /^[A-Za-z][A-Za-z,.'’:;!?-]*$/.test(w)).length >= PROSE_WORDS)?.trim();
+  return candidates
+    .find(
+      (text) =>
+        text
+          .trim()
+          .split(/\s+/)
+          .filter((w) => /^[A-Za-z][A-Za-z,.'’:;!?-]*$/.test(w)).length >= PROSE_WORDS,
+    )
+    ?.trim();
 }
 
 /**
@@ -35,7 +44,11 @@ export function flagTemplateRisks(source: string): TemplateFlag[] {
   const flags: TemplateFlag[] = [];
   const lines = source.split('\n');
   if (source.length > MAX_PLAIN_TEMPLATE_CHARS) {
-    flags.push({ code: 'template-long', line: 1, message: `the template is ${source.length} characters, longer than any ordinary chat template (${MAX_PLAIN_TEMPLATE_CHARS}); read it whole` });
+    flags.push({
+      code: 'template-long',
+      line: 1,
+      message: `the template is ${source.length} characters, longer than any ordinary chat template (${MAX_PLAIN_TEMPLATE_CHARS}); read it whole`,
+    });
   }
   lines.forEach((line, index) => {
     const at = index + 1;
@@ -51,7 +64,12 @@ export function flagTemplateRisks(source: string): TemplateFlag[] {
     const feature = BEYOND_CHAT.exec(line);
     if (feature) flags.push({ code: 'template-jinja-feature', line: at, message: `line ${at} uses ${feature[0].trim()}, which a chat template does not need` });
     const prose = proseIn(line);
-    if (prose) flags.push({ code: 'template-system-injection', line: at, message: `line ${at} writes its own instruction into the conversation: "${prose.slice(0, 80)}${prose.length > 80 ? '…' : ''}"` });
+    if (prose)
+      flags.push({
+        code: 'template-system-injection',
+        line: at,
+        message: `line ${at} writes its own instruction into the conversation: "${prose.slice(0, 80)}${prose.length > 80 ? '…' : ''}"`,
+      });
   });
   return flags;
 }

@@ -14,7 +14,10 @@ export function isTokenizerConfig(json: unknown): boolean {
 }
 
 /** The role tokens (`eos_token: "</s>"`) and extra special tokens of a tokenizer_config or special_tokens_map. */
-export function readSpecialTokens(file: string, json: Record<string, unknown>): { specialTokens: Partial<Record<SpecialRole, string>>; additionalSpecialTokens: string[] } {
+export function readSpecialTokens(
+  file: string,
+  json: Record<string, unknown>,
+): { specialTokens: Partial<Record<SpecialRole, string>>; additionalSpecialTokens: string[] } {
   const specialTokens: Partial<Record<SpecialRole, string>> = {};
   for (const role of SPECIAL_ROLES) {
     const value = json[`${role}_token`];
@@ -75,7 +78,8 @@ export const tokenizerConfigFormat: FormatModule<ReturnType<typeof parseTokenize
   label: 'tokenizer_config.json',
   readme: {
     input: '`tokenizer_config.json`',
-    reads: 'the special tokens, `model_max_length`, `added_tokens_decoder`, and the chat template (one, or named ones such as `tool_use` and `rag`), rendered for a sample conversation and checked for risky constructs',
+    reads:
+      'the special tokens, `model_max_length`, `added_tokens_decoder`, and the chat template (one, or named ones such as `tool_use` and `rag`), rendered for a sample conversation and checked for risky constructs',
   },
   extensions: ['tokenizer_config.json'],
   role: 'sidecar',
@@ -89,7 +93,11 @@ export const tokenizerConfigFormat: FormatModule<ReturnType<typeof parseTokenize
     const facts = tokenizerFactsOf(draft.document);
     facts.config ??= parsed.facts;
     facts.templates.push(...parsed.templates);
-    draft.document.files.push({ format: 'tokenizer-config', path: source.name, ...(parsed.facts.tokenizerClass ? { tokenizerClass: parsed.facts.tokenizerClass } : {}) });
+    draft.document.files.push({
+      format: 'tokenizer-config',
+      path: source.name,
+      ...(parsed.facts.tokenizerClass ? { tokenizerClass: parsed.facts.tokenizerClass } : {}),
+    });
   },
   finish: lintTokenizerGroup,
 };

@@ -10,4 +10,10 @@ import { tokenizerJsonFormat } from './tokenizer-json-format';
  * tokenizer itself, its config, generation defaults (no tokenizer keys), the special tokens map
  * (only role keys), and `*.jinja` templates, told apart by name.
  */
-export const TOKENIZER_FORMATS: readonly FormatModule[] = [tokenizerJsonFormat, tokenizerConfigFormat, generationConfigFormat, specialTokensMapFormat, chatTemplateFormat];
+export const TOKENIZER_FORMATS: readonly FormatModule[] = [
+  tokenizerJsonFormat,
+  tokenizerConfigFormat,
+  generationConfigFormat,
+  specialTokensMapFormat,
+  chatTemplateFormat,
+];

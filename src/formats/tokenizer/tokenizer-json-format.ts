@@ -5,7 +5,6 @@ import { lintTokenizerGroup } from './lint-tokenizer-group';
 import { vocabularies } from './vocabularies';
 import { tokenizerFactsOf, type TokenFact, type TokenizerModelFacts } from './tokenizer-facts';
 
-
 interface ParsedTokenizerJson {
   facts: TokenizerModelFacts;
   vocabulary: Map<string, number>;
@@ -14,11 +13,17 @@ interface ParsedTokenizerJson {
 
 /** Whether parsed JSON is a `tokenizers` tokenizer.json: a `model` object with a vocabulary, and the pipeline keys. */
 export function isTokenizerJson(json: unknown): boolean {
-  return isRecord(json) && isRecord(json.model) && has(json.model, 'vocab') && (has(json, 'added_tokens') || has(json, 'pre_tokenizer') || has(json, 'normalizer'));
+  return (
+    isRecord(json) && isRecord(json.model) && has(json.model, 'vocab') && (has(json, 'added_tokens') || has(json, 'pre_tokenizer') || has(json, 'normalizer'))
+  );
 }
 
 /** Summarizes a tokenizer.json: its model type, vocabulary, added tokens and pipeline. */
-export function summarizeTokenizerJson(file: string, json: Record<string, unknown>, bytes: number): { facts: TokenizerModelFacts; vocabulary: Map<string, number> } {
+export function summarizeTokenizerJson(
+  file: string,
+  json: Record<string, unknown>,
+  bytes: number,
+): { facts: TokenizerModelFacts; vocabulary: Map<string, number> } {
   const started = performance.now();
   const model = json.model as Record<string, unknown>;
   const vocabulary = new Map<string, number>();
@@ -31,7 +36,8 @@ export function summarizeTokenizerJson(file: string, json: Record<string, unknow
     });
   } else if (isRecord(vocab)) {
     for (const [token, id] of Object.entries(vocab)) {
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw new FormatError(file, `model.vocab[${JSON.stringify(token)}]`, 'expected a non-negative integer id');
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+        throw new FormatError(file, `model.vocab[${JSON.stringify(token)}]`, 'expected a non-negative integer id');
       vocabulary.set(token, id);
     }
   } else {
@@ -96,7 +102,8 @@ export const tokenizerJsonFormat: FormatModule<ParsedTokenizerJson> = {
   describe: 'its tokenizer (tokenizer.json, tokenizer_config.json, special_tokens_map.json)',
   readme: {
     input: '`tokenizer.json`',
-    reads: 'the model type (BPE, WordPiece, Unigram, WordLevel), vocabulary size, added and special tokens, the normalizer, pre-tokenizer, post-processor and decoder; the live tokenizer box',
+    reads:
+      'the model type (BPE, WordPiece, Unigram, WordLevel), vocabulary size, added and special tokens, the normalizer, pre-tokenizer, post-processor and decoder; the live tokenizer box',
   },
   extensions: ['tokenizer.json'],
   role: 'sidecar',

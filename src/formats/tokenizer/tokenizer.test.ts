@@ -9,7 +9,16 @@ import { openGroup } from '../open-group';
 import { FORMATS } from '../registry';
 import { ggufFormat } from '../gguf/gguf-format';
 import { LLAMA3_TEMPLATE, tinyLlamaGguf } from '../../../test/fixtures/gguf-fixtures';
-import { chatTemplate, consistentRepo, endTurnRepo, namedTemplates, repoFiles, RISKY_TEMPLATE, vocabulary, type TokenizerRepo } from '../../../test/fixtures/tokenizer-fixtures';
+import {
+  chatTemplate,
+  consistentRepo,
+  endTurnRepo,
+  namedTemplates,
+  repoFiles,
+  RISKY_TEMPLATE,
+  vocabulary,
+  type TokenizerRepo,
+} from '../../../test/fixtures/tokenizer-fixtures';
 import { describeTemplateFailure, renderChatTemplate, SAMPLE_CONVERSATION, markSpecialTokens } from './render-chat-template';
 import { createTextTokenizer } from './tokenize';
 import { TOKENIZER_LINT_CODES } from './lint-tokenizer';
@@ -34,14 +43,33 @@ describe('tokenizer files', () => {
     expect(document.formats).toEqual(['safetensors', 'config', 'tokenizer-json', 'tokenizer-config', 'generation-config', 'special-tokens-map']);
     const tokenizer = document.tokenizer!;
     expect(tokenizer.models).toHaveLength(1);
-    expect(tokenizer.models[0]).toMatchObject({ type: 'WordLevel', vocabSize: 512, modelVocabSize: 512, normalizer: 'Sequence(NFC, Lowercase)', preTokenizer: 'Whitespace', decoder: 'WordPiece' });
+    expect(tokenizer.models[0]).toMatchObject({
+      type: 'WordLevel',
+      vocabSize: 512,
+      modelVocabSize: 512,
+      normalizer: 'Sequence(NFC, Lowercase)',
+      preTokenizer: 'Whitespace',
+      decoder: 'WordPiece',
+    });
     expect(tokenizer.models[0]!.addedTokens.slice(0, 3)).toEqual([
       { id: 0, content: '<unk>', special: true },
       { id: 1, content: '<s>', special: true },
       { id: 2, content: '</s>', special: true },
     ]);
-    expect(tokenizer.config).toMatchObject({ tokenizerClass: 'PreTrainedTokenizerFast', specialTokens: { bos: '<s>', eos: '</s>', unk: '<unk>' }, modelMaxLength: 1024 });
-    expect(tokenizer.generation).toEqual({ file: 'generation_config.json', bosTokenId: [1], eosTokenId: [2], doSample: true, temperature: 0.7, topP: 0.9, maxNewTokens: 32 });
+    expect(tokenizer.config).toMatchObject({
+      tokenizerClass: 'PreTrainedTokenizerFast',
+      specialTokens: { bos: '<s>', eos: '</s>', unk: '<unk>' },
+      modelMaxLength: 1024,
+    });
+    expect(tokenizer.generation).toEqual({
+      file: 'generation_config.json',
+      bosTokenId: [1],
+      eosTokenId: [2],
+      doSample: true,
+      temperature: 0.7,
+      topP: 0.9,
+      maxNewTokens: 32,
+    });
     expect(tokenizer.specialTokensMap?.specialTokens).toEqual({ bos: '<s>', eos: '</s>', unk: '<unk>' });
     expect(tokenizer.templates.map((t) => [t.file, t.name])).toEqual([['tokenizer_config.json', 'default']]);
   });
@@ -185,7 +213,13 @@ describe('the tokenizer consistency lint', () => {
     const document = await open(base());
     // A GGUF module fills the same facts; here they are set as it would.
     const { lintTokenizer } = await import('./lint-tokenizer');
-    const tokenizer = { ...document.tokenizer!, templates: [...document.tokenizer!.templates, { file: 'model.gguf', origin: 'gguf' as const, name: 'default', source: "{% for message in messages %}{{ message['content'] }}</s>{% endfor %}" }] };
+    const tokenizer = {
+      ...document.tokenizer!,
+      templates: [
+        ...document.tokenizer!.templates,
+        { file: 'model.gguf', origin: 'gguf' as const, name: 'default', source: "{% for message in messages %}{{ message['content'] }}</s>{% endfor %}" },
+      ],
+    };
     expect(lintTokenizer({ tokenizer }).diagnostics.map((d) => d.code)).toEqual(['template-gguf-differs']);
     expect(lintTokenizer({ tokenizer: document.tokenizer! }).diagnostics).toEqual([]);
   });
@@ -201,7 +235,12 @@ describe('the tokenizer consistency lint', () => {
       ['template-url', 4],
       ['template-invisible-unicode', 6],
     ]);
-    expect(document.warnings.filter((w) => w.code.startsWith('template-')).map((w) => w.field)).toEqual(['chat_template:2', 'chat_template:3', 'chat_template:4', 'chat_template:6']);
+    expect(document.warnings.filter((w) => w.code.startsWith('template-')).map((w) => w.field)).toEqual([
+      'chat_template:2',
+      'chat_template:3',
+      'chat_template:4',
+      'chat_template:6',
+    ]);
     expect(flags[3]!.message).toContain('U+200B');
   });
 
@@ -227,7 +266,14 @@ describe('a GGUF through the same module', () => {
   it('fills the tokenizer facts from its keys, and is silent alone', async () => {
     const document = await openGroup([gguf()], { formats: withGguf });
     expect(document.tokenizer!.models).toEqual([
-      expect.objectContaining({ origin: 'gguf', type: 'gpt2', vocabSize: 256, merges: 3, specialIds: { bos: 1, eos: 2, pad: 3, unk: 0 }, preTokenizer: 'llama-bpe' }),
+      expect.objectContaining({
+        origin: 'gguf',
+        type: 'gpt2',
+        vocabSize: 256,
+        merges: 3,
+        specialIds: { bos: 1, eos: 2, pad: 3, unk: 0 },
+        preTokenizer: 'llama-bpe',
+      }),
     ]);
     expect(document.tokenizer!.templates.map((t) => [t.origin, t.source])).toEqual([['gguf', LLAMA3_TEMPLATE]]);
     expect(lintCodes(document)).toEqual([]);
@@ -250,6 +296,8 @@ describe('renderChatTemplate failures', () => {
     const raised = renderChatTemplate("{{ raise_exception('System role not supported') }}", { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true });
     expect(raised).toEqual({ ok: false, stage: 'render', error: 'System role not supported' });
     expect(!raised.ok && describeTemplateFailure(raised)).toBe('The chat template fails to render: System role not supported');
-    expect(renderChatTemplate("{{ messages.constructor.constructor('return 1')() }}", { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true }).ok).toBe(false);
+    expect(renderChatTemplate("{{ messages.constructor.constructor('return 1')() }}", { messages: SAMPLE_CONVERSATION, addGenerationPrompt: true }).ok).toBe(
+      false,
+    );
   });
 });

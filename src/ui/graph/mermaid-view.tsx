@@ -141,7 +141,14 @@ export function MermaidView({
     const svg = el.querySelector('svg');
     if (svg) {
       svg.style.maxWidth = 'none';
-      panzoom.current = Panzoom(svg as unknown as HTMLElement, { maxScale: 8, minScale: 0.05, canvas: true, cursor: 'grab', origin: '0 0', startScale: fitScale(svg, el) });
+      panzoom.current = Panzoom(svg as unknown as HTMLElement, {
+        maxScale: 8,
+        minScale: 0.05,
+        canvas: true,
+        cursor: 'grab',
+        origin: '0 0',
+        startScale: fitScale(svg, el),
+      });
       const wheel = (event: WheelEvent) => panzoom.current?.zoomWithWheel(event);
       el.addEventListener('wheel', wheel, { passive: false });
       const frame = requestAnimationFrame(() => paintedRef.current?.(current.cached));

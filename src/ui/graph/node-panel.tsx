@@ -114,7 +114,9 @@ export function NodePanel({
         <td className="mono ellipsis" title={name}>
           {name || <span className="muted">(omitted)</span>}
         </td>
-        <td className="mono">{type ? `${type.dtype ?? ''}${type.shape ? formatShape(type.shape) : ''}` : init ? `${init.dtype}${formatShape(init.shape)}` : ''}</td>
+        <td className="mono">
+          {type ? `${type.dtype ?? ''}${type.shape ? formatShape(type.shape) : ''}` : init ? `${init.dtype}${formatShape(init.shape)}` : ''}
+        </td>
         <td>
           {constant !== undefined && (
             <span className="mono" data-testid="node-constant" title="Drawn on this node instead of as a box of its own">
@@ -173,7 +175,12 @@ export function NodePanel({
         .map((f) => (
           <p key={`${f.domain}.${f.name}`}>
             Local function{' '}
-            <button type="button" className="linkish" data-testid="enter-function" onClick={() => onEnterSubgraph(functionGraph(f), `function ${f.domain}.${f.name}`)}>
+            <button
+              type="button"
+              className="linkish"
+              data-testid="enter-function"
+              onClick={() => onEnterSubgraph(functionGraph(f), `function ${f.domain}.${f.name}`)}
+            >
               {f.domain}.{f.name}: {f.nodes.length} nodes
             </button>
           </p>
@@ -184,7 +191,12 @@ export function NodePanel({
           <ul>
             {node.subgraphs!.map((s, i) => (
               <li key={i}>
-                <button type="button" className="linkish" data-testid="enter-subgraph" onClick={() => onEnterSubgraph(s.graph, `${node.name || node.opType} › ${s.attribute}${s.listIndex !== undefined ? `[${s.listIndex}]` : ''}`)}>
+                <button
+                  type="button"
+                  className="linkish"
+                  data-testid="enter-subgraph"
+                  onClick={() => onEnterSubgraph(s.graph, `${node.name || node.opType} › ${s.attribute}${s.listIndex !== undefined ? `[${s.listIndex}]` : ''}`)}
+                >
                   {s.attribute}
                   {s.listIndex !== undefined ? `[${s.listIndex}]` : ''}: {s.graph.nodes.length} nodes
                 </button>

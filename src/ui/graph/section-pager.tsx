@@ -7,7 +7,10 @@ import type { ViewSection } from '../../graph/graph-view';
  * back and forward, except while typing.
  */
 export function SectionPager({ sections, currentId, onSelect }: { sections: ViewSection[]; currentId: string; onSelect: (sectionId: string) => void }) {
-  const index = Math.max(0, sections.findIndex((s) => s.id === currentId));
+  const index = Math.max(
+    0,
+    sections.findIndex((s) => s.id === currentId),
+  );
   const count = sections.length;
   const [jump, setJump] = useState('');
   const go = (target: number) => {
@@ -28,13 +31,27 @@ export function SectionPager({ sections, currentId, onSelect }: { sections: View
   const current = sections[index]!;
   return (
     <nav className="section-pager row" aria-label="Parts of this level" data-testid="section-pager">
-      <button type="button" onClick={() => go(index - 1)} disabled={index === 0} aria-label="Previous part" aria-keyshortcuts="[" data-testid="section-previous">
+      <button
+        type="button"
+        onClick={() => go(index - 1)}
+        disabled={index === 0}
+        aria-label="Previous part"
+        aria-keyshortcuts="["
+        data-testid="section-previous"
+      >
         ‹ Previous
       </button>
       <span data-testid="section-current" aria-live="polite">
         part {index + 1} of {count}
       </span>
-      <button type="button" onClick={() => go(index + 1)} disabled={index === count - 1} aria-label="Next part" aria-keyshortcuts="]" data-testid="section-next">
+      <button
+        type="button"
+        onClick={() => go(index + 1)}
+        disabled={index === count - 1}
+        aria-label="Next part"
+        aria-keyshortcuts="]"
+        data-testid="section-next"
+      >
         Next ›
       </button>
       <form

@@ -46,7 +46,12 @@ function cardText(document: ModelDocument): string | undefined {
 
 /** A key per model, so a draft survives a reload of the same model and no other. */
 function draftKey(document: ModelDocument, hub?: HubContext): string {
-  const id = hub ? `${hub.endpoint} ${hub.repo}` : document.source.files.map((f) => f.path).sort().join('|');
+  const id = hub
+    ? `${hub.endpoint} ${hub.repo}`
+    : document.source.files
+        .map((f) => f.path)
+        .sort()
+        .join('|');
   return DRAFT_PREFIX + id;
 }
 
@@ -74,14 +79,17 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
   useEffect(() => {
     if (text === undefined) return;
     const controller = new AbortController();
-    const timer = setTimeout(() => {
-      getParseClient()
-        .card({ text, path, repoBase, allowRemoteImages: allowRemote, document: slim }, { signal: controller.signal })
-        .then(
-          (value) => !controller.signal.aborted && setResult({ text, value }),
-          (error: unknown) => !controller.signal.aborted && setResult({ text, error: toLoupeError(error).message }),
-        );
-    }, editing ? LINT_DELAY_MS : 0);
+    const timer = setTimeout(
+      () => {
+        getParseClient()
+          .card({ text, path, repoBase, allowRemoteImages: allowRemote, document: slim }, { signal: controller.signal })
+          .then(
+            (value) => !controller.signal.aborted && setResult({ text, value }),
+            (error: unknown) => !controller.signal.aborted && setResult({ text, error: toLoupeError(error).message }),
+          );
+      },
+      editing ? LINT_DELAY_MS : 0,
+    );
     return () => {
       clearTimeout(timer);
       controller.abort();
@@ -192,7 +200,14 @@ export function CardView({ document, hub, theme }: { document: ModelDocument; hu
       )}
       <div className={editing ? 'card-split' : 'card-single'}>
         {editing && (
-          <textarea className="card-editor mono" value={text} onChange={(e) => update(e.target.value)} spellCheck={false} aria-label="README.md source" data-testid="card-editor" />
+          <textarea
+            className="card-editor mono"
+            value={text}
+            onChange={(e) => update(e.target.value)}
+            spellCheck={false}
+            aria-label="README.md source"
+            data-testid="card-editor"
+          />
         )}
         {/* Focusable so that keyboard users can scroll a long card. */}
         <div className="card-preview panel" tabIndex={0} role="region" aria-label="Card preview">
@@ -298,7 +313,8 @@ function SharedPanel({ shared }: { shared: CardResult['shared'] }) {
       <ul className="shared-list">
         {shared.map((s) => (
           <li key={s.part} data-testid="shared-item" data-part={s.part} data-status={s.status}>
-            <span className={`dot dot-${s.status}`} role="img" aria-label={SHARED_STATUS_LABELS[s.status] ?? s.status} /> <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
+            <span className={`dot dot-${s.status}`} role="img" aria-label={SHARED_STATUS_LABELS[s.status] ?? s.status} />{' '}
+            <strong>{SHARED_LABELS[s.part] ?? s.part}</strong>: {s.detail}
             {s.hint && <div className="muted">{s.hint}</div>}
             {s.links && s.links.length > 0 && (
               <div>

@@ -66,7 +66,11 @@ export function ConfigPanel({ config, parameters, hasWeights }: { config: ModelC
               <>
                 {' '}
                 vs <strong>{formatInteger(parameters.total)}</strong> in the weights:{' '}
-                {est.total === parameters.total ? <span className="ok">they agree.</span> : <span className="diag-warning">they differ by {formatInteger(parameters.total - est.total)}.</span>}
+                {est.total === parameters.total ? (
+                  <span className="ok">they agree.</span>
+                ) : (
+                  <span className="diag-warning">they differ by {formatInteger(parameters.total - est.total)}.</span>
+                )}
               </>
             )}
           </p>

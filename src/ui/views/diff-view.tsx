@@ -12,20 +12,31 @@ import { makeNameFilter } from '../name-filter';
 import { DIFF_START, type ComputeValues } from '../use-compare';
 import type { DocState } from '../use-model-document';
 
-
 const STATUSES: DiffStatus[] = ['changed', 'added', 'removed', 'same'];
 const ROW_HEIGHT = 28;
 
 /** The Diff tab: both models' states until both are ready, then the comparison. */
 export function DiffBody({ a, b, computeValues }: { a: DocState; b: DocState | null; computeValues: ComputeValues }) {
-  if (!b) return <p className="empty">Choose a second model with <strong>Compare with…</strong> to compare it with this one.</p>;
-  for (const [side, doc] of [['A', a], ['B', b]] as const) {
+  if (!b)
+    return (
+      <p className="empty">
+        Choose a second model with <strong>Compare with…</strong> to compare it with this one.
+      </p>
+    );
+  for (const [side, doc] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
     if (doc.state === 'ready') continue;
     const state = doc.state === 'idle' ? 'idle' : doc.state;
     return (
       <div data-testid="compare-status" data-side={side} data-state={state}>
         {doc.state === 'idle' && <p className="empty">Open a model first: it is model A of the comparison.</p>}
-        {doc.state === 'loading' && <div className="loading" aria-busy="true">Reading {doc.label}…</div>}
+        {doc.state === 'loading' && (
+          <div className="loading" aria-busy="true">
+            Reading {doc.label}…
+          </div>
+        )}
         {doc.state === 'error' && (
           <div className="error-panel" role="alert" data-testid="error">
             <strong>Could not open {doc.label} for the comparison</strong>
@@ -75,10 +86,20 @@ export function DiffView({ a, b, labelA, labelB, computeValues }: DiffViewProps)
         <section className="panel" data-testid="card-diff">
           <h2>Model card metadata</h2>
           <table className="grid">
-            <thead><tr><th>field</th><th>A</th><th>B</th></tr></thead>
+            <thead>
+              <tr>
+                <th>field</th>
+                <th>A</th>
+                <th>B</th>
+              </tr>
+            </thead>
             <tbody>
               {comparison.card.map((d) => (
-                <tr key={d.field}><td className="mono">{d.field}</td><td className="mono">{d.a ?? '—'}</td><td className="mono">{d.b ?? '—'}</td></tr>
+                <tr key={d.field}>
+                  <td className="mono">{d.field}</td>
+                  <td className="mono">{d.a ?? '—'}</td>
+                  <td className="mono">{d.b ?? '—'}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -96,32 +117,64 @@ function DiffSummary({ comparison, labelA, labelB }: { comparison: ModelComparis
     ['B', labelB, b],
   ] as const;
   return (
-    <section className="panel diff-summary" data-testid="diff-summary" data-added={counts.added} data-removed={counts.removed} data-changed={counts.changed} data-same={counts.same}
-      data-bytes-a={a.bytes} data-bytes-b={b.bytes} aria-label="Comparison summary">
+    <section
+      className="panel diff-summary"
+      data-testid="diff-summary"
+      data-added={counts.added}
+      data-removed={counts.removed}
+      data-changed={counts.changed}
+      data-same={counts.same}
+      data-bytes-a={a.bytes}
+      data-bytes-b={b.bytes}
+      aria-label="Comparison summary"
+    >
       <h2>Comparison</h2>
       <table className="grid">
-        <thead><tr><th /><th>model</th><th className="num">tensors</th><th className="num">parameters</th><th className="num">bytes</th></tr></thead>
+        <thead>
+          <tr>
+            <th />
+            <th>model</th>
+            <th className="num">tensors</th>
+            <th className="num">parameters</th>
+            <th className="num">bytes</th>
+          </tr>
+        </thead>
         <tbody>
           {sides.map(([side, label, totals]) => (
             <tr key={side}>
               <th>{side}</th>
-              <td className="mono ellipsis" title={label}>{label}</td>
+              <td className="mono ellipsis" title={label}>
+                {label}
+              </td>
               <td className="num">{formatInteger(totals.tensors)}</td>
-              <td className="num" title={formatInteger(totals.parameters)}>{formatCount(totals.parameters)}</td>
-              <td className="num" title={`${formatInteger(totals.bytes)} bytes`}>{formatBytes(totals.bytes)}</td>
+              <td className="num" title={formatInteger(totals.parameters)}>
+                {formatCount(totals.parameters)}
+              </td>
+              <td className="num" title={`${formatInteger(totals.bytes)} bytes`}>
+                {formatBytes(totals.bytes)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="diff-counts">
         {STATUSES.map((s) => (
-          <span key={s} className={`diff-status diff-${s}`}>{formatInteger(counts[s])} {s}</span>
+          <span key={s} className={`diff-status diff-${s}`}>
+            {formatInteger(counts[s])} {s}
+          </span>
         ))}
       </p>
       {transitions.length > 0 && (
         <ul className="diff-transitions">
           {transitions.map((t) => (
-            <li key={`${t.from}-${t.to}`} data-testid="diff-transition" data-from={t.from} data-to={t.to} data-tensors={t.tensors} data-bytes-change={t.bytesChange}>
+            <li
+              key={`${t.from}-${t.to}`}
+              data-testid="diff-transition"
+              data-from={t.from}
+              data-to={t.to}
+              data-tensors={t.tensors}
+              data-bytes-change={t.bytesChange}
+            >
               {describeTransition(t)}
             </li>
           ))}
@@ -129,10 +182,14 @@ function DiffSummary({ comparison, labelA, labelB }: { comparison: ModelComparis
       )}
       {comparison.renames.length > 0 && (
         <details data-testid="diff-renames">
-          <summary>{comparison.renames.length} probable rename{comparison.renames.length === 1 ? '' : 's'} (removed and added with the same dtype and shape)</summary>
+          <summary>
+            {comparison.renames.length} probable rename{comparison.renames.length === 1 ? '' : 's'} (removed and added with the same dtype and shape)
+          </summary>
           <ul className="mono">
             {comparison.renames.slice(0, 200).map((r) => (
-              <li key={r.from.name}>{r.from.name} → {r.to.name}</li>
+              <li key={r.from.name}>
+                {r.from.name} → {r.to.name}
+              </li>
             ))}
           </ul>
         </details>
@@ -158,7 +215,10 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
   const scrollRef = useRef<HTMLDivElement>(null);
   const filter = useMemo(() => makeNameFilter(deferredQuery), [deferredQuery]);
   const visible = useMemo(
-    () => rows.filter((r) => shown.has(r.status) && (filter.test(r.key) || (r.a !== undefined && filter.test(r.a.name)) || (r.b !== undefined && filter.test(r.b.name)))),
+    () =>
+      rows.filter(
+        (r) => shown.has(r.status) && (filter.test(r.key) || (r.a !== undefined && filter.test(r.a.name)) || (r.b !== undefined && filter.test(r.b.name))),
+      ),
     [rows, shown, filter],
   );
   const groups = useMemo(() => {
@@ -188,7 +248,14 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
   return (
     <div className="diff-table-wrap">
       <div className="toolbar">
-        <input type="search" placeholder="Filter by name, or /regex/" aria-label="Filter tensors by name" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="diff-filter" />
+        <input
+          type="search"
+          placeholder="Filter by name, or /regex/"
+          aria-label="Filter tensors by name"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="diff-filter"
+        />
         {STATUSES.map((s) => (
           <label key={s} className="muted">
             <input type="checkbox" checked={shown.has(s)} onChange={() => toggle(s)} data-testid={`diff-show-${s}`} /> {s}
@@ -203,7 +270,9 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
           <select value={groupDepth} onChange={(e) => setGroupDepth(Number(e.target.value))} data-testid="diff-group-depth">
             <option value={0}>off</option>
             {[1, 2, 3, 4].map((d) => (
-              <option key={d} value={d}>depth {d}</option>
+              <option key={d} value={d}>
+                depth {d}
+              </option>
             ))}
           </select>
         </label>
@@ -211,16 +280,34 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
       {groups.length > 0 && (
         <div className="module-list panel" data-testid="diff-module-list">
           <table className="grid">
-            <thead><tr><th>module</th>{STATUSES.map((s) => <th key={s} className="num">{s}</th>)}</tr></thead>
+            <thead>
+              <tr>
+                <th>module</th>
+                {STATUSES.map((s) => (
+                  <th key={s} className="num">
+                    {s}
+                  </th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
               {groups.map(([module, counts]) => (
                 <tr key={module} data-testid="diff-module-row" data-path={module}>
                   <td className="mono">
-                    <button type="button" className="linkish mono" title="Show only this module's tensors" onClick={() => setQuery(`/^${module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.|$)/`)}>
+                    <button
+                      type="button"
+                      className="linkish mono"
+                      title="Show only this module's tensors"
+                      onClick={() => setQuery(`/^${module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.|$)/`)}
+                    >
                       {module}
                     </button>
                   </td>
-                  {STATUSES.map((s) => <td key={s} className="num">{formatInteger(counts[s])}</td>)}
+                  {STATUSES.map((s) => (
+                    <td key={s} className="num">
+                      {formatInteger(counts[s])}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -230,7 +317,9 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
       <div className="tensor-table diff-table" role="table" aria-rowcount={visible.length} data-testid="diff-table" data-total={rows.length}>
         <div className="diff-row tensor-head" role="row">
           {['status', 'name', 'dtype A → B', 'shape A', 'shape B', 'bytes A → B'].map((c) => (
-            <span key={c} role="columnheader">{c}</span>
+            <span key={c} role="columnheader">
+              {c}
+            </span>
           ))}
         </div>
         <div className="tensor-scroll" ref={scrollRef}>
@@ -239,18 +328,37 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
               const row = visible[item.index]!;
               const renamed = row.a && row.b && row.a.name !== row.b.name;
               return (
-                <div key={item.key} role="row" tabIndex={0} data-testid="diff-row" data-status={row.status} data-key={row.key}
-                  className={row === selected ? 'diff-row selected' : 'diff-row'} onClick={() => onSelect(row)} onKeyDown={(e) => e.key === 'Enter' && onSelect(row)}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-                  <span role="cell"><span className={`diff-status diff-${row.status}`} title={row.reasons.join(', ')}>{row.status}</span></span>
+                <div
+                  key={item.key}
+                  role="row"
+                  tabIndex={0}
+                  data-testid="diff-row"
+                  data-status={row.status}
+                  data-key={row.key}
+                  className={row === selected ? 'diff-row selected' : 'diff-row'}
+                  onClick={() => onSelect(row)}
+                  onKeyDown={(e) => e.key === 'Enter' && onSelect(row)}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                >
+                  <span role="cell">
+                    <span className={`diff-status diff-${row.status}`} title={row.reasons.join(', ')}>
+                      {row.status}
+                    </span>
+                  </span>
                   <span role="cell" className="mono ellipsis" title={renamed ? `${row.a!.name} ↔ ${row.b!.name}` : nameOf(row)}>
-                    {nameOf(row)}{renamed && <span className="muted"> ↔ {row.b!.name}</span>}
+                    {nameOf(row)}
+                    {renamed && <span className="muted"> ↔ {row.b!.name}</span>}
                   </span>
                   <span role="cell" className={row.reasons.includes('dtype') ? 'diff-changed-cell' : undefined}>
-                    {row.a?.dtype ?? '—'}{row.a && row.b && row.a.dtype !== row.b.dtype ? ` → ${row.b.dtype}` : row.b && !row.a ? ` → ${row.b.dtype}` : ''}
+                    {row.a?.dtype ?? '—'}
+                    {row.a && row.b && row.a.dtype !== row.b.dtype ? ` → ${row.b.dtype}` : row.b && !row.a ? ` → ${row.b.dtype}` : ''}
                   </span>
-                  <span role="cell" className="mono">{row.a ? formatShape(row.a.shape) : '—'}</span>
-                  <span role="cell" className={row.reasons.includes('shape') ? 'mono diff-changed-cell' : 'mono'}>{row.b ? formatShape(row.b.shape) : '—'}</span>
+                  <span role="cell" className="mono">
+                    {row.a ? formatShape(row.a.shape) : '—'}
+                  </span>
+                  <span role="cell" className={row.reasons.includes('shape') ? 'mono diff-changed-cell' : 'mono'}>
+                    {row.b ? formatShape(row.b.shape) : '—'}
+                  </span>
                   <span role="cell" className="num">
                     {row.a ? formatBytes(row.a.byteLength) : '—'} → {row.b ? formatBytes(row.b.byteLength) : '—'}
                   </span>
@@ -264,7 +372,8 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
   );
 }
 
-type ValueState = { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; result: ValueComparison } | { state: 'error'; message: string };
+type ValueState =
+  { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; result: ValueComparison } | { state: 'error'; message: string };
 
 function ValuePanel({ row, computeValues, onClose }: { row: TensorDiff; computeValues: ComputeValues; onClose: () => void }) {
   const [status, setStatus] = useState<ValueState>({ state: 'idle' });
@@ -280,7 +389,10 @@ function ValuePanel({ row, computeValues, onClose }: { row: TensorDiff; computeV
     controller.current = c;
     setStatus({ state: 'running', done: 0, total: a.byteLength + b.byteLength });
     try {
-      const result = await computeValues(a, b, { signal: c.signal, onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }) });
+      const result = await computeValues(a, b, {
+        signal: c.signal,
+        onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }),
+      });
       if (!c.signal.aborted) setStatus({ state: 'done', result });
     } catch (error) {
       if (error instanceof CancelledError) setStatus({ state: 'idle' });
@@ -296,24 +408,54 @@ function ValuePanel({ row, computeValues, onClose }: { row: TensorDiff; computeV
     <aside className="side-panel panel" data-testid="value-panel" aria-label={`Compare ${row.key}`}>
       <header className="side-head">
         <h2 className="mono">{nameOf(row)}</h2>
-        <button type="button" className="icon" onClick={onClose} aria-label="Close">×</button>
+        <button type="button" className="icon" onClick={onClose} aria-label="Close">
+          ×
+        </button>
       </header>
       <dl className="kv">
-        <div><dt>status</dt><dd>{row.status}{row.reasons.length > 0 && ` (${row.reasons.join(', ')})`}</dd></div>
-        {a && <div><dt>A</dt><dd className="mono">{a.name} · {a.dtype} {formatShape(a.shape)}</dd></div>}
-        {b && <div><dt>B</dt><dd className="mono">{b.name} · {b.dtype} {formatShape(b.shape)}</dd></div>}
+        <div>
+          <dt>status</dt>
+          <dd>
+            {row.status}
+            {row.reasons.length > 0 && ` (${row.reasons.join(', ')})`}
+          </dd>
+        </div>
+        {a && (
+          <div>
+            <dt>A</dt>
+            <dd className="mono">
+              {a.name} · {a.dtype} {formatShape(a.shape)}
+            </dd>
+          </div>
+        )}
+        {b && (
+          <div>
+            <dt>B</dt>
+            <dd className="mono">
+              {b.name} · {b.dtype} {formatShape(b.shape)}
+            </dd>
+          </div>
+        )}
       </dl>
       {!comparable && <p className="muted">Values are compared only for a tensor on both sides with the same number of elements, and readable bytes.</p>}
       {comparable && status.state === 'idle' && (
-        <button type="button" className="primary" data-testid="compare-values" onClick={run}>Compare values</button>
+        <button type="button" className="primary" data-testid="compare-values" onClick={run}>
+          Compare values
+        </button>
       )}
       {status.state === 'running' && (
         <div className="stats-progress">
           <progress max={status.total || 1} value={status.done} data-testid="value-progress" aria-label="Reading both tensors" />
-          <button type="button" onClick={cancel} data-testid="cancel-values">Cancel</button>
+          <button type="button" onClick={cancel} data-testid="cancel-values">
+            Cancel
+          </button>
         </div>
       )}
-      {status.state === 'error' && <div className="error-panel" role="alert" data-testid="error">{status.message}</div>}
+      {status.state === 'error' && (
+        <div className="error-panel" role="alert" data-testid="error">
+          {status.message}
+        </div>
+      )}
       {status.state === 'done' && <ValueResult result={status.result} />}
     </aside>
   );
@@ -323,14 +465,44 @@ function ValueResult({ result }: { result: ValueComparison }) {
   const share = result.count > 0 ? result.differing / result.count : 0;
   const number = (v: number) => (Number.isNaN(v) ? '—' : v.toPrecision(6));
   return (
-    <dl className="kv" data-testid="value-diff" data-count={result.count} data-differing={result.differing} data-max-abs={result.maxAbs} data-max-rel={result.maxRel}
-      data-rms={result.rms} data-cosine={result.cosine}>
-      <div><dt>elements that differ</dt><dd>{formatInteger(result.differing)} of {formatInteger(result.count)} ({(share * 100).toFixed(2)}%)</dd></div>
-      <div><dt>max |A − B|</dt><dd>{number(result.maxAbs)}</dd></div>
-      <div><dt>max relative</dt><dd>{number(result.maxRel)}</dd></div>
-      <div><dt>RMS difference</dt><dd>{number(result.rms)}</dd></div>
-      <div><dt>cosine similarity</dt><dd>{number(result.cosine)}</dd></div>
-      {result.nanMismatches > 0 && <div><dt>NaN on one side only</dt><dd>{formatInteger(result.nanMismatches)}</dd></div>}
+    <dl
+      className="kv"
+      data-testid="value-diff"
+      data-count={result.count}
+      data-differing={result.differing}
+      data-max-abs={result.maxAbs}
+      data-max-rel={result.maxRel}
+      data-rms={result.rms}
+      data-cosine={result.cosine}
+    >
+      <div>
+        <dt>elements that differ</dt>
+        <dd>
+          {formatInteger(result.differing)} of {formatInteger(result.count)} ({(share * 100).toFixed(2)}%)
+        </dd>
+      </div>
+      <div>
+        <dt>max |A − B|</dt>
+        <dd>{number(result.maxAbs)}</dd>
+      </div>
+      <div>
+        <dt>max relative</dt>
+        <dd>{number(result.maxRel)}</dd>
+      </div>
+      <div>
+        <dt>RMS difference</dt>
+        <dd>{number(result.rms)}</dd>
+      </div>
+      <div>
+        <dt>cosine similarity</dt>
+        <dd>{number(result.cosine)}</dd>
+      </div>
+      {result.nanMismatches > 0 && (
+        <div>
+          <dt>NaN on one side only</dt>
+          <dd>{formatInteger(result.nanMismatches)}</dd>
+        </div>
+      )}
     </dl>
   );
 }
@@ -339,15 +511,28 @@ function KeyDifferences({ title, testId, rows }: { title: string; testId: string
   if (rows.length === 0) return null;
   return (
     <section className="panel" data-testid={testId} data-count={rows.length}>
-      <h2>{title}: {rows.length} difference{rows.length === 1 ? '' : 's'}</h2>
+      <h2>
+        {title}: {rows.length} difference{rows.length === 1 ? '' : 's'}
+      </h2>
       <table className="grid">
-        <thead><tr><th>key</th><th>A</th><th>B</th><th>what it means</th></tr></thead>
+        <thead>
+          <tr>
+            <th>key</th>
+            <th>A</th>
+            <th>B</th>
+            <th>what it means</th>
+          </tr>
+        </thead>
         <tbody>
           {rows.map((d) => (
             <tr key={d.key} data-key={d.key} data-structural={d.structural}>
               <td className="mono">{d.key}</td>
-              <td className="mono ellipsis" title={d.a}>{d.a ?? '—'}</td>
-              <td className="mono ellipsis" title={d.b}>{d.b ?? '—'}</td>
+              <td className="mono ellipsis" title={d.a}>
+                {d.a ?? '—'}
+              </td>
+              <td className="mono ellipsis" title={d.b}>
+                {d.b ?? '—'}
+              </td>
               <td>{d.meaning ?? ''}</td>
             </tr>
           ))}
@@ -362,14 +547,22 @@ function OnnxDifferences({ onnx }: { onnx: NonNullable<ModelComparison['onnx']> 
   return (
     <section className="panel" data-testid="onnx-diff" data-changed-ops={changedOps.length}>
       <h2>ONNX graph</h2>
-      {onnx.opsets.length > 0 && (
-        <p>Opsets: {onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.a ?? '—'} → ${o.b ?? '—'}`).join('; ')}</p>
-      )}
+      {onnx.opsets.length > 0 && <p>Opsets: {onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.a ?? '—'} → ${o.b ?? '—'}`).join('; ')}</p>}
       <table className="grid">
-        <thead><tr><th>op</th><th className="num">A</th><th className="num">B</th></tr></thead>
+        <thead>
+          <tr>
+            <th>op</th>
+            <th className="num">A</th>
+            <th className="num">B</th>
+          </tr>
+        </thead>
         <tbody>
           {onnx.ops.map((o) => (
-            <tr key={o.op} className={o.a !== o.b ? 'diff-changed-cell' : undefined}><td className="mono">{o.op}</td><td className="num">{o.a}</td><td className="num">{o.b}</td></tr>
+            <tr key={o.op} className={o.a !== o.b ? 'diff-changed-cell' : undefined}>
+              <td className="mono">{o.op}</td>
+              <td className="num">{o.a}</td>
+              <td className="num">{o.b}</td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -377,7 +570,14 @@ function OnnxDifferences({ onnx }: { onnx: NonNullable<ModelComparison['onnx']> 
         <>
           <h3>Nodes added and removed, by scope</h3>
           <table className="grid">
-            <thead><tr><th>scope</th><th className="num">added</th><th className="num">removed</th><th>ops</th></tr></thead>
+            <thead>
+              <tr>
+                <th>scope</th>
+                <th className="num">added</th>
+                <th className="num">removed</th>
+                <th>ops</th>
+              </tr>
+            </thead>
             <tbody>
               {onnx.scopes.slice(0, 500).map((s) => (
                 <tr key={s.scope}>

@@ -57,7 +57,10 @@ function GgufModel({ file, tensors }: { file: GgufEntry; tensors: TensorInfo[] }
         <Row
           label="quantization"
           testId="gguf-file-type"
-          value={general.fileType && `${general.fileType.name}${general.fileType.guessed ? ' (guessed)' : ''}${general.fileType.known ? '' : ` (file_type ${general.fileType.id})`}`}
+          value={
+            general.fileType &&
+            `${general.fileType.name}${general.fileType.guessed ? ' (guessed)' : ''}${general.fileType.known ? '' : ` (file_type ${general.fileType.id})`}`
+          }
         />
         <Row label="quantization version" value={general.quantizationVersion} />
         <div>
@@ -140,9 +143,15 @@ function GgufModel({ file, tensors }: { file: GgufEntry; tensors: TensorInfo[] }
             <Row label="feed-forward" value={perLayer(architecture.feedForwardLength)} />
             <Row label="heads" value={perLayer(architecture.headCount)} />
             <Row label="KV heads" value={perLayer(architecture.headCountKv)} />
-            <Row label="key / value length" value={architecture.keyLength !== undefined ? `${architecture.keyLength} / ${architecture.valueLength ?? '–'}` : undefined} />
+            <Row
+              label="key / value length"
+              value={architecture.keyLength !== undefined ? `${architecture.keyLength} / ${architecture.valueLength ?? '–'}` : undefined}
+            />
             <Row label="RoPE" value={rope(architecture)} />
-            <Row label="experts" value={architecture.expertCount !== undefined ? `${architecture.expertCount}, ${architecture.expertUsedCount ?? '?'} per token` : undefined} />
+            <Row
+              label="experts"
+              value={architecture.expertCount !== undefined ? `${architecture.expertCount}, ${architecture.expertUsedCount ?? '?'} per token` : undefined}
+            />
             <Row label="vocabulary" value={architecture.vocabSize} />
           </dl>
           <WillItFit weightsBytes={parameters.bytes} architecture={architecture} />
@@ -158,7 +167,12 @@ function GgufModel({ file, tensors }: { file: GgufEntry; tensors: TensorInfo[] }
             <Row label="vocabulary" value={tokenizer.vocabSize} />
             <Row label="merges" value={tokenizer.merges} />
             {tokenizer.special.map((t) => (
-              <Row key={t.role} label={t.role.toUpperCase()} testId={`gguf-token-${t.role}`} value={`${t.id}${t.text !== undefined ? ` ${JSON.stringify(t.text)}` : ''}`} />
+              <Row
+                key={t.role}
+                label={t.role.toUpperCase()}
+                testId={`gguf-token-${t.role}`}
+                value={`${t.id}${t.text !== undefined ? ` ${JSON.stringify(t.text)}` : ''}`}
+              />
             ))}
           </dl>
         </>
@@ -184,14 +198,24 @@ function WillItFit({ weightsBytes, architecture }: { weightsBytes: number; archi
   const [kvType, setKvType] = useState<KvCacheType>('F16');
   const perToken = ggufKvCacheBytesPerToken(architecture, kvType);
   if (perToken === undefined) return <p className="muted">Will it fit: the header lacks the head counts the KV cache needs.</p>;
-  const fit = ggufMemoryFit({ weightsBytes, kvBytesPerToken: perToken, contextLength: context, budgetBytes: budgetGb * 1e9, maxContext: architecture.contextLength });
+  const fit = ggufMemoryFit({
+    weightsBytes,
+    kvBytesPerToken: perToken,
+    contextLength: context,
+    budgetBytes: budgetGb * 1e9,
+    maxContext: architecture.contextLength,
+  });
   return (
     <div data-testid="gguf-fit" data-fits={fit.fits} data-needed={fit.neededBytes} data-largest-context={fit.largestContext} data-kv-per-token={perToken}>
       <h3>Will it fit</h3>
       <p>
         <label>
           Memory{' '}
-          <select value={BUDGET_PRESETS_GB.includes(budgetGb as never) ? budgetGb : ''} onChange={(e) => e.target.value && setBudgetGb(Number(e.target.value))} aria-label="Memory budget preset">
+          <select
+            value={BUDGET_PRESETS_GB.includes(budgetGb as never) ? budgetGb : ''}
+            onChange={(e) => e.target.value && setBudgetGb(Number(e.target.value))}
+            aria-label="Memory budget preset"
+          >
             {!BUDGET_PRESETS_GB.includes(budgetGb as never) && <option value="">custom</option>}
             {BUDGET_PRESETS_GB.map((gb) => (
               <option key={gb} value={gb}>
@@ -227,7 +251,8 @@ function WillItFit({ weightsBytes, architecture }: { weightsBytes: number; archi
         </select>
       </p>
       <p data-testid="fit-verdict">
-        Weights {formatBytes(weightsBytes)} + KV cache {formatBytes(perToken * context)} ({formatBytes(perToken)} per token) = <strong>{formatBytes(fit.neededBytes)}</strong>:{' '}
+        Weights {formatBytes(weightsBytes)} + KV cache {formatBytes(perToken * context)} ({formatBytes(perToken)} per token) ={' '}
+        <strong>{formatBytes(fit.neededBytes)}</strong>:{' '}
         {fit.fits ? <span className="ok">fits in {budgetGb} GB.</span> : <span className="diag-warning">does not fit in {budgetGb} GB.</span>}{' '}
         {fit.largestContext > 0 ? `The longest context that fits is ${formatInteger(fit.largestContext)} tokens.` : 'Even the weights alone do not fit.'}
       </p>
@@ -342,7 +367,8 @@ function rope(arch: NonNullable<GgufFileFacts['facts']['architecture']>): string
   const parts: string[] = [];
   if (arch.ropeDimensionCount !== undefined) parts.push(`${arch.ropeDimensionCount} dims`);
   if (arch.ropeFreqBase !== undefined) parts.push(`base ${arch.ropeFreqBase}`);
-  if (arch.ropeScalingType !== undefined) parts.push(`scaling ${arch.ropeScalingType}${arch.ropeScalingFactor !== undefined ? ` ×${arch.ropeScalingFactor}` : ''}`);
+  if (arch.ropeScalingType !== undefined)
+    parts.push(`scaling ${arch.ropeScalingType}${arch.ropeScalingFactor !== undefined ? ` ×${arch.ropeScalingFactor}` : ''}`);
   if (arch.ropeScalingOriginalContextLength !== undefined) parts.push(`from ${arch.ropeScalingOriginalContextLength}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

@@ -31,7 +31,10 @@ export function GraphView({ document, theme, onShowTensor }: { document: ModelDo
 /** Without an ONNX graph: the module tree of the weights, and the architecture the config declares, whichever exist. */
 function WeightsGraphView({ document, theme }: { document: ModelDocument; theme: Theme }) {
   // The architecture comes from config.json, else from a GGUF header's metadata.
-  const ggufFacts = useMemo(() => document.files.flatMap((f) => (f.format === 'gguf' && f.facts.configFacts ? [f.facts.configFacts] : []))[0], [document.files]);
+  const ggufFacts = useMemo(
+    () => document.files.flatMap((f) => (f.format === 'gguf' && f.facts.configFacts ? [f.facts.configFacts] : []))[0],
+    [document.files],
+  );
   const facts = document.config?.facts ?? ggufFacts;
   const origin = document.config?.facts ? 'config.json' : 'GGUF metadata';
   const diagram = useMemo(() => (facts ? architectureDiagram(facts, { theme }) : undefined), [facts, theme]);
@@ -39,16 +42,41 @@ function WeightsGraphView({ document, theme }: { document: ModelDocument; theme:
   const [show, setShow] = useState<'modules' | 'architecture'>(hasTensors ? 'modules' : 'architecture');
   const toggle = hasTensors && diagram && (
     <div className="row" role="tablist" aria-label="Diagram">
-      <button type="button" role="tab" aria-selected={show === 'modules'} className={show === 'modules' ? 'tab active' : 'tab'} onClick={() => setShow('modules')}>
+      <button
+        type="button"
+        role="tab"
+        aria-selected={show === 'modules'}
+        className={show === 'modules' ? 'tab active' : 'tab'}
+        onClick={() => setShow('modules')}
+      >
         Module tree
       </button>
-      <button type="button" role="tab" aria-selected={show === 'architecture'} className={show === 'architecture' ? 'tab active' : 'tab'} onClick={() => setShow('architecture')} data-testid="show-architecture">
+      <button
+        type="button"
+        role="tab"
+        aria-selected={show === 'architecture'}
+        className={show === 'architecture' ? 'tab active' : 'tab'}
+        onClick={() => setShow('architecture')}
+        data-testid="show-architecture"
+      >
         Architecture ({origin})
       </button>
     </div>
   );
-  if (hasTensors && show === 'modules') return (<>{toggle}<ModuleTreeView document={document} theme={theme} /></>);
-  if (diagram) return (<>{toggle}<StaticDiagram text={diagram.text} title={diagram.title} origin={origin} theme={theme} /></>);
+  if (hasTensors && show === 'modules')
+    return (
+      <>
+        {toggle}
+        <ModuleTreeView document={document} theme={theme} />
+      </>
+    );
+  if (diagram)
+    return (
+      <>
+        {toggle}
+        <StaticDiagram text={diagram.text} title={diagram.title} origin={origin} theme={theme} />
+      </>
+    );
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0}>
       <p className="empty">
@@ -81,7 +109,17 @@ interface Frame {
   label: string;
 }
 
-function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { document: ModelDocument; graph: Graph; theme: Theme; onShowTensor: (name: string) => void }) {
+function OnnxGraphView({
+  document,
+  graph: mainGraph,
+  theme,
+  onShowTensor,
+}: {
+  document: ModelDocument;
+  graph: Graph;
+  theme: Theme;
+  onShowTensor: (name: string) => void;
+}) {
   // Subgraphs (If/Loop/Scan bodies) are entered like scopes: a stack of graphs.
   const [stack, setStack] = useState<Frame[]>([{ graph: mainGraph, label: 'main graph' }]);
   const frame = stack[stack.length - 1]!;
@@ -98,7 +136,12 @@ function OnnxGraphView({ document, graph: mainGraph, theme, onShowTensor }: { do
       onStack={setStack}
       initializers={initializers}
       onShowTensor={onShowTensor}
-      name={document.files[0]?.path.split('/').pop()?.replace(/\.[^.]+$/, '') ?? 'graph'}
+      name={
+        document.files[0]?.path
+          .split('/')
+          .pop()
+          ?.replace(/\.[^.]+$/, '') ?? 'graph'
+      }
       functions={document.functions ?? []}
     />
   );
@@ -387,11 +430,7 @@ function ScopeGraph({
       {view.instanceOf && (
         <div className="instances">
           {view.instanceOf.label}: instance {view.instanceOf.position + 1} of {view.instanceOf.count}{' '}
-          <select
-            aria-label="Instance"
-            value={view.instanceOf.position}
-            onChange={(e) => goTo(view.instanceOf!.instanceScopeIds[Number(e.target.value)]!)}
-          >
+          <select aria-label="Instance" value={view.instanceOf.position} onChange={(e) => goTo(view.instanceOf!.instanceScopeIds[Number(e.target.value)]!)}>
             {view.instanceOf.instanceScopeIds.map((id, i) => (
               <option key={id} value={i}>
                 {id.split('/').pop()}
@@ -507,7 +546,9 @@ function ModuleTreeView({ document, theme }: { document: ModelDocument; theme: T
 function StaticDiagram({ text, title, origin, theme }: { text: string; title: string; origin: string; theme: Theme }) {
   return (
     <div className="graph-view" data-testid="graph" data-node-count={0} data-rendered-count={0} data-kind="architecture">
-      <p className="muted">{title}: drawn from {origin}.</p>
+      <p className="muted">
+        {title}: drawn from {origin}.
+      </p>
       <div className="graph-body">
         <MermaidView text={text} theme={theme} boxes={new Map()} onPainted={markFirstPaint} />
       </div>

@@ -50,7 +50,13 @@ function useWebGpuAvailable(): boolean | undefined {
   useEffect(() => {
     let live = true;
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-    (gpu ? gpu.requestAdapter().then((a) => !!a, () => false) : Promise.resolve(false)).then((a) => live && setAvailable(a));
+    (gpu
+      ? gpu.requestAdapter().then(
+          (a) => !!a,
+          () => false,
+        )
+      : Promise.resolve(false)
+    ).then((a) => live && setAvailable(a));
     return () => {
       live = false;
     };
@@ -148,20 +154,43 @@ export function BenchPanel({ model, buildFeeds }: { model: ModelFiles; buildFeed
       <div className="toolbar" style={{ flexWrap: 'wrap', margin: '8px 0' }}>
         {configs.map((config) => (
           <label key={config.id}>
-            <input type="checkbox" data-testid="bench-config" data-config={config.id} checked={isSelected(config)} onChange={(e) => setSelected({ ...selected, [config.id]: e.target.checked })} /> {config.label}
+            <input
+              type="checkbox"
+              data-testid="bench-config"
+              data-config={config.id}
+              checked={isSelected(config)}
+              onChange={(e) => setSelected({ ...selected, [config.id]: e.target.checked })}
+            />{' '}
+            {config.label}
           </label>
         ))}
         {webgpu === false && <span className="muted">(no WebGPU adapter in this browser)</span>}
       </div>
       <div className="toolbar" style={{ flexWrap: 'wrap', marginBottom: 8 }}>
         <label>
-          warm-up runs <input type="number" min={0} data-testid="bench-warmup" value={warmupRuns} onChange={(e) => setWarmupRuns(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+          warm-up runs{' '}
+          <input
+            type="number"
+            min={0}
+            data-testid="bench-warmup"
+            value={warmupRuns}
+            onChange={(e) => setWarmupRuns(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+          />
         </label>
         <label>
-          at least (s) <input type="number" min={0} step="any" data-testid="bench-warmup-seconds" value={minWarmupS} onChange={(e) => setMinWarmupS(Math.max(0, Number(e.target.value) || 0))} />
+          at least (s){' '}
+          <input
+            type="number"
+            min={0}
+            step="any"
+            data-testid="bench-warmup-seconds"
+            value={minWarmupS}
+            onChange={(e) => setMinWarmupS(Math.max(0, Number(e.target.value) || 0))}
+          />
         </label>
         <label>
-          timed runs <input type="number" min={1} data-testid="bench-runs" value={runs} onChange={(e) => setRuns(Math.max(1, Math.floor(Number(e.target.value) || 1)))} />
+          timed runs{' '}
+          <input type="number" min={1} data-testid="bench-runs" value={runs} onChange={(e) => setRuns(Math.max(1, Math.floor(Number(e.target.value) || 1)))} />
         </label>
         {status.running ? (
           <button type="button" data-testid="cancel-bench" onClick={cancel}>
@@ -172,7 +201,11 @@ export function BenchPanel({ model, buildFeeds }: { model: ModelFiles; buildFeed
             Run benchmark
           </button>
         )}
-        {status.message && <span className="muted" data-testid="bench-status">{status.message}</span>}
+        {status.message && (
+          <span className="muted" data-testid="bench-status">
+            {status.message}
+          </span>
+        )}
       </div>
       {rows.length > 0 && (
         <table className="grid" data-testid="bench-table" data-done={status.running ? undefined : 'true'}>

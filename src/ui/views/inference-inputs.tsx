@@ -1,7 +1,16 @@
 import type { ValueInfo } from '../../inference/engine';
 import { FILL_MODES, type FillMode, type FillOptions } from '../../inference/generate';
 import { IMAGE_PRESETS } from '../../inference/image';
-import { canTakeImage, canTakeTokens, defaultRecipe, inputDims, type ImageSettings, type InputRecipe, type SourceKind, type TensorFileRef } from '../../inference/input-recipe';
+import {
+  canTakeImage,
+  canTakeTokens,
+  defaultRecipe,
+  inputDims,
+  type ImageSettings,
+  type InputRecipe,
+  type SourceKind,
+  type TensorFileRef,
+} from '../../inference/input-recipe';
 import type { NamedBlob } from '../../workers/inference-protocol';
 import type { TensorFileSummary } from '../../inference/input-work';
 import { FilePickerButton } from '../file-picker-button';
@@ -46,14 +55,35 @@ interface InputsEditorProps {
   describeFiles: DescribeFiles;
 }
 
-export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loadNotes, vocabSize, onChange, onSymbol, onSeed, onLoadFiles, describeFiles }: InputsEditorProps) {
+export function InputsEditor({
+  inputs,
+  states,
+  symbols,
+  seed,
+  errors,
+  notes,
+  loadNotes,
+  vocabSize,
+  onChange,
+  onSymbol,
+  onSeed,
+  onLoadFiles,
+  describeFiles,
+}: InputsEditorProps) {
   return (
     <section className="panel" aria-label="Inputs" data-testid="inference-inputs">
       <h2>Inputs</h2>
       <div className="toolbar" style={{ flexWrap: 'wrap', marginBottom: 8 }}>
         <label>
           Seed{' '}
-          <input type="number" data-testid="seed-input" value={seed} min={0} step={1} onChange={(e) => onSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+          <input
+            type="number"
+            data-testid="seed-input"
+            value={seed}
+            min={0}
+            step={1}
+            onChange={(e) => onSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+          />
         </label>
         <FilePickerButton multiple accept=".npy,.pb" testId="inputs-files" onFiles={onLoadFiles}>
           Load inputs (.npy, .pb)
@@ -83,11 +113,29 @@ export function InputsEditor({ inputs, states, symbols, seed, errors, notes, loa
   );
 }
 
-function NumberField({ label, value, onChange, testId, step = 'any' }: { label: string; value: number | undefined; onChange: (v: number) => void; testId?: string; step?: string }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  testId,
+  step = 'any',
+}: {
+  label: string;
+  value: number | undefined;
+  onChange: (v: number) => void;
+  testId?: string;
+  step?: string;
+}) {
   return (
     <label>
       {label}{' '}
-      <input type="number" step={step} data-testid={testId} value={value ?? ''} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))} />
+      <input
+        type="number"
+        step={step}
+        data-testid={testId}
+        value={value ?? ''}
+        onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && onChange(Number(e.target.value))}
+      />
     </label>
   );
 }
@@ -116,7 +164,13 @@ function InputEditor({
   const dims = inputDims(info, state, symbols);
   const set = (patch: Partial<InputEditorState>) => onChange({ ...state, ...patch });
   const setFill = (patch: Partial<Omit<FillOptions, 'seed'>>) => set({ fill: { ...state.fill, ...patch } });
-  const sources: SourceKind[] = ['fill', 'json', ...(canTakeTokens(info) ? (['tokens'] as const) : []), 'file', ...(canTakeImage(info) ? (['image'] as const) : [])];
+  const sources: SourceKind[] = [
+    'fill',
+    'json',
+    ...(canTakeTokens(info) ? (['tokens'] as const) : []),
+    'file',
+    ...(canTakeImage(info) ? (['image'] as const) : []),
+  ];
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
@@ -131,7 +185,13 @@ function InputEditor({
   };
 
   return (
-    <div className="inference-input" data-testid="input-editor" data-name={info.name} data-dtype={info.dtype ?? ''} style={{ borderTop: '1px solid var(--border)', padding: '8px 0' }}>
+    <div
+      className="inference-input"
+      data-testid="input-editor"
+      data-name={info.name}
+      data-dtype={info.dtype ?? ''}
+      style={{ borderTop: '1px solid var(--border)', padding: '8px 0' }}
+    >
       <div className="toolbar" style={{ flexWrap: 'wrap' }}>
         <strong className="mono">{info.name}</strong>
         <span className="muted">
@@ -295,7 +355,15 @@ function ImageControls({ state, dims, set }: { state: InputEditorState; dims: nu
         <span key={key}>
           {key}{' '}
           {[0, 1, 2].map((c) => (
-            <input key={c} type="number" step="any" style={{ width: 64 }} aria-label={`${key} of channel ${c + 1}`} value={settings.normalization[key][c]} onChange={(e) => setChannel(key, c, Number(e.target.value))} />
+            <input
+              key={c}
+              type="number"
+              step="any"
+              style={{ width: 64 }}
+              aria-label={`${key} of channel ${c + 1}`}
+              value={settings.normalization[key][c]}
+              onChange={(e) => setChannel(key, c, Number(e.target.value))}
+            />
           ))}
         </span>
       ))}

@@ -66,16 +66,28 @@ export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, la
           Compare with expected (.npy, .pb)
         </FilePickerButton>
         <label>
-          rtol <input type="number" step="any" data-testid="rtol" value={tolerance.rtol} onChange={(e) => e.target.value !== '' && onTolerance({ ...tolerance, rtol: Number(e.target.value) })} />
+          rtol{' '}
+          <input
+            type="number"
+            step="any"
+            data-testid="rtol"
+            value={tolerance.rtol}
+            onChange={(e) => e.target.value !== '' && onTolerance({ ...tolerance, rtol: Number(e.target.value) })}
+          />
         </label>
         <label>
-          atol <input type="number" step="any" data-testid="atol" value={tolerance.atol} onChange={(e) => e.target.value !== '' && onTolerance({ ...tolerance, atol: Number(e.target.value) })} />
+          atol{' '}
+          <input
+            type="number"
+            step="any"
+            data-testid="atol"
+            value={tolerance.atol}
+            onChange={(e) => e.target.value !== '' && onTolerance({ ...tolerance, atol: Number(e.target.value) })}
+          />
         </label>
         {expected.size > 0 && (
           <>
-            <span className="muted">
-              expected: {[...expected.entries()].map(([name, e]) => `${name} ← ${e.fileName}`).join(', ')}
-            </span>
+            <span className="muted">expected: {[...expected.entries()].map(([name, e]) => `${name} ← ${e.fileName}`).join(', ')}</span>
             <button type="button" className="linkish" onClick={onClearExpected}>
               Clear
             </button>
@@ -114,7 +126,14 @@ export function OutputsPanel({ run, runs, expected, expectedNotes, tolerance, la
             )}
           </p>
           {outputs.map((output) => (
-            <OutputBlock key={output.name} output={output} summary={summaries.get(output.name)} comparison={comparisons.get(output.name)} tolerance={tolerance} labels={labels} />
+            <OutputBlock
+              key={output.name}
+              output={output}
+              summary={summaries.get(output.name)}
+              comparison={comparisons.get(output.name)}
+              tolerance={tolerance}
+              labels={labels}
+            />
           ))}
         </>
       )}
@@ -200,7 +219,9 @@ function OutputBlock({
       </div>
       {output.dtype !== 'string' && (
         <p className="mono" data-testid="output-stats">
-          {stats.finite > 0 ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max)} · mean ${formatNumber(stats.mean)} · std ${formatNumber(stats.std)}` : 'no finite values'}
+          {stats.finite > 0
+            ? `min ${formatNumber(stats.min)} · max ${formatNumber(stats.max)} · mean ${formatNumber(stats.mean)} · std ${formatNumber(stats.std)}`
+            : 'no finite values'}
           {stats.nans > 0 && ` · ${stats.nans} NaN`}
           {stats.infs > 0 && ` · ${stats.infs} ±Inf`}
           {` · ${stats.zeros} zeros`}

@@ -5,9 +5,7 @@ import { InferenceClient, type InferenceProgress, type ModelFiles } from '../../
 import type { SessionInfo } from '../../workers/inference-protocol';
 
 export type SessionState =
-  | { state: 'loading'; progress?: InferenceProgress }
-  | { state: 'ready'; info: SessionInfo; client: InferenceClient }
-  | { state: 'error'; error: LoupeError };
+  { state: 'loading'; progress?: InferenceProgress } | { state: 'ready'; info: SessionInfo; client: InferenceClient } | { state: 'error'; error: LoupeError };
 
 /**
  * A session for the model with the given runtime options: a fresh client (and worker) per model

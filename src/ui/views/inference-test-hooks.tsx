@@ -28,7 +28,17 @@ export interface HookRunRequest {
 }
 
 export type HookRunResult =
-  | { ok: true; backend: string; threads: number; fallback?: string; adapter?: string; inputs: string[]; outputs: { name: string; npy: string }[]; sessionMs: number; runMs: number }
+  | {
+      ok: true;
+      backend: string;
+      threads: number;
+      fallback?: string;
+      adapter?: string;
+      inputs: string[];
+      outputs: { name: string; npy: string }[];
+      sessionMs: number;
+      runMs: number;
+    }
   | { ok: false; stage: 'inputs' | 'session' | 'run' | 'timeout'; error: string; kind?: string; node?: string };
 
 export interface LoupeInferenceHook {

@@ -36,7 +36,17 @@ function logitsOf(outputs: NamedTensor[]): NamedTensor {
  * generate loop (greedy or sampled with the generation config) that stops on the stop ids.
  * Test hooks: `prompt-input`, `next-tokens` (items `next-token[data-id]`), `prompt-ids`.
  */
-export function TextModePanel({ document, tokenizer, info, client }: { document: ModelDocument; tokenizer: TokenizerFacts; info: SessionInfo; client: RefObject<InferenceClient | null> }) {
+export function TextModePanel({
+  document,
+  tokenizer,
+  info,
+  client,
+}: {
+  document: ModelDocument;
+  tokenizer: TokenizerFacts;
+  info: SessionInfo;
+  client: RefObject<InferenceClient | null>;
+}) {
   const { client: tokens, ready, error } = useTokenizerClient(tokenizer);
   const generation = tokenizer.generation;
   const [prompt, setPrompt] = useState('hello world');
@@ -142,7 +152,15 @@ export function TextModePanel({ document, tokenizer, info, client }: { document:
         </button>
         <label>
           generate{' '}
-          <input type="number" aria-label="Tokens to generate" data-testid="generate-count" min={1} max={MAX_GENERATE} value={count} onChange={(e) => setCount(Math.max(1, Math.min(MAX_GENERATE, Number(e.target.value) || 1)))} />{' '}
+          <input
+            type="number"
+            aria-label="Tokens to generate"
+            data-testid="generate-count"
+            min={1}
+            max={MAX_GENERATE}
+            value={count}
+            onChange={(e) => setCount(Math.max(1, Math.min(MAX_GENERATE, Number(e.target.value) || 1)))}
+          />{' '}
           tokens
         </label>
         <label>
@@ -180,7 +198,11 @@ export function TextModePanel({ document, tokenizer, info, client }: { document:
       )}
       {state.state === 'generated' && (
         <p data-testid="generated-text" data-ids={state.generated.join(',')} data-stopped={state.stopped}>
-          {state.text} <small>({state.generated.length} tokens; {state.stopped === 'stop-id' ? 'stopped on a stop id' : state.stopped === 'cancelled' ? 'cancelled' : 'reached the count'})</small>
+          {state.text}{' '}
+          <small>
+            ({state.generated.length} tokens;{' '}
+            {state.stopped === 'stop-id' ? 'stopped on a stop id' : state.stopped === 'cancelled' ? 'cancelled' : 'reached the count'})
+          </small>
         </p>
       )}
     </section>

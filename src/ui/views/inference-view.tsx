@@ -94,13 +94,16 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
   const ready = session.state === 'ready' ? session.client : undefined;
 
   // The inputs are built in the inference worker; the tensors come back transferred, not copied.
-  const makeFeeds = useCallback(async (signal?: AbortSignal): Promise<NamedTensor[] | undefined> => {
-    if (!info || !ready) return undefined;
-    const built = await ready.buildFeeds({ inputs: info.inputs, recipes: states, symbols, seed, vocabSize }, { signal });
-    setInputErrors(built.errors);
-    setInputNotes(built.notes);
-    return Object.keys(built.errors).length ? undefined : built.feeds;
-  }, [info, ready, states, symbols, seed, vocabSize]);
+  const makeFeeds = useCallback(
+    async (signal?: AbortSignal): Promise<NamedTensor[] | undefined> => {
+      if (!info || !ready) return undefined;
+      const built = await ready.buildFeeds({ inputs: info.inputs, recipes: states, symbols, seed, vocabSize }, { signal });
+      setInputErrors(built.errors);
+      setInputNotes(built.notes);
+      return Object.keys(built.errors).length ? undefined : built.feeds;
+    },
+    [info, ready, states, symbols, seed, vocabSize],
+  );
 
   const runOnce = async () => {
     const c = client.current;
@@ -131,7 +134,12 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
         return;
       }
       const e = toLoupeError(error);
-      setRun({ state: 'error', message: e.message, node: e instanceof InferenceError ? e.node : undefined, detail: e instanceof InferenceError ? e.detail : undefined });
+      setRun({
+        state: 'error',
+        message: e.message,
+        node: e instanceof InferenceError ? e.node : undefined,
+        detail: e instanceof InferenceError ? e.detail : undefined,
+      });
     } finally {
       if (runController.current === controller) runController.current = null;
     }
@@ -143,14 +151,20 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     setRun({ state: 'cancelled' });
   };
 
-  const describeFiles: DescribeFiles = useCallback(async (list) => {
-    if (!ready) throw new InferenceError('runtime', 'No model is loaded.');
-    return ready.describeFiles(list);
-  }, [ready]);
+  const describeFiles: DescribeFiles = useCallback(
+    async (list) => {
+      if (!ready) throw new InferenceError('runtime', 'No model is loaded.');
+      return ready.describeFiles(list);
+    },
+    [ready],
+  );
 
-  const compare: CompareOutputs = useCallback(async (outputs, files, t) => {
-    return ready ? ready.compare(outputs, files, t) : {};
-  }, [ready]);
+  const compare: CompareOutputs = useCallback(
+    async (outputs, files, t) => {
+      return ready ? ready.compare(outputs, files, t) : {};
+    },
+    [ready],
+  );
 
   /** Decodes the files in the worker; each comes back as a reference to its Blob with what it holds. */
   const readTensorFiles = async (list: File[]) => {
@@ -161,7 +175,11 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
     } catch (error) {
       return { loaded: [], problems: [toLoupeError(error).message] };
     }
-    const loaded = described.files.map((summary) => ({ fileName: summary.fileName, storedName: summary.storedName, ref: tensorFileRef(byName.get(summary.fileName)!, summary) }));
+    const loaded = described.files.map((summary) => ({
+      fileName: summary.fileName,
+      storedName: summary.storedName,
+      ref: tensorFileRef(byName.get(summary.fileName)!, summary),
+    }));
     return { loaded, problems: described.problems };
   };
 
@@ -209,7 +227,11 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
           </span>
           <label>
             backend{' '}
-            <select data-testid="backend-select" value={options.backend} onChange={(e) => setOptions({ ...options, backend: e.target.value as BackendPreference })}>
+            <select
+              data-testid="backend-select"
+              value={options.backend}
+              onChange={(e) => setOptions({ ...options, backend: e.target.value as BackendPreference })}
+            >
               <option value="auto">auto (WebGPU when available)</option>
               <option value="wasm">WebAssembly</option>
               <option value="webgpu">WebGPU</option>
@@ -246,11 +268,18 @@ function ModelWorkbench({ document, files, modelPath }: { document: ModelDocumen
         {session.state === 'loading' && (
           <p aria-busy="true" data-testid="session-loading">
             {describeProgress(session.progress, modelPath)}
-            {session.progress?.phase === 'read' && session.progress.total > 0 && <progress max={session.progress.total} value={session.progress.done} style={{ marginLeft: 8 }} aria-label="Reading the model" />}
+            {session.progress?.phase === 'read' && session.progress.total > 0 && (
+              <progress max={session.progress.total} value={session.progress.done} style={{ marginLeft: 8 }} aria-label="Reading the model" />
+            )}
           </p>
         )}
         {session.state === 'error' && (
-          <div className="error-panel" role="alert" data-testid="session-error" data-node={session.error instanceof InferenceError ? session.error.node : undefined}>
+          <div
+            className="error-panel"
+            role="alert"
+            data-testid="session-error"
+            data-node={session.error instanceof InferenceError ? session.error.node : undefined}
+          >
             <strong>The model could not be loaded</strong>
             <p>{session.error.message}</p>
             {session.error instanceof InferenceError && session.error.detail && session.error.detail !== session.error.message && (

@@ -19,12 +19,36 @@ export function OnnxPanel({ document }: { document: ModelDocument }) {
       <section className="panel" data-testid="onnx-panel">
         <h2>ONNX model ({file.path})</h2>
         <dl className="kv">
-          <div><dt>ir_version</dt><dd data-testid="ir-version">{file.irVersion}</dd></div>
-          <div><dt>opsets</dt><dd className="mono">{file.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}</dd></div>
-          <div><dt>producer</dt><dd>{`${file.producerName} ${file.producerVersion}`.trim() || '–'}</dd></div>
-          <div><dt>nodes</dt><dd data-testid="node-count" data-value={file.nodeCount}>{formatInteger(file.nodeCount)}</dd></div>
-          <div><dt>subgraphs</dt><dd data-testid="subgraph-count" data-value={file.subgraphCount}>{file.subgraphCount}</dd></div>
-          <div><dt>functions</dt><dd data-testid="function-count" data-value={file.functionCount}>{file.functionCount}</dd></div>
+          <div>
+            <dt>ir_version</dt>
+            <dd data-testid="ir-version">{file.irVersion}</dd>
+          </div>
+          <div>
+            <dt>opsets</dt>
+            <dd className="mono">{file.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}</dd>
+          </div>
+          <div>
+            <dt>producer</dt>
+            <dd>{`${file.producerName} ${file.producerVersion}`.trim() || '–'}</dd>
+          </div>
+          <div>
+            <dt>nodes</dt>
+            <dd data-testid="node-count" data-value={file.nodeCount}>
+              {formatInteger(file.nodeCount)}
+            </dd>
+          </div>
+          <div>
+            <dt>subgraphs</dt>
+            <dd data-testid="subgraph-count" data-value={file.subgraphCount}>
+              {file.subgraphCount}
+            </dd>
+          </div>
+          <div>
+            <dt>functions</dt>
+            <dd data-testid="function-count" data-value={file.functionCount}>
+              {file.functionCount}
+            </dd>
+          </div>
         </dl>
         <h3>Inputs</h3>
         <Signature values={inputs} testId="model-input" />

@@ -27,14 +27,18 @@ export function PicklePanel({ document, files }: { document: ModelDocument; file
       </p>
       {verdict !== 'safe' && (
         <p className="pickle-warning" role="alert">
-          Do not open this file with <code>torch.load</code> (without <code>weights_only=True</code>): unpickling imports and calls whatever the
-          file names, so a checkpoint can run any program with your permissions. Loupe only read its opcodes and executed nothing.
+          Do not open this file with <code>torch.load</code> (without <code>weights_only=True</code>): unpickling imports and calls whatever the file names, so
+          a checkpoint can run any program with your permissions. Loupe only read its opcodes and executed nothing.
         </p>
       )}
       {reports.map(({ path, report }) => (
         <div key={path} className="pickle-file">
           <h3>
-            {path} <span className="muted">({report.container}{report.protocol !== undefined ? `, protocol ${report.protocol}` : ''}, {report.tensorsRecovered} tensors)</span>
+            {path}{' '}
+            <span className="muted">
+              ({report.container}
+              {report.protocol !== undefined ? `, protocol ${report.protocol}` : ''}, {report.tensorsRecovered} tensors)
+            </span>
           </h3>
           <table className="grid">
             <tbody>
@@ -78,7 +82,11 @@ export function PicklePanel({ document, files }: { document: ModelDocument; file
   );
 }
 
-type ConvertState = { state: 'idle' } | { state: 'running'; file: string; done: number; total: number } | { state: 'done'; names: string[] } | { state: 'error'; message: string };
+type ConvertState =
+  | { state: 'idle' }
+  | { state: 'running'; file: string; done: number; total: number }
+  | { state: 'done'; names: string[] }
+  | { state: 'error'; message: string };
 
 function ConvertButton({ document, files, paths }: { document: ModelDocument; files: FileInput[]; paths: string[] }) {
   const [status, setStatus] = useState<ConvertState>({ state: 'idle' });

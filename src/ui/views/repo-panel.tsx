@@ -11,54 +11,63 @@ const OPENABLE_KINDS = new Set(['safetensors', 'onnx', 'config', 'card', 'safete
 export function RepoPanel({ hub, document, onInspect }: { hub: HubContext; document?: ModelDocument; onInspect: (path: string | undefined) => void }) {
   return (
     <>
-    {document && <GgufQuantizationTable hub={hub} document={document} onInspect={onInspect} />}
-    <section className="panel" data-testid="repo-panel">
-      <h2>
-        Repository {hub.repo} @ <span className="mono" title={hub.commit} data-testid="repo-commit">{hub.commit.slice(0, 10)}</span>
-        {hub.revision !== hub.commit && <span className="muted"> ({hub.revision})</span>}
-      </h2>
-      <p className="muted">
-        Loupe read only what it needed: headers by HTTP Range, never weights.{' '}
-        <button type="button" className="linkish" onClick={() => onInspect(undefined)} data-testid="whole-repo">
-          Open the whole repo
-        </button>
-      </p>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>path</th>
-            <th>kind</th>
-            <th className="num">size</th>
-            <th>storage</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {hub.files.map((f: HubFileEntry) => (
-            <tr key={f.path} data-testid="repo-file" data-path={f.path} data-kind={f.kind} data-opened={f.opened}>
-              <td className="mono">{f.path}</td>
-              <td>
-                {f.kind}
-                {f.pickle && (
-                  <span className="badge badge-danger" title="Pickle files can run code when loaded with torch.load. Loupe never executes them.">
-                    pickle
-                  </span>
-                )}
-              </td>
-              <td className="num">{formatBytes(f.lfs?.size ?? f.size)}</td>
-              <td>{f.lfs ? 'LFS' : 'git'}</td>
-              <td>
-                {OPENABLE_KINDS.has(f.kind) && (
-                  <button type="button" className="linkish" onClick={() => onInspect(f.path)} data-testid="inspect-file" title={f.pickle ? 'Scan its pickle opcodes; nothing is executed' : 'Open this file alone'}>
-                    {f.pickle ? 'scan' : 'inspect'}
-                  </button>
-                )}
-              </td>
+      {document && <GgufQuantizationTable hub={hub} document={document} onInspect={onInspect} />}
+      <section className="panel" data-testid="repo-panel">
+        <h2>
+          Repository {hub.repo} @{' '}
+          <span className="mono" title={hub.commit} data-testid="repo-commit">
+            {hub.commit.slice(0, 10)}
+          </span>
+          {hub.revision !== hub.commit && <span className="muted"> ({hub.revision})</span>}
+        </h2>
+        <p className="muted">
+          Loupe read only what it needed: headers by HTTP Range, never weights.{' '}
+          <button type="button" className="linkish" onClick={() => onInspect(undefined)} data-testid="whole-repo">
+            Open the whole repo
+          </button>
+        </p>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>path</th>
+              <th>kind</th>
+              <th className="num">size</th>
+              <th>storage</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+          </thead>
+          <tbody>
+            {hub.files.map((f: HubFileEntry) => (
+              <tr key={f.path} data-testid="repo-file" data-path={f.path} data-kind={f.kind} data-opened={f.opened}>
+                <td className="mono">{f.path}</td>
+                <td>
+                  {f.kind}
+                  {f.pickle && (
+                    <span className="badge badge-danger" title="Pickle files can run code when loaded with torch.load. Loupe never executes them.">
+                      pickle
+                    </span>
+                  )}
+                </td>
+                <td className="num">{formatBytes(f.lfs?.size ?? f.size)}</td>
+                <td>{f.lfs ? 'LFS' : 'git'}</td>
+                <td>
+                  {OPENABLE_KINDS.has(f.kind) && (
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() => onInspect(f.path)}
+                      data-testid="inspect-file"
+                      title={f.pickle ? 'Scan its pickle opcodes; nothing is executed' : 'Open this file alone'}
+                    >
+                      {f.pickle ? 'scan' : 'inspect'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </>
   );
 }
@@ -89,7 +98,15 @@ function GgufQuantizationTable({ hub, document, onInspect }: { hub: HubContext; 
           ))}
         </select>{' '}
         with a context of{' '}
-        <input type="number" min={1} max={1 << 24} value={context} aria-label="Context length in tokens" onChange={(e) => setContext(Math.max(1, Math.min(1 << 24, Math.floor(Number(e.target.value) || 1))))} /> tokens
+        <input
+          type="number"
+          min={1}
+          max={1 << 24}
+          value={context}
+          aria-label="Context length in tokens"
+          onChange={(e) => setContext(Math.max(1, Math.min(1 << 24, Math.floor(Number(e.target.value) || 1))))}
+        />{' '}
+        tokens
         {facts?.kvCacheBytesPerToken === undefined && <span className="muted"> (KV cache unknown: weights only)</span>}
       </p>
       <table className="grid">
@@ -115,10 +132,18 @@ function GgufQuantizationTable({ hub, document, onInspect }: { hub: HubContext; 
                 </td>
                 <td>{q.type ?? '–'}</td>
                 <td className="num">{formatBytes(q.size)}</td>
-                <td className="num" title="file size × 8 / parameters of the opened model">{Number.isNaN(bpw) ? '–' : bpw.toFixed(2)}</td>
+                <td className="num" title="file size × 8 / parameters of the opened model">
+                  {Number.isNaN(bpw) ? '–' : bpw.toFixed(2)}
+                </td>
                 <td>{fits ? <span className="ok">yes</span> : <span className="diag-warning">no</span>}</td>
                 <td>
-                  <button type="button" className="linkish" onClick={() => onInspect(q.path)} data-testid="inspect-gguf" title="Read its header (and its other parts') by Range">
+                  <button
+                    type="button"
+                    className="linkish"
+                    onClick={() => onInspect(q.path)}
+                    data-testid="inspect-gguf"
+                    title="Read its header (and its other parts') by Range"
+                  >
                     inspect
                   </button>
                 </td>

@@ -6,10 +6,7 @@ import type { ComputeStats } from '../use-model-document';
 import { formatBytes, formatInteger, formatNumber, formatShape } from '../../model/units';
 
 type StatsState =
-  | { state: 'idle' }
-  | { state: 'running'; done: number; total: number }
-  | { state: 'done'; stats: TensorStats }
-  | { state: 'error'; message: string };
+  { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; stats: TensorStats } | { state: 'error'; message: string };
 
 /** One tensor's facts, and its statistics on demand (streamed in the worker, with progress and cancel). */
 export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: TensorInfo; computeStats: ComputeStats; onClose: () => void }) {
@@ -25,7 +22,10 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
     controller.current = c;
     setStatus({ state: 'running', done: 0, total: tensor.byteLength });
     try {
-      const stats = await computeStats(tensor, { signal: c.signal, onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }) });
+      const stats = await computeStats(tensor, {
+        signal: c.signal,
+        onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }),
+      });
       if (!c.signal.aborted) setStatus({ state: 'done', stats });
     } catch (error) {
       if (error instanceof CancelledError) setStatus({ state: 'idle' });
@@ -46,15 +46,39 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
         </button>
       </header>
       <dl className="kv">
-        <div><dt>dtype</dt><dd>{tensor.dtype}</dd></div>
-        <div><dt>shape</dt><dd className="mono">{formatShape(tensor.shape)}</dd></div>
-        <div><dt>elements</dt><dd>{formatInteger(tensor.elements)}</dd></div>
-        <div><dt>bytes</dt><dd>{formatBytes(tensor.byteLength)}</dd></div>
-        <div><dt>file</dt><dd className="mono">{tensor.file}</dd></div>
-        <div><dt>byte range</dt><dd className="mono">{formatInteger(tensor.byteOffset)} – {formatInteger(tensor.byteOffset + tensor.byteLength)}</dd></div>
+        <div>
+          <dt>dtype</dt>
+          <dd>{tensor.dtype}</dd>
+        </div>
+        <div>
+          <dt>shape</dt>
+          <dd className="mono">{formatShape(tensor.shape)}</dd>
+        </div>
+        <div>
+          <dt>elements</dt>
+          <dd>{formatInteger(tensor.elements)}</dd>
+        </div>
+        <div>
+          <dt>bytes</dt>
+          <dd>{formatBytes(tensor.byteLength)}</dd>
+        </div>
+        <div>
+          <dt>file</dt>
+          <dd className="mono">{tensor.file}</dd>
+        </div>
+        <div>
+          <dt>byte range</dt>
+          <dd className="mono">
+            {formatInteger(tensor.byteOffset)} – {formatInteger(tensor.byteOffset + tensor.byteLength)}
+          </dd>
+        </div>
       </dl>
       {tensor.origin && <p className="muted">From {tensor.origin}.</p>}
-      {tensor.unreadable && <p className="muted" data-testid="stats-unavailable">Statistics are not available: {tensor.unreadable}.</p>}
+      {tensor.unreadable && (
+        <p className="muted" data-testid="stats-unavailable">
+          Statistics are not available: {tensor.unreadable}.
+        </p>
+      )}
       {status.state === 'idle' && !tensor.unreadable && (
         <button type="button" className="primary" data-testid="compute-stats" onClick={run}>
           Compute statistics
@@ -119,7 +143,11 @@ function Histogram({ histogram }: { histogram: TensorStats['histogram'] }) {
       <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Histogram of values" data-testid="histogram">
         {histogram.counts.map((count, i) => {
           const h = count === 0 ? 0 : Math.max(1, Math.sqrt(count / peak) * (height - 2));
-          return <rect key={i} x={i * barWidth} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill="var(--accent)"><title>{formatInteger(count)}</title></rect>;
+          return (
+            <rect key={i} x={i * barWidth} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill="var(--accent)">
+              <title>{formatInteger(count)}</title>
+            </rect>
+          );
         })}
       </svg>
       <figcaption className="muted mono">

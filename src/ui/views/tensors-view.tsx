@@ -119,13 +119,19 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
               {modules.map((m) => (
                 <tr key={m.path} data-testid="module-row" data-path={m.path} data-parameters={m.parameters}>
                   <td className="mono">
-                    <button type="button" className="linkish mono" title="Show only this module's tensors"
-                      onClick={() => setQuery(m.isTensor ? m.path : `/^${m.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\./`)}>
+                    <button
+                      type="button"
+                      className="linkish mono"
+                      title="Show only this module's tensors"
+                      onClick={() => setQuery(m.isTensor ? m.path : `/^${m.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\./`)}
+                    >
                       {m.path}
                     </button>
                   </td>
                   <td className="num">{formatInteger(m.tensorCount)}</td>
-                  <td className="num" title={formatInteger(m.parameters)}>{formatCount(m.parameters)}</td>
+                  <td className="num" title={formatInteger(m.parameters)}>
+                    {formatCount(m.parameters)}
+                  </td>
                   <td>
                     <span className="share-bar" style={{ width: `${tree.parameters ? (100 * m.parameters) / tree.parameters : 0}%` }} />
                   </td>
@@ -136,41 +142,65 @@ export function TensorsView({ document, computeStats, focus }: { document: Model
         </div>
       )}
       <div className="tensors-body">
-      <div className="tensor-table" role="table" aria-rowcount={rows.length} data-testid="tensor-table" data-total={tensors.length}>
-        <div className="tensor-row tensor-head" role="row">
-          {COLUMNS.map((c) => (
-            <button key={c.key} type="button" role="columnheader" className={c.numeric ? 'num' : undefined} onClick={() => toggleSort(c.key)}
-              aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-              {c.label}
-              {sort.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}
-            </button>
-          ))}
-        </div>
-        <div className="tensor-scroll" ref={scrollRef}>
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const t = rows[item.index]!;
-              return (
-                <div key={item.key} className={t === selected ? 'tensor-row selected' : 'tensor-row'} role="row" data-testid="tensor-row" data-name={t.name}
-                  tabIndex={0} onClick={() => setSelected(t)} onKeyDown={(e) => e.key === 'Enter' && setSelected(t)}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-                  <span role="cell" className="mono ellipsis" title={t.name}>{t.name}</span>
-                  <span role="cell">{t.dtype}</span>
-                  <span role="cell" className="num mono" data-testid="tensor-shape"
-                    title={`${formatInteger(t.elements)} elements${ggufFiles.has(t.file) ? `; ggml order ne = ${formatShape([...t.shape].reverse())}` : ''}`}>
-                    {formatShape(t.shape)} <span className="muted">{formatInteger(t.elements)}</span>
-                  </span>
-                  <span role="cell" className="num">{formatBytes(t.byteLength)}</span>
-                  <span role="cell" className="num mono ellipsis" title={`${t.file} bytes ${t.byteOffset}–${t.byteOffset + t.byteLength}`}>
-                    {t.file.split('/').pop()} @ {formatInteger(t.byteOffset)}
-                  </span>
-                </div>
-              );
-            })}
+        <div className="tensor-table" role="table" aria-rowcount={rows.length} data-testid="tensor-table" data-total={tensors.length}>
+          <div className="tensor-row tensor-head" role="row">
+            {COLUMNS.map((c) => (
+              <button
+                key={c.key}
+                type="button"
+                role="columnheader"
+                className={c.numeric ? 'num' : undefined}
+                onClick={() => toggleSort(c.key)}
+                aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+              >
+                {c.label}
+                {sort.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+              </button>
+            ))}
+          </div>
+          <div className="tensor-scroll" ref={scrollRef}>
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const t = rows[item.index]!;
+                return (
+                  <div
+                    key={item.key}
+                    className={t === selected ? 'tensor-row selected' : 'tensor-row'}
+                    role="row"
+                    data-testid="tensor-row"
+                    data-name={t.name}
+                    tabIndex={0}
+                    onClick={() => setSelected(t)}
+                    onKeyDown={(e) => e.key === 'Enter' && setSelected(t)}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  >
+                    <span role="cell" className="mono ellipsis" title={t.name}>
+                      {t.name}
+                    </span>
+                    <span role="cell">{t.dtype}</span>
+                    <span
+                      role="cell"
+                      className="num mono"
+                      data-testid="tensor-shape"
+                      title={`${formatInteger(t.elements)} elements${ggufFiles.has(t.file) ? `; ggml order ne = ${formatShape([...t.shape].reverse())}` : ''}`}
+                    >
+                      {formatShape(t.shape)} <span className="muted">{formatInteger(t.elements)}</span>
+                    </span>
+                    <span role="cell" className="num">
+                      {formatBytes(t.byteLength)}
+                    </span>
+                    <span role="cell" className="num mono ellipsis" title={`${t.file} bytes ${t.byteOffset}–${t.byteOffset + t.byteLength}`}>
+                      {t.file.split('/').pop()} @ {formatInteger(t.byteOffset)}
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
           </div>
         </div>
-      </div>
-      {selected && <TensorStatsPanel key={`${selected.file}:${selected.name}`} tensor={selected} computeStats={computeStats} onClose={() => setSelected(null)} />}
+        {selected && (
+          <TensorStatsPanel key={`${selected.file}:${selected.name}`} tensor={selected} computeStats={computeStats} onClose={() => setSelected(null)} />
+        )}
       </div>
     </div>
   );

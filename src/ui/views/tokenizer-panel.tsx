@@ -39,7 +39,11 @@ export function useTokenizerClient(tokenizer: TokenizerFacts | undefined): { cli
 
 /** The role tokens as transformers passes them to a template (`bos_token` …), tokenizer_config over special_tokens_map. */
 export function roleTokens(tokenizer: TokenizerFacts): Record<string, string> {
-  return Object.fromEntries(Object.entries({ ...tokenizer.specialTokensMap?.specialTokens, ...tokenizer.config?.specialTokens }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries({ ...tokenizer.specialTokensMap?.specialTokens, ...tokenizer.config?.specialTokens }).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
 }
 
 /**
@@ -67,9 +71,12 @@ export function TokenizerPanel({ tokenizer }: { tokenizer: TokenizerFacts }) {
           <dd>{model.type}</dd>
           <dt>vocabulary</dt>
           <dd>
-            {formatInteger(model.vocabSize)} ids ({formatInteger(model.modelVocabSize)} in the model, {model.addedTokens.length} added){model.merges !== undefined && `, ${formatInteger(model.merges)} merges`}
+            {formatInteger(model.vocabSize)} ids ({formatInteger(model.modelVocabSize)} in the model, {model.addedTokens.length} added)
+            {model.merges !== undefined && `, ${formatInteger(model.merges)} merges`}
           </dd>
-          {(['normalizer', 'preTokenizer', 'postProcessor', 'decoder'] as const).map((k) => model[k] && [<dt key={`${k}-t`}>{k}</dt>, <dd key={k}>{model[k]}</dd>])}
+          {(['normalizer', 'preTokenizer', 'postProcessor', 'decoder'] as const).map(
+            (k) => model[k] && [<dt key={`${k}-t`}>{k}</dt>, <dd key={k}>{model[k]}</dd>],
+          )}
           <dt>file</dt>
           <dd>
             {model.file}
@@ -123,7 +130,12 @@ export function TokenizerPanel({ tokenizer }: { tokenizer: TokenizerFacts }) {
             {generation.topP !== undefined && [<dt key="p">top-p</dt>, <dd key="pv">{generation.topP}</dd>]}
             {generation.topK !== undefined && [<dt key="k">top-k</dt>, <dd key="kv">{generation.topK}</dd>]}
             {generation.maxNewTokens !== undefined && [<dt key="m">max new tokens</dt>, <dd key="mv">{generation.maxNewTokens}</dd>]}
-            {generation.eosTokenId && [<dt key="s">stop ids</dt>, <dd key="sv" data-testid="stop-ids">{generation.eosTokenId.join(', ')}</dd>]}
+            {generation.eosTokenId && [
+              <dt key="s">stop ids</dt>,
+              <dd key="sv" data-testid="stop-ids">
+                {generation.eosTokenId.join(', ')}
+              </dd>,
+            ]}
           </dl>
         </>
       )}
@@ -142,7 +154,10 @@ function TokenizerBox({ client, ready, error }: { client?: TokenizerClient; read
   useEffect(() => {
     if (!client || !ready) return;
     let live = true;
-    client.encode(text).then((r) => live && setResult(r), () => live && setResult(undefined));
+    client.encode(text).then(
+      (r) => live && setResult(r),
+      () => live && setResult(undefined),
+    );
     return () => {
       live = false;
     };
@@ -250,7 +265,15 @@ function ChatTemplates({ tokenizer, client }: { tokenizer: TokenizerFacts; clien
       )}
       {rendered?.result.ok && (
         <pre className="rendered-template" data-testid="chat-template" data-template={template.name}>
-          {rendered.parts.map((p, i) => (p.special ? <mark key={i} className="special-token">{p.text}</mark> : <span key={i}>{p.text}</span>))}
+          {rendered.parts.map((p, i) =>
+            p.special ? (
+              <mark key={i} className="special-token">
+                {p.text}
+              </mark>
+            ) : (
+              <span key={i}>{p.text}</span>
+            ),
+          )}
         </pre>
       )}
     </>
