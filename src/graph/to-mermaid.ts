@@ -165,11 +165,11 @@ function render(view: GraphView, options: MermaidOptions, detail: Detail): Omit<
     const label = mermaidLabel(detail.details ? [box.label, ...box.detail] : [box.label], detail.lineChars);
     if (box.expanded) {
       // Subgraph titles, like edge labels, are drawn without decoding `#NNN;` entities when
-      // htmlLabels is off: plain text, one line per part, or they would show literally.
+      // htmlLabels is off: plain text, one line per part (<br/> still breaks lines), or they would show literally.
       const title = (detail.details ? [box.label, ...box.detail] : [box.label])
         .map((line) => plainMermaidText(line, detail.lineChars))
         .filter(Boolean)
-        .join(' - ');
+        .join('<br/>');
       lines.push(`${indent}subgraph ${id}["${title || '_'}"]`);
       for (const child of children.get(box.id) ?? []) emit(child, `${indent}  `);
       lines.push(`${indent}end`);
