@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { buildSafetensors, layoutTensors, type TensorSpec } from '../test/builders/build-safetensors';
 import { HUB_PORT } from '../playwright.config';
+import { hfName, llamaTensors, tinyLlamaGguf } from '../test/fixtures/gguf-fixtures';
 import { TEST_REPOS, TINY_TENSORS, VIRTUAL_70B_TENSORS } from './hub-server/repos.mjs';
 import { EXAMPLE_DIR, expectState } from './helpers';
 
@@ -180,4 +181,29 @@ test('two Hub repos by ?repo=&compare=: a 70B-shaped repo against another revisi
   await page.getByTestId('compare-stop').click();
   await expect(page.getByTestId('tab-diff')).toHaveCount(0);
   await expectState(page, 'ready');
+});
+
+test('a safetensors checkpoint against its GGUF: the same tensors after name normalization, only the dtypes differ', async ({ page }) => {
+  const gguf = tinyLlamaGguf();
+  // The safetensors twin: BF16, the names transformers writes, shapes in PyTorch order (ggml's reversed).
+  const specs: TensorSpec[] = llamaTensors().map((t) => ({ name: hfName(String(t.name)), dtype: 'BF16', shape: [...t.dims].reverse().map(Number) }));
+  const { header, dataLength } = layoutTensors(specs);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(file('model.safetensors', buildSafetensors(header, dataLength)));
+  await expectState(page, 'ready');
+  await page.getByTestId('compare-input').setInputFiles(file(gguf.name, gguf.bytes as Uint8Array));
+  const s = await summary(page);
+  await expect(s).toHaveAttribute('data-changed', String(specs.length));
+  for (const status of ['added', 'removed', 'same']) await expect(s).toHaveAttribute(`data-${status}`, '0');
+  await page.getByTestId('diff-filter').fill('blk.1.attn_k.weight');
+  await expect(page.locator('[data-testid="diff-row"][data-key="blk.1.attn_k.weight"]')).toContainText('Q8_0');
+});
+
+test('a 70B safetensors repo against a 70B GGUF repo by ?repo=&compare=: every tensor matched, dtypes changed, headers only', async ({ page, request }) => {
+  await request.get(`${ENDPOINT}/__control/reset`);
+  await page.goto(`/?endpoint=${encodeURIComponent(ENDPOINT)}&repo=${TEST_REPOS.virtual70b}&compare=${TEST_REPOS.virtual70bGguf}&view=diff`);
+  const s = await summary(page);
+  await expect(s).toHaveAttribute('data-changed', String(VIRTUAL_70B_TENSORS));
+  for (const status of ['added', 'removed', 'same']) await expect(s).toHaveAttribute(`data-${status}`, '0');
+  expect(await hubBytes(request)).toBeLessThan(16 * 1024 * 1024);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSafetensors, layoutTensors, type TensorSpec } from '../../test/builders/build-safetensors';
-import { llamaTensors, tinyLlamaGguf } from '../../test/fixtures/gguf-fixtures';
+import { hfName, llamaTensors, tinyLlamaGguf } from '../../test/fixtures/gguf-fixtures';
 import { FileByteSource } from '../bytes/file-byte-source';
 import { ggufFormat } from '../formats/gguf/gguf-format';
 import { openGroup } from '../formats/open-group';
@@ -9,28 +9,6 @@ import { compareDocuments } from './compare-documents';
 import type { PytorchTensorInfo } from '../model/pickle';
 import { compareFileValues } from '../workers/parse-files';
 import { q8_0Data } from '../../test/fixtures/gguf-fixtures';
-
-/** Hugging Face names for the GGUF fixture's tensors, written out here as convert_hf_to_gguf.py maps them. */
-const HF_NAMES: Record<string, string> = {
-  token_embd: 'model.embed_tokens',
-  attn_norm: 'input_layernorm',
-  attn_q: 'self_attn.q_proj',
-  attn_k: 'self_attn.k_proj',
-  attn_v: 'self_attn.v_proj',
-  attn_output: 'self_attn.o_proj',
-  ffn_norm: 'post_attention_layernorm',
-  ffn_gate: 'mlp.gate_proj',
-  ffn_up: 'mlp.up_proj',
-  ffn_down: 'mlp.down_proj',
-  output_norm: 'model.norm',
-  output: 'lm_head',
-};
-
-function hfName(gguf: string): string {
-  const block = /^blk\.(\d+)\.(\w+)\.weight$/.exec(gguf);
-  if (block) return `model.layers.${block[1]}.${HF_NAMES[block[2]!]}.weight`;
-  return `${HF_NAMES[gguf.replace(/\.weight$/, '')]}.weight`;
-}
 
 describe('a safetensors checkpoint against its GGUF', () => {
   it('matches every tensor after normalization, with ggml dims reversed; only the dtypes differ', async () => {
