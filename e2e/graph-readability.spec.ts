@@ -4,6 +4,11 @@ import { writeChainModel, writeFanModel, writeResidualMlpModel } from '../bench/
 import { expectState } from './helpers';
 
 const TRANSFORMER = join(import.meta.dirname, 'models', 'tiny-transformer', 'model.onnx');
+// Exported by torch from modules named as Hugging Face's (scripts/make-onnx-fixtures.py).
+const BERT = join(import.meta.dirname, 'models', 'tiny-bert', 'model.onnx');
+const LLAMA = join(import.meta.dirname, 'models', 'tiny-llama-onnx', 'model.onnx');
+/** The label of a box drawn for a node that should have been folded into its consumer (ConstantOfShape computes, and stays). */
+const FOLDABLE = /^(Constant(?!OfShape)|Identity)/;
 
 async function openGraph(page: Page, file: string) {
   await page.goto('/?view=graph');
@@ -20,6 +25,16 @@ async function opBoxTexts(page: Page): Promise<string[]> {
     .getByTestId('graph')
     .locator('svg [data-kind="op"]')
     .evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+}
+
+/** Finds a node by its full name and opens its node panel (and the scope it lives in). */
+async function openNode(page: Page, name: string) {
+  await page.keyboard.press('/');
+  await page.keyboard.type(name);
+  await page.getByTestId('search-hit').first().click();
+  const panel = page.getByTestId('node-panel');
+  await expect(panel.getByText(name, { exact: true })).toBeVisible();
+  return panel;
 }
 
 /** The on-screen font size of every box label, in px: its font size times the SVG's screen pixels per unit. */
@@ -73,7 +88,7 @@ test('Constants and initializer Identities are drawn on their consumers, and lis
   await expect(graph).toHaveAttribute('data-node-count', '150');
   await expect(graph.locator('svg [data-kind="op"]')).toHaveCount(100);
   const texts = await opBoxTexts(page);
-  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
   expect(texts.filter((t) => t.includes('◆ 1 constant'))).toHaveLength(50);
 
   await graph
@@ -92,10 +107,81 @@ test('the torch-exported transformer first view has no Constant or Identity box'
   await openGraph(page, TRANSFORMER);
   const texts = await opBoxTexts(page);
   expect(texts.length).toBeGreaterThan(0);
-  expect(texts.filter((t) => /^(Constant|Identity)/.test(t))).toEqual([]);
+  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
   const sizes = await labelPixels(page);
   expect(sizes.length).toBeGreaterThan(0);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+});
+
+test('the torch-exported tiny BERT draws no Constant or Identity box, and their consumers list them', async ({ page }) => {
+  const graph = await openGraph(page, BERT);
+  await expect(graph).toHaveAttribute('data-node-count', '215');
+  const texts = await opBoxTexts(page);
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+
+  // The extended attention mask is (1 - mask) × min: its Sub takes the Constant 1.
+  const sub = graph.locator('svg [data-kind="op"]', { hasText: /^Sub◆ 1 constant$/ });
+  await expect(sub).toHaveCount(1);
+  await sub.click();
+  const panel = page.getByTestId('node-panel');
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Constant F32[] = [1]');
+  await page.getByRole('button', { name: 'Close node panel' }).click();
+
+  // Every LayerNorm's weight is all ones and bias all zeros, as the embeddings' are: the exporter keeps
+  // one initializer of each and passes it on to the others by an Identity.
+  await openNode(page, '/encoder/layer.0/attention/output/LayerNorm/LayerNormalization');
+  await expect(panel.getByTestId('node-constant')).toHaveText([
+    '◆ Identity of initializer embeddings.LayerNorm.weight: F32[32]',
+    '◆ Identity of initializer embeddings.LayerNorm.bias: F32[32]',
+  ]);
+  const nodeId = await panel.getAttribute('data-node-id');
+  await expect(graph.locator(`svg [data-node-id="${nodeId}"]`)).toHaveText('LayerNormalization◆ 2 constants');
+  expect((await opBoxTexts(page)).filter((t) => FOLDABLE.test(t))).toEqual([]);
+});
+
+test('the torch-exported tiny Llama draws no Constant or Identity box, and their consumers list them', async ({ page }) => {
+  const graph = await openGraph(page, LLAMA);
+  await expect(graph).toHaveAttribute('data-node-count', '1159');
+  const texts = await opBoxTexts(page);
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+
+  // Every RMSNorm's weight is all ones: the exporter passes layer 0's on to the others by an Identity.
+  const panel = await openNode(page, '/model/layers.0/post_attention_layernorm/Mul_1');
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer model.layers.0.input_layernorm.weight: F32[32]');
+  await expect(graph).toHaveAttribute('data-scope', 'model/layers.0/post_attention_layernorm');
+  // The norm's nine ops, its four Constants (2, epsilon, 1, and the Identity) drawn on them.
+  expect(await opBoxTexts(page)).toEqual([
+    'Cast',
+    'Pow◆ 1 constant',
+    'ReduceMean',
+    'Add◆ 1 constant',
+    'Sqrt',
+    'Div◆ 1 constant',
+    'Mul',
+    'CastCast_1',
+    'MulMul_1◆ 1 constant',
+  ]);
+  await page.getByRole('button', { name: 'Close node panel' }).click();
+  await graph.locator('svg [data-kind="op"]', { hasText: /^Pow/ }).click();
+  await expect(panel.getByTestId('node-constant')).toHaveText('◆ Constant F32[] = [2]');
+  await page.getByRole('button', { name: 'Close node panel' }).click();
+
+  // The model scope's own ops build the causal mask and the positions from shapes, with a Constant
+  // for nearly every axis and index; none of them is drawn.
+  await page.getByRole('navigation', { name: 'Scope' }).getByRole('button', { name: 'model', exact: true }).click();
+  await expect(graph).toHaveAttribute('data-scope', 'model');
+  const modelTexts = await opBoxTexts(page);
+  expect(modelTexts.filter((t) => t.includes('◆')).length).toBeGreaterThan(10);
+  expect(modelTexts.filter((t) => FOLDABLE.test(t))).toEqual([]);
+  expect(modelTexts).toContain('ConstantOfShape');
 });
 
 test('the parts of a 20,001-node chain page with buttons, a jump box and the [ and ] keys', async ({ page }) => {
