@@ -113,6 +113,11 @@ export class GraphViewCache {
     while (this.#trees.size > MAX_CACHED_GRAPHS) this.#trees.delete(this.#trees.keys().next().value!);
   }
 
+  /** Forgets a key's tree (a request for it then answers `kept: false`). */
+  drop(key: string): void {
+    this.#trees.delete(key);
+  }
+
   /** The tree for a key, or undefined when it was never loaded here or was dropped. */
   tree(key: string): ScopeTree | undefined {
     const tree = this.#trees.get(key);

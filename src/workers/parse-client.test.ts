@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { floatValue, syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
+import type { GraphViewRequest } from '../graph/graph-view-model';
 import { ParseClient } from './parse-client';
 import { parseHandlers } from './parse-handlers';
 import { PARSE_PROTOCOL } from './parse-protocol';
@@ -47,5 +50,26 @@ describe('ParseClient graph view model', () => {
     client.terminate('stopped by the test');
     expect(await client.graphNode(graph, [], '1')).toMatchObject({ nodeIndex: 1 });
     expect(workers[1]!.received.map((m) => m.type)).toEqual(['graph-load', 'graph-node']);
+  });
+});
+
+describe('ParseClient open', () => {
+  const transformer = (path: string) => ({ path, blob: new Blob([readFileSync(join(import.meta.dirname, '../../e2e/models/tiny-transformer/model.onnx'))]) });
+  const top: GraphViewRequest = { scopeId: '', instances: [], theme: 'light' };
+
+  it('leaves the opened graph in the worker, so the first view needs no graph-load; the next open drops it', async () => {
+    const worker = new FakeWorker();
+    const client = new ParseClient(() => worker as unknown as Worker);
+    const first = await client.open([transformer('a.onnx')]);
+    const view = await client.graphView(first.graphs![0]!, first.tensors, top);
+    expect(view.view.renderedCount).toBeGreaterThan(0);
+    expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view']);
+
+    const second = await client.open([transformer('b.onnx')]);
+    await client.graphView(second.graphs![0]!, second.tensors, top);
+    // The first document's tree was dropped when the second opened: asking for it sends it again.
+    const again = await client.graphView(first.graphs![0]!, first.tensors, top);
+    expect(again.diagram.text).toBe(view.diagram.text);
+    expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view', 'open', 'graph-view', 'graph-view', 'graph-load', 'graph-view']);
   });
 });

@@ -57,9 +57,25 @@ export class ParseClient {
     return this.#client.onMainThread;
   }
 
-  open(files: FileInput[], options: ProgressOptions & { sourceKind?: 'local' | 'example' } = {}): Promise<ModelDocument> {
+  /**
+   * Opens local files. The worker keeps the opened graph's scope tree under a key chosen here, so the
+   * Graph view's first request finds it built and the graph never travels back to the worker.
+   */
+  async open(files: FileInput[], options: ProgressOptions & { sourceKind?: 'local' | 'example' } = {}): Promise<ModelDocument> {
     const { sourceKind = 'local', ...rest } = options;
-    return this.#client.call('open', { files, sourceKind }, rest);
+    const graphKey = `g${this.#nextGraphKey++}`;
+    const document = await this.#client.call('open', { files, sourceKind, graphKey }, rest);
+    const graph = document.graphs?.[0];
+    if (graph) {
+      this.#graphKeys.set(graph, graphKey);
+      this.#graphsLoaded.set(graphKey, Promise.resolve(null));
+    }
+    return document;
+  }
+
+  /** Starts the worker ahead of the first request (the page calls this when idle after its first paint). */
+  warm(): void {
+    this.#client.warm();
   }
 
   /** Opens a Hub repo in the worker. Rejects with HubError (kinds survive the worker boundary), so react-query can retry the transient ones. */

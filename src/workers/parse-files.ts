@@ -1,51 +1,19 @@
 import { FileByteSource } from '../bytes/file-byte-source';
-import type { OpenProgress } from '../formats/open-group';
 import { computeTensorStats, type ElementDecoder, type TensorStats } from '../formats/tensors/tensor-stats';
-import type { ModelDocument, TensorInfo } from '../model/document';
-import type { FileInput, HubFileInput, HubOpenRequest, TensorInFile, ZenodoFileInput, ZenodoOpenRequest } from './parse-protocol';
-import { openZenodoRecord, type ZenodoOpenResult } from '../zenodo/open-zenodo-record';
+import type { TensorInfo } from '../model/document';
+import type { FileInput, HubFileInput, TensorInFile, ZenodoFileInput } from './parse-protocol';
 import type { ByteSource } from '../model/byte-source';
 import { compareTensorValues, type ValueComparison } from '../compare/compare-values';
 import { computeGgufTensorStats, GGML_STATS_TYPES, ggmlElementDecoder } from '../formats/gguf/dequantize-ggml';
 import { ggufIsLittleEndian, hasGgufMagic } from '../formats/gguf/parse-gguf';
 import { ggmlTypeByName, type GgmlTypeName } from '../formats/gguf/ggml-types';
 import { md5OfSource } from '../bytes/md5-of-source';
-import { openHubRepo, type HubOpenResult } from '../hub/open-hub-repo';
 import { FormatError, LoupeError } from '../model/errors';
-import { localSource } from '../sources/local-source';
-import { openSource } from '../sources/model-source';
 import { pinnedByteSource } from '../sources/registry';
 import type { PytorchTensorInfo } from '../model/pickle';
 import { conversionBlocker, convertToSafetensors, safetensorsName, safetensorsPlan } from '../formats/pytorch/convert-to-safetensors';
 import { pytorchFormat } from '../formats/pytorch/pytorch-format';
 import { readTensorBytes } from '../formats/pytorch/read-tensor-bytes';
-
-/**
- * The parse workload itself, pure of any worker plumbing: the worker entry calls it,
- * and so does the main thread when no worker can start.
- */
-export function parseFiles(
-  files: FileInput[],
-  sourceKind: 'local' | 'example',
-  signal: AbortSignal,
-  onProgress?: (progress: OpenProgress) => void,
-): Promise<ModelDocument> {
-  return openSource(localSource(files, sourceKind), { signal, onProgress });
-}
-
-/** Opens a Hub repo through its source: headers by Range, sidecars whole, never a weight byte. */
-export function openHub(request: HubOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<HubOpenResult> {
-  return openHubRepo({
-    ...request,
-    signal,
-    onProgress: (p) => onProgress?.({ done: p.done, total: p.total, file: p.file ?? p.phase }),
-  });
-}
-
-/** Opens a Zenodo record through its source: the record, then each model file streamed from its start and cut off after its header. */
-export function openZenodo(request: ZenodoOpenRequest, signal: AbortSignal, onProgress?: (progress: OpenProgress) => void): Promise<ZenodoOpenResult> {
-  return openZenodoRecord({ endpoint: request.endpoint, recordId: request.recordId, record: request.record, online: request.online, signal, onProgress });
-}
 
 /** The MD5 of a local file, streamed (to compare with the checksum a Zenodo record states). */
 export function md5File(file: FileInput, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<string> {

@@ -1,30 +1,92 @@
 import type { OpenProgress } from '../formats/open-group';
 import type { Handlers } from './worker-protocol';
-import { compareFileValues, computeFileStats, convertFile, md5File, openHub, openZenodo, parseFiles } from './parse-files';
 import type { Kept, ParseMap } from './parse-protocol';
-import { cardWork, draftWork } from './card-work';
-import { GraphViewCache } from '../graph/graph-view-model';
-import { describeTemplateFailure, renderChatTemplate, SAMPLE_CONVERSATION } from '../formats/tokenizer/render-chat-template';
+import type { GraphViewCache } from '../graph/graph-view-model';
+import type { Graph } from '../model/graph';
+import type { TensorInfo } from '../model/document';
+
+/**
+ * Each request's code is loaded on its first use: an ONNX open loads the format readers and no
+ * more; the card stack, the Hub and Zenodo clients, zip and the tensor statistics come in their own
+ * chunks when a request needs them. The worker script the page starts at idle is then small, and a
+ * first drop waits only for what it uses (issue 17: the single 1.5 MB worker was 200 ms of the first graph).
+ */
+const load = {
+  open: () => Promise.all([import('../sources/model-source'), import('../sources/local-source')]),
+  hub: () => import('../hub/open-hub-repo'),
+  zenodo: () => import('../zenodo/open-zenodo-record'),
+  files: () => import('./parse-files'),
+  card: () => import('./card-work'),
+  template: () => import('../formats/tokenizer/render-chat-template'),
+  graph: () => import('../graph/graph-view-model'),
+};
 
 /** Scope trees of the graphs the page shows, kept between requests so that an expand or a search does not rebuild them. */
-const graphs = new GraphViewCache();
+let graphCache: Promise<GraphViewCache> | undefined;
+function graphs(): Promise<GraphViewCache> {
+  graphCache ??= load.graph().then((m) => new m.GraphViewCache());
+  return graphCache;
+}
 
-function kept<T>(value: T | undefined): Kept<T> {
+/** Scope trees being built after an open answered: a graph request for one of these keys waits for it. */
+const building = new Map<string, Promise<void>>();
+/** The key of the last opened document's graph: the next open drops its tree (the page sends it again if it still shows it). */
+let lastOpened: string | undefined;
+
+/**
+ * Builds the opened document's graph's scope tree under the key the page chose, just after the
+ * document is posted: the tree is ready when the Graph view asks, and the page never sends the graph back.
+ */
+function keepAfterReply(key: string, graph: Graph, initializers: readonly TensorInfo[]): void {
+  const previous = lastOpened;
+  lastOpened = key;
+  const done = new Promise((resolve) => setTimeout(resolve, 0))
+    .then(graphs)
+    .then((cache) => {
+      if (previous) cache.drop(previous);
+      cache.load(key, graph, initializers);
+    })
+    .catch((error: unknown) => console.error('Loupe: the graph of the opened model could not be prepared', error))
+    .finally(() => building.delete(key));
+  building.set(key, done);
+}
+
+async function kept<T>(key: string, answer: (cache: GraphViewCache) => T | undefined): Promise<Kept<T>> {
+  await building.get(key);
+  const value = answer(await graphs());
   return value === undefined ? { kept: false } : { kept: true, value };
 }
 
-/** The parse workload, one pure function per request: the worker serves them, and the main thread runs them when no worker starts. */
+const progressOf = (file: string) => (progress: (p: OpenProgress) => void) => (done: number, total: number) => progress({ done, total, file });
+
+/** The parse workload, one function per request: the worker serves them, and the main thread runs them when no worker starts. */
 export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
-  open: (request, { signal, progress }) => parseFiles(request.files, request.sourceKind, signal, progress),
-  'open-hub': (request, { signal, progress }) => openHub(request.request, signal, progress),
-  'open-zenodo': (request, { signal, progress }) => openZenodo(request.request, signal, progress),
-  stats: (request, { signal, progress }) =>
-    computeFileStats(request.file, request.tensor, signal, (done, total) => progress({ done, total, file: request.file.path })),
-  convert: (request, { signal, progress }) => convertFile(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
-  md5: (request, { signal, progress }) => md5File(request.file, signal, (done, total) => progress({ done, total, file: request.file.path })),
-  card: (request) => cardWork(request.request),
-  'draft-card': (request) => draftWork(request.document),
-  'chat-template': (request) => {
+  open: async (request, { signal, progress }) => {
+    const [{ openSource }, { localSource }] = await load.open();
+    const document = await openSource(localSource(request.files, request.sourceKind), { signal, onProgress: progress });
+    const graph = document.graphs?.[0];
+    if (request.graphKey && graph) keepAfterReply(request.graphKey, graph, document.tensors);
+    return document;
+  },
+  'open-hub': async ({ request }, { signal, progress }) =>
+    (await load.hub()).openHubRepo({ ...request, signal, onProgress: (p) => progress({ done: p.done, total: p.total, file: p.file ?? p.phase }) }),
+  'open-zenodo': async ({ request }, { signal, progress }) =>
+    (await load.zenodo()).openZenodoRecord({
+      endpoint: request.endpoint,
+      recordId: request.recordId,
+      record: request.record,
+      online: request.online,
+      signal,
+      onProgress: progress,
+    }),
+  stats: async (request, { signal, progress }) =>
+    (await load.files()).computeFileStats(request.file, request.tensor, signal, progressOf(request.file.path)(progress)),
+  convert: async (request, { signal, progress }) => (await load.files()).convertFile(request.file, signal, progressOf(request.file.path)(progress)),
+  md5: async (request, { signal, progress }) => (await load.files()).md5File(request.file, signal, progressOf(request.file.path)(progress)),
+  card: async (request) => (await load.card()).cardWork(request.request),
+  'draft-card': async (request) => (await load.card()).draftWork(request.document),
+  'chat-template': async (request) => {
+    const { describeTemplateFailure, renderChatTemplate, SAMPLE_CONVERSATION } = await load.template();
     const result = renderChatTemplate(request.template, {
       messages: SAMPLE_CONVERSATION,
       addGenerationPrompt: true,
@@ -32,16 +94,14 @@ export const parseHandlers: Handlers<ParseMap, OpenProgress> = {
     });
     return result.ok ? result : { ok: false, error: describeTemplateFailure(result) };
   },
-  'compare-values': (request, { signal, progress }) =>
-    compareFileValues(request.a, request.b, signal, (done, total) => progress({ done, total, file: request.a.tensor.name })),
-  'graph-load': (request) => {
-    graphs.load(request.key, request.graph, request.initializers);
+  'compare-values': async (request, { signal, progress }) =>
+    (await load.files()).compareFileValues(request.a, request.b, signal, progressOf(request.a.tensor.name)(progress)),
+  'graph-load': async (request) => {
+    await building.get(request.key);
+    (await graphs()).load(request.key, request.graph, request.initializers);
     return null;
   },
-  'graph-view': (request) => kept(graphs.view(request.key, request.view)),
-  'graph-search': (request) => kept(graphs.search(request.key, request.query, request.limit)),
-  'graph-node': (request) => {
-    if (!graphs.tree(request.key)) return { kept: false };
-    return { kept: true, value: graphs.node(request.key, request.nodeId) ?? null };
-  },
+  'graph-view': (request) => kept(request.key, (cache) => cache.view(request.key, request.view)),
+  'graph-search': (request) => kept(request.key, (cache) => cache.search(request.key, request.query, request.limit)),
+  'graph-node': (request) => kept(request.key, (cache) => (cache.tree(request.key) ? (cache.node(request.key, request.nodeId) ?? null) : undefined)),
 };

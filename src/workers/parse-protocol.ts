@@ -73,7 +73,8 @@ export type ZenodoFileInput = ZenodoFilePin;
 
 /** Each parse request's payload and answer. */
 export type ParseMap = {
-  open: { request: { files: FileInput[]; sourceKind: 'local' | 'example' }; response: ModelDocument };
+  /** `graphKey`: the key under which the worker keeps the opened graph's scope tree, built just after it answers (see graph-*). */
+  open: { request: { files: FileInput[]; sourceKind: 'local' | 'example'; graphKey?: string }; response: ModelDocument };
   'open-hub': { request: { request: HubOpenRequest }; response: HubOpenResult };
   'open-zenodo': { request: { request: ZenodoOpenRequest }; response: ZenodoOpenResult };
   stats: { request: { file: FileInput | HubFileInput | ZenodoFileInput; tensor: TensorInfo }; response: TensorStats };
@@ -124,7 +125,11 @@ export function isParseRequest(value: unknown): value is ParseRequest {
     return typeof value.template === 'string' && isRecord(value.tokens) && optionalString(value.tokens.bos) && optionalString(value.tokens.eos);
   if (value.type === 'draft-card') return isRecord(value.document) && Array.isArray(value.document.tensors);
   return (
-    value.type === 'open' && (value.sourceKind === 'local' || value.sourceKind === 'example') && Array.isArray(value.files) && value.files.every(isFileInput)
+    value.type === 'open' &&
+    (value.sourceKind === 'local' || value.sourceKind === 'example') &&
+    Array.isArray(value.files) &&
+    value.files.every(isFileInput) &&
+    optionalString(value.graphKey)
   );
 }
 

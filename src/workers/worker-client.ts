@@ -91,6 +91,16 @@ export class WorkerClient<M extends RequestMap<M>, P> {
     });
   }
 
+  /** Starts the worker now, so that its script is fetched and compiled before the first call needs it. */
+  warm(): void {
+    if (this.#mainThread || this.#worker) return;
+    try {
+      this.#start();
+    } catch {
+      // The first call reports what went wrong.
+    }
+  }
+
   /** Stops the worker; what was pending fails with `error`. The next call starts a fresh worker. */
   terminate(error: LoupeError = new LoupeError('worker', `The ${this.#options.protocol.name} worker was stopped.`)): void {
     this.#worker?.terminate();
