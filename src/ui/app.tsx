@@ -26,6 +26,18 @@ import { TensorsView } from './views/tensors-view';
 import { CompareControl } from './compare-control';
 import { useCompare, valuesFor } from './use-compare';
 import { DiffBody } from './views/diff-view';
+import { preloadMermaid } from './graph/mermaid-renderer';
+import { getParseClient } from './parse-client-instance';
+
+/** Runs `work` when the page is idle (soon after its first paint); returns the cancel. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(work, { timeout: 1000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(work, 200);
+  return () => clearTimeout(id);
+}
 
 const VIEW_LABELS: Record<View, string> = {
   overview: 'Overview',
@@ -66,14 +78,22 @@ export function App() {
   const [exampleError, setExampleError] = useState<string | null>(null);
   const dragDepth = useRef(0);
 
+  // Nothing on the first graph's critical path that could have happened before (issue 17): the
+  // parse worker starts once the page is idle after its first paint, and mermaid loads while the
+  // Graph view is shown, before any file is given.
+  useEffect(() => whenIdle(() => getParseClient().warm()), []);
+  useEffect(() => (view === 'graph' ? whenIdle(() => void preloadMermaid(theme)) : undefined), [view, theme]);
+
   const openFiles = useCallback(
     (files: FileInput[], kind: 'local' | 'example' = 'local') => {
+      // A model with a computation graph: mermaid loads in parallel with parsing.
+      if (files.some((f) => /\.onnx$/i.test(f.path))) void preloadMermaid(theme);
       setExampleError(null);
       if (hubParams) setHubParams(null);
       if (zenodoRecord) setZenodoRecord(null);
       void open(files, kind);
     },
-    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord],
+    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord, theme],
   );
   const cancel = zenodoRecord ? () => setZenodoRecord(null) : hubParams ? () => setHubParams(null) : cancelLocal;
   const openHub = (params: HubParams) => {
