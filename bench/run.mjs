@@ -46,6 +46,7 @@ function fmt(value, unit) {
   if (unit === 'ms') return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${(value / 1e6).toFixed(1)} MB`;
   if (unit === '×') return `${value.toFixed(2)}×`;
+  if (unit === 'count') return value.toLocaleString('en-US');
   return String(value);
 }
 

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, wri
 import { join } from 'node:path';
 import { runnerImport } from 'vite';
 import { INFERENCE_SCENARIOS } from './inference-scenarios.mjs';
+import { loupeFirstGraph, NETRON_FIGURES } from './first-graph.mjs';
 
 /** JS heap plus ArrayBuffers (where a whole-file read lands), in bytes. */
 const heapAndBuffers = (m) => m.heapUsed + m.arrayBuffers;
@@ -123,6 +124,40 @@ function graphScenario(name, layers, perLayer) {
     run: (page, { path }) => graphRun(page, path),
   };
 }
+
+/**
+ * One row of the "graph first view, wall clock" group: the model is generated (or is a committed
+ * torch export), timed from the file input's change to the first boxes painted, and printed beside
+ * Netron's figure from issue 17 with the ratio (below 1.00: Loupe paints first).
+ */
+function wallClockScenario(name, netron, target, model) {
+  return {
+    name: `graph first view, wall clock: ${name}`,
+    metrics: ['wall clock', 'Netron (issue 17)', 'Loupe / Netron', 'boxes drawn'],
+    units: { 'Loupe / Netron': '×', 'boxes drawn': 'count' },
+    memoryMetrics: [],
+    targets: { 'wall clock': target, 'Loupe / Netron': '< 1.00' },
+    async prepare({ outDir }) {
+      if (typeof model === 'string') return { path: join(import.meta.dirname, '..', model) };
+      const path = join(outDir, `wall-clock-${name.replace(/[^a-z0-9]+/gi, '-')}.onnx`);
+      await model(await onnxModels(), path);
+      return { path, cleanup: () => rmSync(path, { force: true }) };
+    },
+    async run(page, { path }) {
+      const { ms, rendered } = await loupeFirstGraph(page, path);
+      return { 'wall clock': ms, 'Netron (issue 17)': NETRON_FIGURES[netron], 'Loupe / Netron': ms / NETRON_FIGURES[netron], 'boxes drawn': rendered };
+    },
+  };
+}
+
+const WALL_CLOCK_SCENARIOS = [
+  wallClockScenario('MLP, 25 residual blocks (100 nodes)', 'mlp100', '≤ 150 ms', (m, path) => m.writeResidualMlpModel(path, 25)),
+  wallClockScenario('tiny BERT (torch export)', 'bert', '≤ 250 ms', 'e2e/models/tiny-bert/model.onnx'),
+  wallClockScenario('tiny Llama (torch export)', 'llama', '≤ 500 ms', 'e2e/models/tiny-llama-onnx/model.onnx'),
+  wallClockScenario('MLP, 250 blocks (1,000 nodes)', 'mlp1000', '≤ 600 ms', (m, path) => m.writeResidualMlpModel(path, 250)),
+  wallClockScenario('MLP, 2,500 blocks (10,000 nodes)', 'mlp10000', '≤ 1,000 ms', (m, path) => m.writeResidualMlpModel(path, 2500)),
+  wallClockScenario('a 20,001-node chain', 'chain20001', '≤ 1,000 ms', (m, path) => m.writeChainModel(path, 20001)),
+];
 
 export const SCENARIOS = [
   {
@@ -417,4 +452,5 @@ export const SCENARIOS = [
   ...INFERENCE_SCENARIOS,
   graphScenario('graph view: 1,000-node model', 10, 100),
   graphScenario('graph view: 20,000-node model', 40, 500),
+  ...WALL_CLOCK_SCENARIOS,
 ];
