@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { mermaidConfigMemo } from './scripts/mermaid-config-memo.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) lets ONNX Runtime use threads (SharedArrayBuffer).
@@ -61,7 +62,7 @@ function cspPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), cspPlugin()],
+  plugins: [react(), cspPlugin(), mermaidConfigMemo()],
   // The end-to-end seams (window.__loupe, window.__loupeInference) exist only in a build made with
   // LOUPE_TEST_HOOKS=1 (npm run test:e2e). Elsewhere this is the constant false, and the minifier
   // drops their code: a production bundle has none of it (npm run build checks, scripts/check-production-build.mjs).
