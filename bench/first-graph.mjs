@@ -35,10 +35,25 @@ export async function armWallClock(page, selector) {
   }, selector);
 }
 
-/** Waits until the page has nothing left to load or run: network idle, then an idle callback. */
+/**
+ * Waits until the page has nothing left to load or run, as when a user gets to picking a file:
+ * the network idle, then ten idle periods in a row with the whole of their 50 ms to spare.
+ */
 export async function settle(page) {
   await page.waitForLoadState('networkidle');
-  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => resolve(undefined), { timeout: 2000 })));
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let quiet = 0;
+        const deadline = performance.now() + 10_000;
+        const tick = (idle) => {
+          quiet = idle.timeRemaining() >= 45 ? quiet + 1 : 0;
+          if (quiet >= 10 || performance.now() > deadline) resolve(undefined);
+          else requestIdleCallback(tick);
+        };
+        requestIdleCallback(tick);
+      }),
+  );
 }
 
 /** Loupe: open the Graph view, let the app settle, then give it the file. */

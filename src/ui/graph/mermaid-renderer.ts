@@ -82,6 +82,34 @@ let warming: Promise<unknown> | undefined;
  * Graph view is shown or a model with a graph is given, in parallel with parsing.
  */
 export function preloadMermaid(theme: 'light' | 'dark'): Promise<unknown> {
-  warming ??= renderMermaid('flowchart TB\n  a --> b', theme).catch(() => undefined);
+  warming ??= renderMermaid(WARM_UP, theme)
+    .then(() => renderMermaid(WARM_UP, theme))
+    .catch(() => undefined);
   return warming;
 }
+
+/** A flowchart with every construct a graph view uses: subgraphs, each box shape, edge labels, classes. */
+const WARM_UP = (() => {
+  const lines = ['flowchart TB', '  i0(["x<br/>#91;1,4#93; F32"])'];
+  const shapes = [
+    ['("', '")'],
+    ['[["', '"]]'],
+    ['{{"', '"}}'],
+  ];
+  for (let s = 0; s < 4; s++) {
+    lines.push(`  subgraph s${s}["block${s}<br/>4 ops"]`);
+    for (let n = 0; n < 6; n++) {
+      const [open, close] = shapes[n % shapes.length]!;
+      lines.push(`    n${s}_${n}${open}MatMul<br/>/block${s}/MatMul_${n}${close}`);
+    }
+    lines.push('  end');
+  }
+  lines.push('  o0[/"y<br/>#91;1,4#93; F32"/]');
+  lines.push('  i0 -->|"(1,4) F32"| n0_0');
+  for (let s = 0; s < 4; s++) {
+    for (let n = 0; n < 5; n++) lines.push(`  n${s}_${n} --> n${s}_${n + 1}`);
+    lines.push(s < 3 ? `  n${s}_5 -->|"(1,4) F32"| n${s + 1}_0` : `  n${s}_5 --> o0`);
+  }
+  lines.push('  classDef op_matmul fill:#ede9fe,stroke:#7c3aed,color:#0f172a', '  class n0_0,n1_0 op_matmul');
+  return lines.join('\n');
+})();
