@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the app (the npm script does), serves the build with `vite preview`,
 // drives Chromium with Playwright through the test hooks, and prints a table of medians.
-// Each scenario runs in a fresh page RUNS times. Timings come from the app's own `loupe:*`
+// Each scenario runs in a fresh page (a fresh browser context) RUNS times, once the app is idle. Timings come from the app's own `loupe:*`
 // performance measures; memory from measureUserAgentSpecificMemory (page + workers), or
 // performance.memory where that is unavailable.
 //
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { SCENARIOS } from './scenarios.mjs';
+import { settle } from './first-graph.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const filter = process.argv[2];
@@ -70,6 +71,8 @@ try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       try {
         await page.goto(baseURL);
+        // The app loaded and idle, as when a user gets to giving it a file (its parse worker is started by then).
+        await settle(page);
         const before = await memory(page);
         const extra = (await scenario.run(page, prepared)) ?? {};
         const after = scenario.memoryMetrics?.length === 0 ? before : await memory(page);
