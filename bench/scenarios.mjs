@@ -105,7 +105,7 @@ async function graphRun(page, path) {
   await waitReady(page);
   await page.waitForFunction(() => performance.getEntriesByName('loupe:graph:first').length > 0, null, { timeout: 60_000 });
   const box = page.locator('[data-testid="graph"] svg [data-kind="scope"], [data-testid="graph"] svg [data-kind="fold"]').first();
-  await box.click();
+  await box.click({ position: { x: 6, y: 6 } });
   await page.waitForFunction(() => performance.getEntriesByName('loupe:graph:expand').length > 0, null, { timeout: 60_000 });
   return { rendered: Number(await page.getAttribute('[data-testid="graph"]', 'data-rendered-count')) };
 }

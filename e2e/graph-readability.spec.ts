@@ -153,6 +153,12 @@ test('the torch-exported tiny Llama draws no Constant or Identity box, and their
   expect(sizes.length).toBeGreaterThan(0);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
 
+  // `model` holds 110 items, too many to draw in place: a click opens it, and the breadcrumb leads back.
+  await graph.locator('svg [data-kind="scope"]', { hasText: /^model/ }).click();
+  await expect(graph).toHaveAttribute('data-scope', 'model');
+  await page.getByRole('navigation', { name: 'Scope' }).getByRole('button', { name: 'torch_jit', exact: true }).click();
+  await expect(graph).toHaveAttribute('data-scope', '');
+
   // Every RMSNorm's weight is all ones: the exporter passes layer 0's on to the others by an Identity.
   const panel = await openNode(page, '/model/layers.0/post_attention_layernorm/Mul_1');
   await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer model.layers.0.input_layernorm.weight: F32[32]');

@@ -138,6 +138,19 @@ describe('buildView: folded blocks', () => {
   });
 });
 
+describe('buildView: scopes too big to draw in place', () => {
+  // One scope of 70 ops (over the 60 a level expands in place) beside one of 3.
+  const nodes = [];
+  for (let k = 0; k < 70; k++) nodes.push(node(`big_${k}`, `/big/Op_${k}`, 'Relu', [], [`b${k}`]));
+  for (let k = 0; k < 3; k++) nodes.push(node(`small_${k}`, `/small/Op_${k}`, 'Relu', [], [`s${k}`]));
+  const view = buildView(buildScopeTree(syntheticGraph(nodes)), '', { expanded: new Set() });
+
+  it('marks the big one, so that a click opens it rather than asking for a refused expansion', () => {
+    expect(box(view, 'scope:big').opensInPlace).toBe(false);
+    expect(box(view, 'scope:small').opensInPlace).toBeUndefined();
+  });
+});
+
 describe('buildView: the budget', () => {
   // 4 scopes of 50 ops each: expanding all would draw 200+ boxes. Unnumbered names, so they don't fold.
   const nodes = [];

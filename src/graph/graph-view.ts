@@ -35,6 +35,8 @@ export interface ViewBox {
   /** Op boxes: how many of its inputs are folded constants (ScopeTree.foldedConstants), drawn as a mark. */
   constantInputs?: number;
   category?: OpCategory;
+  /** Scope and fold boxes: false when the box holds too many items to draw in place, so that a click opens it instead. */
+  opensInPlace?: boolean;
   /** Scope and fold boxes: nodes under it (one instance's, for a fold). */
   nodeCount?: number;
   /** Scope and fold boxes: parameters under it (all instances, for a fold). */

@@ -159,6 +159,7 @@ export function placeLevelBoxes(context: ViewContext): void {
         parameterCount: scope.parameterCount,
         topOps: ops,
       };
+      if (children.length > maxBoxes) box.opensInPlace = false;
       boxes.push(box);
       if (tryExpand(scope.id, scope.name, children.length, 0)) {
         box.expanded = true;
@@ -191,6 +192,7 @@ export function placeLevelBoxes(context: ViewContext): void {
       const position = asked >= 0 && asked < count ? asked : 0;
       const shown = block.instances[position]!;
       const children = levelItems(shown);
+      if (children.length > maxBoxes) box.opensInPlace = false;
       if (tryExpand(block.id, block.label, children.length, count > 1 ? 1 : 0)) {
         box.expanded = true;
         box.shownInstance = position;

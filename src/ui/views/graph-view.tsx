@@ -266,6 +266,12 @@ function ScopeGraph({
         return;
       }
       const toggle = box.scopeId ?? box.foldId;
+      // Too many items to draw in place: the click opens the scope (a fold, its first instance).
+      const opens = box.opensInPlace === false ? (box.scopeId ?? box.instanceScopeIds?.[0]) : undefined;
+      if ((box.kind === 'scope' || box.kind === 'fold') && opens !== undefined) {
+        goTo(opens);
+        return;
+      }
       if ((box.kind === 'scope' || box.kind === 'fold') && toggle) {
         startExpand();
         const expanded = new Set(model.expanded);
@@ -280,7 +286,7 @@ function ScopeGraph({
         setChoice((old) => ({ ...old, expanded: model.expanded, sectionId }));
       }
     },
-    [model],
+    [model, goTo],
   );
 
   const selectSection = useCallback(
