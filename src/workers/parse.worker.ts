@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { parseHandlers } from './parse-handlers';
+import { parseHandlers, preloadOpen } from './parse-handlers';
 import { PARSE_PROTOCOL } from './parse-protocol';
 import { serveRequests } from './worker-protocol';
 
@@ -7,3 +7,5 @@ import { serveRequests } from './worker-protocol';
 const serve = serveRequests(PARSE_PROTOCOL, parseHandlers, (message, transfer = []) => self.postMessage(message, transfer));
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => serve(event.data));
+
+preloadOpen();
