@@ -17,7 +17,8 @@ export const NETRON_FIGURES = {
 /**
  * Installs the clock in a loaded page: resolves `window.__loupeWallClock` with the milliseconds from
  * the next `change` event anywhere in the page to two frames after an element matching `selector`
- * appears. Shared with the Netron peer driver, so both are timed by the same code.
+ * appears. The Netron peer driver (bench/peer-netron.mjs) keeps the same clock, stopped on Netron's
+ * boxes once its loading screen is gone.
  */
 export async function armWallClock(page, selector) {
   await page.evaluate((boxSelector) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runnerImport } from 'vite';
 import { INFERENCE_SCENARIOS } from './inference-scenarios.mjs';
 import { loupeFirstGraph, NETRON_FIGURES } from './first-graph.mjs';
+import { netronFirstGraph, startNetron } from './peer-netron.mjs';
 
 /** JS heap plus ArrayBuffers (where a whole-file read lands), in bytes. */
 const heapAndBuffers = (m) => m.heapUsed + m.arrayBuffers;
@@ -131,21 +132,27 @@ function graphScenario(name, layers, perLayer) {
  * Netron's figure from issue 17 with the ratio (below 1.00: Loupe paints first).
  */
 function wallClockScenario(name, netron, target, model) {
+  // With NETRON_DIR (a Netron checkout), Netron is timed too, in the same run and the same way.
+  const live = process.env.NETRON_DIR ? ['Netron (this run)', 'Loupe / Netron (this run)'] : [];
   return {
     name: `graph first view, wall clock: ${name}`,
-    metrics: ['wall clock', 'Netron (issue 17)', 'Loupe / Netron', 'boxes drawn'],
-    units: { 'Loupe / Netron': '×', 'boxes drawn': 'count' },
+    metrics: ['wall clock', 'Netron (issue 17)', 'Loupe / Netron', ...live, 'boxes drawn'],
+    units: { 'Loupe / Netron': '×', 'Loupe / Netron (this run)': '×', 'boxes drawn': 'count' },
     memoryMetrics: [],
     targets: { 'wall clock': target, 'Loupe / Netron': '< 1.00' },
     async prepare({ outDir }) {
-      if (typeof model === 'string') return { path: join(import.meta.dirname, '..', model) };
+      const peer = process.env.NETRON_DIR ? await startNetron(process.env.NETRON_DIR) : undefined;
+      if (typeof model === 'string') return { path: join(import.meta.dirname, '..', model), peer, cleanup: () => peer?.close() };
       const path = join(outDir, `wall-clock-${name.replace(/[^a-z0-9]+/gi, '-')}.onnx`);
       await model(await onnxModels(), path);
-      return { path, cleanup: () => rmSync(path, { force: true }) };
+      return { path, peer, cleanup: () => (rmSync(path, { force: true }), peer?.close()) };
     },
-    async run(page, { path }) {
+    async run(page, { path, peer }) {
       const { ms, rendered } = await loupeFirstGraph(page, path);
-      return { 'wall clock': ms, 'Netron (issue 17)': NETRON_FIGURES[netron], 'Loupe / Netron': ms / NETRON_FIGURES[netron], 'boxes drawn': rendered };
+      const result = { 'wall clock': ms, 'Netron (issue 17)': NETRON_FIGURES[netron], 'Loupe / Netron': ms / NETRON_FIGURES[netron], 'boxes drawn': rendered };
+      if (!peer) return result;
+      const netronMs = (await netronFirstGraph(page.context().browser(), peer.url, path)).ms;
+      return { ...result, 'Netron (this run)': netronMs, 'Loupe / Netron (this run)': ms / netronMs };
     },
   };
 }
