@@ -28,16 +28,7 @@ import { useCompare, valuesFor } from './use-compare';
 import { DiffBody } from './views/diff-view';
 import { preloadMermaid } from './graph/mermaid-renderer';
 import { getParseClient } from './parse-client-instance';
-
-/** Runs `work` when the page is idle (soon after its first paint); returns the cancel. */
-function whenIdle(work: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(work, { timeout: 1000 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(work, 200);
-  return () => clearTimeout(id);
-}
+import { whenIdle } from './when-idle';
 
 const VIEW_LABELS: Record<View, string> = {
   overview: 'Overview',

@@ -1,3 +1,8 @@
+/**
+ * Work on files already open, each request reading only the bytes it needs: a tensor's statistics,
+ * two tensors' values compared, a PyTorch checkpoint converted, a file's MD5. The parse worker
+ * loads this module on the first such request (parse-handlers.ts).
+ */
 import { FileByteSource } from '../bytes/file-byte-source';
 import { computeTensorStats, type ElementDecoder, type TensorStats } from '../formats/tensors/tensor-stats';
 import type { TensorInfo } from '../model/document';

@@ -1,4 +1,5 @@
 import type { Mermaid } from 'mermaid';
+import { whenIdle } from '../when-idle';
 
 /**
  * Mermaid, loaded lazily the first time a diagram is drawn (it is large; the first page load
@@ -79,14 +80,22 @@ export async function parseMermaid(text: string): Promise<boolean> {
 let warming: Promise<unknown> | undefined;
 
 /**
- * Loads mermaid and everything a flowchart render needs ahead of the first diagram: its core, then
- * (by drawing one tiny flowchart) the flowchart diagram and the dagre layout, which mermaid would
- * otherwise fetch one round trip after another once the real diagram is asked for. Called when the
- * Graph view is shown or a model with a graph is given, in parallel with parsing.
+ * Loads mermaid and everything a flowchart render needs ahead of the first diagram: its core at
+ * once, then, when the page is idle, the flowchart diagram and the dagre layout (by drawing a
+ * flowchart with every construct a view uses, twice, which also warms their code), which mermaid
+ * would otherwise fetch one round trip after another once the real diagram is asked for. Called
+ * when the Graph view is shown or a model with a graph is given, in parallel with parsing. The
+ * warm-up is skipped when a real diagram was drawn first.
  */
 export function preloadMermaid(theme: 'light' | 'dark'): Promise<unknown> {
-  warming ??= renderMermaid(WARM_UP, theme)
-    .then(() => renderMermaid(WARM_UP, theme))
+  const warm = async (): Promise<void> => {
+    if (counter > 0) return;
+    await renderMermaid(WARM_UP, theme);
+    await renderMermaid(WARM_UP, theme);
+  };
+  warming ??= loadMermaid()
+    .then(() => new Promise((resolve) => whenIdle(() => resolve(undefined))))
+    .then(warm)
     .catch(() => undefined);
   return warming;
 }
