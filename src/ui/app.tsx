@@ -26,7 +26,7 @@ import { TensorsView } from './views/tensors-view';
 import { CompareControl } from './compare-control';
 import { useCompare, valuesFor } from './use-compare';
 import { DiffBody } from './views/diff-view';
-import { preloadMermaid } from './graph/mermaid-renderer';
+import { loadMermaidSoon, preloadMermaid } from './graph/mermaid-renderer';
 import { getParseClient } from './parse-client-instance';
 import { whenIdle } from './when-idle';
 
@@ -78,13 +78,13 @@ export function App() {
   const openFiles = useCallback(
     (files: FileInput[], kind: 'local' | 'example' = 'local') => {
       // A model with a computation graph: mermaid loads in parallel with parsing.
-      if (files.some((f) => /\.onnx$/i.test(f.path))) void preloadMermaid(theme);
+      if (files.some((f) => /\.onnx$/i.test(f.path))) loadMermaidSoon();
       setExampleError(null);
       if (hubParams) setHubParams(null);
       if (zenodoRecord) setZenodoRecord(null);
       void open(files, kind);
     },
-    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord, theme],
+    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord],
   );
   const cancel = zenodoRecord ? () => setZenodoRecord(null) : hubParams ? () => setHubParams(null) : cancelLocal;
   const openHub = (params: HubParams) => {

@@ -80,12 +80,19 @@ export async function parseMermaid(text: string): Promise<boolean> {
 let warming: Promise<unknown> | undefined;
 
 /**
- * Loads mermaid and everything a flowchart render needs ahead of the first diagram: its core at
- * once, then, when the page is idle, the flowchart diagram and the dagre layout (by drawing a
- * flowchart with every construct a view uses, twice, which also warms their code), which mermaid
- * would otherwise fetch one round trip after another once the real diagram is asked for. Called
- * when the Graph view is shown or a model with a graph is given, in parallel with parsing. The
- * warm-up is skipped when a real diagram was drawn first.
+ * Starts loading mermaid's core, for a model with a graph given while another view is shown: the
+ * module loads in parallel with parsing, and no render competes with the page for the main thread.
+ */
+export function loadMermaidSoon(): void {
+  loadMermaid().catch(() => undefined);
+}
+
+/**
+ * Loads mermaid and everything a flowchart render needs ahead of the first diagram, for the Graph
+ * view: its core at once, then, when the page is idle, the flowchart diagram and the dagre layout
+ * (by drawing a flowchart with every construct a view uses, twice, which also warms their code),
+ * which mermaid would otherwise fetch one round trip after another once the real diagram is asked
+ * for. The warm-up is skipped when a real diagram was drawn first.
  */
 export function preloadMermaid(theme: 'light' | 'dark'): Promise<unknown> {
   const warm = async (): Promise<void> => {
