@@ -1,23 +1,13 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
-/**
- * End-to-end tests run in a real Chromium against the built app (`vite preview`), so they
- * exercise what users get: the production bundle, workers and cross-origin isolation.
- * The system Chromium is used where there is one (Playwright cannot download browsers offline);
- * elsewhere Playwright's own browser is used.
- */
-const systemChromium = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+/** Specs that launch a browser of their own (hostile, WebGPU) start it with the same flags. */
+export { CHROMIUM_ARGS };
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// End-to-end tests run in a real Chromium against the built app (`vite preview`), so they
+// exercise what users get: the production bundle, workers and cross-origin isolation.
+// The system Chromium is used where there is one (Playwright cannot download browsers offline);
+// elsewhere Playwright's own browser is used (scripts/chromium.mjs).
 
 // Ports and the build folder can be moved (LOUPE_E2E_PORT, LOUPE_E2E_DIST) so that two runs can share a machine.
 const PORT = Number(process.env.LOUPE_E2E_PORT ?? 4173);
@@ -49,7 +39,7 @@ export default defineConfig({
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1280, height: 800 },
-        launchOptions: { executablePath: systemChromium, args: CHROMIUM_ARGS },
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
       },
     },
   ],

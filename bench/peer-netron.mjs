@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -30,17 +31,6 @@ const MIME_TYPES = {
   '.ico': 'image/x-icon',
   '.svg': 'image/svg+xml',
 };
-
-/** Chromium as bench/run.mjs launches it, less its memory-measuring flags. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The folder with Netron's index.html: `<dir>/source` in a checkout, or `dir` itself. */
 function netronRoot(netronDir) {
@@ -156,10 +146,9 @@ async function main([netronDir, ...specs]) {
   }
   const runs = Number(process.env.RUNS ?? 3);
   const { chromium } = await import('@playwright/test');
-  const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
   const dir = mkdtempSync(join(tmpdir(), 'peer-netron-'));
   const netron = await startNetron(netronDir);
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     console.log(`Netron from ${netronRoot(netronDir)}: median of ${runs} runs, change → first graph box painted`);
     console.log('| model | node boxes | median | runs |');

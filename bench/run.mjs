@@ -8,12 +8,13 @@
 //   npm run bench                  all scenarios
 //   npm run bench -- example       scenarios whose name contains "example"
 //   RUNS=9 npm run bench           more runs per scenario
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { SCENARIOS } from './scenarios.mjs';
 import { settle } from './first-graph.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const filter = process.argv[2];
@@ -21,15 +22,10 @@ const root = join(import.meta.dirname, '..');
 const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 
-const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const executablePath = CHROMIUM_PATH;
 const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_ARGS,
+  // Memory measures: page and workers, after a forced GC.
   '--enable-precise-memory-info',
   '--enable-blink-features=ForceEagerMeasureMemory',
   '--js-flags=--expose-gc',
