@@ -162,6 +162,9 @@ test('the torch-exported tiny Llama draws no Constant or Identity box, and their
   // Every RMSNorm's weight is all ones: the exporter passes layer 0's on to the others by an Identity.
   const panel = await openNode(page, '/model/layers.0/post_attention_layernorm/Mul_1');
   await expect(panel.getByTestId('node-constant')).toHaveText('◆ Identity of initializer model.layers.0.input_layernorm.weight: F32[32]');
+  // The long initializer name wraps inside the panel instead of pushing the text off screen.
+  const [constantBox, panelBox] = [await panel.getByTestId('node-constant').boundingBox(), await panel.boundingBox()];
+  expect(constantBox!.x + constantBox!.width).toBeLessThanOrEqual(panelBox!.x + panelBox!.width);
   await expect(graph).toHaveAttribute('data-scope', 'model/layers.0/post_attention_layernorm');
   // The norm's nine ops, its four Constants (2, epsilon, 1, and the Identity) drawn on them.
   expect(await opBoxTexts(page)).toEqual([

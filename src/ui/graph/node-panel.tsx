@@ -119,7 +119,7 @@ export function NodePanel({
         </td>
         <td>
           {constant !== undefined && (
-            <span className="mono" data-testid="node-constant" title="Drawn on this node instead of as a box of its own">
+            <span className="mono folded-constant" data-testid="node-constant" title="Drawn on this node instead of as a box of its own">
               ◆ {constant}
             </span>
           )}
