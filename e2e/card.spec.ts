@@ -101,8 +101,11 @@ test('a hostile card renders inert: no script runs, no dialog, and the lint says
   await expectState(page, 'ready');
   const rendered = page.getByTestId('card-rendered');
   await expect(rendered).toContainText('Hostile');
+  // The diagram is drawn (the one <style> allowed is mermaid's theme inside it; a card cannot set it).
+  await expect(rendered.locator('.card-mermaid svg')).toHaveCount(1);
   const html = await rendered.innerHTML();
-  expect(html).not.toMatch(/<script|<iframe|<style|<object|<embed/i);
+  expect(html).not.toMatch(/<script|<iframe|<object|<embed/i);
+  expect(await rendered.evaluate((el) => [...el.querySelectorAll('style')].filter((s) => !s.closest('.card-mermaid svg')).length)).toBe(0);
   expect(html).not.toContain('id="__proto__"');
   // No event handler attribute anywhere, and every link is http(s), mailto, a fragment or relative.
   const attributes = await rendered.evaluate((el) => [...el.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)));

@@ -163,11 +163,11 @@ export function NodePanel({
         </>
       )}
       <h3>Inputs</h3>
-      <table className="grid">
+      <table className="grid io-table">
         <tbody>{node.inputs.map((n) => valueRow(n, 'input'))}</tbody>
       </table>
       <h3>Outputs</h3>
-      <table className="grid">
+      <table className="grid io-table">
         <tbody>{node.outputs.map((n) => valueRow(n, 'output'))}</tbody>
       </table>
       {functions
