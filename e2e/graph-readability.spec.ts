@@ -49,6 +49,19 @@ async function labelPixels(page: Page): Promise<number[]> {
     });
 }
 
+/** Opens a torch export on the Graph view and checks its first view: no folded node drawn as a box, every label at 11 px or more. */
+async function openTorchExport(page: Page, file: string, nodeCount: number) {
+  const graph = await openGraph(page, file);
+  await expect(graph).toHaveAttribute('data-node-count', String(nodeCount));
+  const texts = await opBoxTexts(page);
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
+  const sizes = await labelPixels(page);
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  return graph;
+}
+
 test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view', async ({ page }) => {
   const path = test.info().outputPath('mlp-100.onnx');
   expect(writeResidualMlpModel(path, 25)).toBe(100);
@@ -104,24 +117,11 @@ test('Constants and initializer Identities are drawn on their consumers, and lis
 });
 
 test('the torch-exported transformer first view has no Constant or Identity box', async ({ page }) => {
-  await openGraph(page, TRANSFORMER);
-  const texts = await opBoxTexts(page);
-  expect(texts.length).toBeGreaterThan(0);
-  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
-  const sizes = await labelPixels(page);
-  expect(sizes.length).toBeGreaterThan(0);
-  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  await openTorchExport(page, TRANSFORMER, 537);
 });
 
 test('the torch-exported tiny BERT draws no Constant or Identity box, and their consumers list them', async ({ page }) => {
-  const graph = await openGraph(page, BERT);
-  await expect(graph).toHaveAttribute('data-node-count', '215');
-  const texts = await opBoxTexts(page);
-  expect(texts.length).toBeGreaterThan(0);
-  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
-  const sizes = await labelPixels(page);
-  expect(sizes.length).toBeGreaterThan(0);
-  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  const graph = await openTorchExport(page, BERT, 215);
 
   // The extended attention mask is (1 - mask) × min: its Sub takes the Constant 1.
   const sub = graph.locator('svg [data-kind="op"]', { hasText: /^Sub◆ 1 constant$/ });
@@ -144,14 +144,7 @@ test('the torch-exported tiny BERT draws no Constant or Identity box, and their 
 });
 
 test('the torch-exported tiny Llama draws no Constant or Identity box, and their consumers list them', async ({ page }) => {
-  const graph = await openGraph(page, LLAMA);
-  await expect(graph).toHaveAttribute('data-node-count', '1159');
-  const texts = await opBoxTexts(page);
-  expect(texts.length).toBeGreaterThan(0);
-  expect(texts.filter((t) => FOLDABLE.test(t))).toEqual([]);
-  const sizes = await labelPixels(page);
-  expect(sizes.length).toBeGreaterThan(0);
-  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  const graph = await openTorchExport(page, LLAMA, 1159);
 
   // `model` holds 110 items, too many to draw in place: a click opens it, and the breadcrumb leads back.
   await graph.locator('svg [data-kind="scope"]', { hasText: /^model/ }).click();
