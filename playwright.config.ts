@@ -1,8 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
-/** Specs that launch a browser of their own (hostile, WebGPU) start it with the same flags. */
-export { CHROMIUM_ARGS };
+/** Specs that launch a browser of their own (hostile, WebGPU) start the same one with the same flags. */
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 // End-to-end tests run in a real Chromium against the built app (`vite preview`), so they
 // exercise what users get: the production bundle, workers and cross-origin isolation.

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { EXAMPLE_DIR } from './helpers';
 
 /**
@@ -34,8 +34,9 @@ const GOOD = { name: 'model.safetensors', mimeType: 'application/octet-stream', 
 
 // Precise heap numbers, and measureUserAgentSpecificMemory without waiting for the next GC.
 // The same browser as playwright.config.ts (the system Chromium where there is one).
-const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
-test.use({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'] } });
+test.use({
+  launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'] },
+});
 
 /** 100,000 one-byte tensors: a valid header of ~5 MB, made here rather than committed. */
 function manyTensors(count: number): Buffer {
