@@ -6,7 +6,7 @@ import type { KeyDifference } from '../../compare/compare-configs';
 import type { ValueComparison } from '../../compare/compare-values';
 import { describeTransition } from '../../compare/summarize-diff';
 import type { ModelDocument } from '../../model/document';
-import { CancelledError, toLoupeError } from '../../model/errors';
+import { useCancellableWork, WorkProgress } from '../use-cancellable-work';
 import { formatBytes, formatCount, formatInteger, formatShape } from '../../model/units';
 import { makeNameFilter } from '../name-filter';
 import { DIFF_START, type ComputeValues } from '../use-compare';
@@ -372,37 +372,11 @@ function DiffTable({ rows, selected, onSelect }: { rows: TensorDiff[]; selected:
   );
 }
 
-type ValueState =
-  { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; result: ValueComparison } | { state: 'error'; message: string };
-
 function ValuePanel({ row, computeValues, onClose }: { row: TensorDiff; computeValues: ComputeValues; onClose: () => void }) {
-  const [status, setStatus] = useState<ValueState>({ state: 'idle' });
-  const controller = useRef<AbortController | null>(null);
-  useEffect(() => () => controller.current?.abort(), []);
+  const { status, run: runWork, cancel } = useCancellableWork<ValueComparison>();
   const { a, b } = row;
   const comparable = a && b && a.elements === b.elements && !a.unreadable && !b.unreadable;
-
-  const run = async () => {
-    if (!a || !b) return;
-    controller.current?.abort();
-    const c = new AbortController();
-    controller.current = c;
-    setStatus({ state: 'running', done: 0, total: a.byteLength + b.byteLength });
-    try {
-      const result = await computeValues(a, b, {
-        signal: c.signal,
-        onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }),
-      });
-      if (!c.signal.aborted) setStatus({ state: 'done', result });
-    } catch (error) {
-      if (error instanceof CancelledError) setStatus({ state: 'idle' });
-      else if (!c.signal.aborted) setStatus({ state: 'error', message: toLoupeError(error).message });
-    }
-  };
-  const cancel = () => {
-    controller.current?.abort();
-    setStatus({ state: 'idle' });
-  };
+  const run = () => a && b && runWork(a.byteLength + b.byteLength, (options) => computeValues(a, b, options));
 
   return (
     <aside className="side-panel panel" data-testid="value-panel" aria-label={`Compare ${row.key}`}>
@@ -443,19 +417,7 @@ function ValuePanel({ row, computeValues, onClose }: { row: TensorDiff; computeV
           Compare values
         </button>
       )}
-      {status.state === 'running' && (
-        <div className="stats-progress">
-          <progress max={status.total || 1} value={status.done} data-testid="value-progress" aria-label="Reading both tensors" />
-          <button type="button" onClick={cancel} data-testid="cancel-values">
-            Cancel
-          </button>
-        </div>
-      )}
-      {status.state === 'error' && (
-        <div className="error-panel" role="alert" data-testid="error">
-          {status.message}
-        </div>
-      )}
+      <WorkProgress status={status} label="Reading both tensors" testId="values" onCancel={cancel} />
       {status.state === 'done' && <ValueResult result={status.result} />}
     </aside>
   );

@@ -1,41 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
 import type { TensorStats } from '../../formats/tensors/tensor-stats';
 import type { TensorInfo } from '../../model/document';
-import { CancelledError, toLoupeError } from '../../model/errors';
+import { useCancellableWork, WorkProgress } from '../use-cancellable-work';
 import type { ComputeStats } from '../use-model-document';
 import { formatBytes, formatInteger, formatNumber, formatShape } from '../../model/units';
 
-type StatsState =
-  { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; stats: TensorStats } | { state: 'error'; message: string };
-
 /** One tensor's facts, and its statistics on demand (streamed in the worker, with progress and cancel). */
 export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: TensorInfo; computeStats: ComputeStats; onClose: () => void }) {
-  const [status, setStatus] = useState<StatsState>({ state: 'idle' });
-  const controller = useRef<AbortController | null>(null);
-
-  // The parent keys this panel by tensor, so a new tensor starts afresh; leaving cancels the work.
-  useEffect(() => () => controller.current?.abort(), []);
-
-  const run = async () => {
-    controller.current?.abort();
-    const c = new AbortController();
-    controller.current = c;
-    setStatus({ state: 'running', done: 0, total: tensor.byteLength });
-    try {
-      const stats = await computeStats(tensor, {
-        signal: c.signal,
-        onProgress: (done, total) => !c.signal.aborted && setStatus({ state: 'running', done, total }),
-      });
-      if (!c.signal.aborted) setStatus({ state: 'done', stats });
-    } catch (error) {
-      if (error instanceof CancelledError) setStatus({ state: 'idle' });
-      else if (!c.signal.aborted) setStatus({ state: 'error', message: toLoupeError(error).message });
-    }
-  };
-  const cancel = () => {
-    controller.current?.abort();
-    setStatus({ state: 'idle' });
-  };
+  const { status, run: runWork, cancel } = useCancellableWork<TensorStats>();
+  const run = () => runWork(tensor.byteLength, (options) => computeStats(tensor, options));
 
   return (
     <aside className="side-panel panel" data-testid="tensor-panel" aria-label={`Tensor ${tensor.name}`}>
@@ -84,20 +56,8 @@ export function TensorStatsPanel({ tensor, computeStats, onClose }: { tensor: Te
           Compute statistics
         </button>
       )}
-      {status.state === 'running' && (
-        <div className="stats-progress">
-          <progress max={status.total || 1} value={status.done} data-testid="stats-progress" aria-label="Computing statistics" />
-          <button type="button" onClick={cancel} data-testid="cancel-stats">
-            Cancel
-          </button>
-        </div>
-      )}
-      {status.state === 'error' && (
-        <div className="error-panel" role="alert" data-testid="error">
-          {status.message}
-        </div>
-      )}
-      {status.state === 'done' && <StatsTable stats={status.stats} />}
+      <WorkProgress status={status} label="Computing statistics" testId="stats" onCancel={cancel} />
+      {status.state === 'done' && <StatsTable stats={status.result} />}
     </aside>
   );
 }
