@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test';
 import { EXAMPLE_FILES, EXAMPLE_PARAMS, expectState } from './helpers';
 
 test('a parse worker that cannot start gives a readable error, and the next open works', async ({ page }) => {
-  await page.goto('/');
-  // Make the worker's script fail to load, as a broken deploy or a blocked request would.
+  // Make the worker's script fail to load, as a broken deploy or a blocked request would. The page
+  // starts its worker at idle, before any drop, so the route goes in before the page loads.
   await page.route(/parse\.worker-[^/]*\.js$/, (route) => route.abort('failed'));
+  await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(EXAMPLE_FILES);
   await expectState(page, 'error');
   await expect(page.getByTestId('error')).toContainText('parse worker');
