@@ -38,8 +38,9 @@ test('the Graph view loads mermaid before any file is given, and an ONNX model g
   await idle(page);
   const files = await fetched(page);
   expect(files.filter((f) => MERMAID.test(f))).toHaveLength(1);
-  // Dagre lays the views out; ELK (466 KB gzip) never loads for them.
-  expect(files.filter((f) => f.startsWith('dagre-'))).toHaveLength(1);
+  // Loupe's own layout draws the views: neither mermaid's dagre nor ELK (466 KB gzip) loads for them.
+  expect(files.filter((f) => f.startsWith('loupe-layout-'))).toHaveLength(1);
+  expect(files.filter((f) => f.startsWith('dagre-'))).toEqual([]);
   expect(files.filter((f) => f.startsWith('elk-'))).toEqual([]);
 
   const other = await page.context().newPage();

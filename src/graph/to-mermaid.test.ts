@@ -74,12 +74,14 @@ describe('toMermaid', () => {
     }
   });
 
-  it('titles subgraphs with plain text: mermaid does not decode #NNN; entities there without HTML labels', () => {
-    const subgraphs = toMermaid(views[1]!)
-      .text.split('\n')
-      .filter((line) => SUBGRAPH_LINE.test(line));
+  it('titles subgraphs and labels edges with the same entity escapes as boxes', () => {
+    const lines = toMermaid(views[1]!).text.split('\n');
+    const subgraphs = lines.filter((line) => SUBGRAPH_LINE.test(line));
     expect(subgraphs.length).toBeGreaterThan(0);
-    for (const line of subgraphs) expect(line).not.toMatch(/#\d+;/);
+    expect(subgraphs.some((line) => /#\d+;/.test(line))).toBe(true);
+    // The input's shape, ["b"], 3], reaches its edge label only as entities.
+    const edge = lines.find((line) => /^\s*n\d+ -->\|/.test(line));
+    expect(edge).toMatch(/\|"#91;#34;b#34;#93;,3#93; F32"\|/);
   });
 
   it('maps every generated id back to its box', () => {
@@ -119,14 +121,5 @@ describe('categories', () => {
   it('has a legend entry per category', () => {
     expect(legendFor('dark').map((e) => e.category)).toEqual([...OP_CATEGORIES]);
     expect(legendFor('light', ['shape', 'conv']).map((e) => e.category)).toEqual(['conv', 'shape']);
-  });
-});
-
-describe('plainMermaidText (edge labels)', () => {
-  it('keeps only safe characters, mapping brackets and ellipses', async () => {
-    const { plainMermaidText } = await import('./to-mermaid');
-    expect(plainMermaidText('F32[batch, 3] …')).toBe('F32(batch, 3) ...');
-    expect(plainMermaidText('x"|click;javascript:alert(1)#')).toBe('x__click,javascript alert(1)_');
-    expect(plainMermaidText('%%{init}%%')).toBe('__(init)__');
   });
 });

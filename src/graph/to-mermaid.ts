@@ -32,25 +32,6 @@ export function escapeMermaidText(text: string, maxChars = MAX_LABEL_CHARS): str
   return out;
 }
 
-const PLAIN_SUBSTITUTES: Record<string, string> = { '[': '(', ']': ')', '{': '(', '}': ')', '<': '(', '>': ')', '…': '...', '×': 'x', ':': ' ', ';': ',' };
-
-/**
- * Edge labels get plain text only: mermaid does not decode `#NNN;` entities in edge labels when
- * htmlLabels is off, so they would show literally. Brackets become parentheses, and any other
- * character outside the safe set becomes `_`; nothing is left that mermaid could read as syntax.
- */
-export function plainMermaidText(text: string, maxChars = MAX_LABEL_CHARS): string {
-  const flat = text.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
-  const chars = Array.from(flat);
-  const cut = chars.length > maxChars ? [...chars.slice(0, Math.max(1, maxChars - 3)), '...'] : chars;
-  let out = '';
-  for (const ch of cut) {
-    const mapped = PLAIN_SUBSTITUTES[ch] ?? ch;
-    for (const c of mapped) out += SAFE_CHAR.test(c) ? c : '_';
-  }
-  return out;
-}
-
 /** A quoted mermaid label of one or more lines of user text (empty lines dropped). */
 export function mermaidLabel(lines: readonly string[], maxChars = MAX_LABEL_CHARS): string {
   const parts = lines.map((line) => escapeMermaidText(line, maxChars)).filter((line) => line.length > 0);
@@ -164,13 +145,9 @@ function render(view: GraphView, options: MermaidOptions, detail: Detail): Omit<
     const id = boxToId.get(box.id)!;
     const label = mermaidLabel(detail.details ? [box.label, ...box.detail] : [box.label], detail.lineChars);
     if (box.expanded) {
-      // Subgraph titles, like edge labels, are drawn without decoding `#NNN;` entities when
-      // htmlLabels is off: plain text, one line per part (<br/> still breaks lines), or they would show literally.
-      const title = (detail.details ? [box.label, ...box.detail] : [box.label])
-        .map((line) => plainMermaidText(line, detail.lineChars))
-        .filter(Boolean)
-        .join('<br/>');
-      lines.push(`${indent}subgraph ${id}["${title || '_'}"]`);
+      // Loupe's layout (src/ui/graph/loupe-layout.ts) decodes entities in subgraph titles and edge
+      // labels as in box labels; mermaid's own renderer would not, with htmlLabels off.
+      lines.push(`${indent}subgraph ${id}[${label}]`);
       for (const child of children.get(box.id) ?? []) emit(child, `${indent}  `);
       lines.push(`${indent}end`);
       return;
@@ -192,7 +169,7 @@ function render(view: GraphView, options: MermaidOptions, detail: Detail): Omit<
     const to = boxToId.get(edge.to);
     if (from === undefined || to === undefined) continue;
     const arrow = edge.from.startsWith('stub:') || edge.to.startsWith('stub:') ? '-.->' : '-->';
-    const label = detail.edgeLabels ? plainMermaidText(edgeText(edge), MAX_EDGE_LABEL_CHARS) : '';
+    const label = detail.edgeLabels ? escapeMermaidText(edgeText(edge), MAX_EDGE_LABEL_CHARS) : '';
     lines.push(label ? `  ${from} ${arrow}|"${label}"| ${to}` : `  ${from} ${arrow} ${to}`);
   }
 

@@ -16,16 +16,23 @@ const MAX_EDGES = 2000;
 const MAX_TEXT_SIZE = 200_000;
 
 function loadMermaid(): Promise<Mermaid> {
-  loaded ??= import('mermaid').then((m) => m.default);
+  loaded ??= import('mermaid').then((m) => {
+    // Loupe's own layout for its graph views (./loupe-layout.ts), beside mermaid's dagre and ELK.
+    m.default.registerLayoutLoaders([{ name: 'loupe', loader: () => import('./loupe-layout') as unknown as ReturnType<LayoutLoader['loader']> }]);
+    return m.default;
+  });
   return loaded;
 }
 
+type LayoutLoader = Parameters<Mermaid['registerLayoutLoaders']>[0][number];
+
 /**
- * Mermaid's two layout engines. Dagre lays out the views Loupe draws (150 boxes at most) several
- * times faster than ELK and its chunk is 17 KB gzip against ELK's 466 KB (measured by
- * `npm run bench -- "wall clock"`; see the README), so views use dagre unless they ask for ELK.
+ * The layout engines. Loupe's graph views use `loupe` (./loupe-layout.ts), which measured several
+ * times faster than mermaid's own on them (`npm run bench -- "wall clock"`; see the README). Other
+ * diagrams (a model card's) use mermaid's dagre: it lays out small diagrams several times faster
+ * than ELK, whose chunk is 466 KB gzip against dagre's 17 KB, so ELK is never asked for.
  */
-export type MermaidLayout = 'dagre' | 'elk';
+export type MermaidLayout = 'dagre' | 'elk' | 'loupe';
 
 function configure(mermaid: Mermaid, theme: 'light' | 'dark', layout: MermaidLayout): void {
   if (configured === `${theme} ${layout}`) return;
@@ -89,7 +96,7 @@ export function loadMermaidSoon(): void {
 
 /**
  * Loads mermaid and everything a flowchart render needs ahead of the first diagram, for the Graph
- * view: its core at once, then, when the page is idle, the flowchart diagram and the dagre layout
+ * view: its core at once, then, when the page is idle, the flowchart diagram and Loupe's layout
  * (by drawing a flowchart with every construct a view uses, twice, which also warms their code),
  * which mermaid would otherwise fetch one round trip after another once the real diagram is asked
  * for. The warm-up is skipped when a real diagram was drawn first.
@@ -97,8 +104,8 @@ export function loadMermaidSoon(): void {
 export function preloadMermaid(theme: 'light' | 'dark'): Promise<unknown> {
   const warm = async (): Promise<void> => {
     if (counter > 0) return;
-    await renderMermaid(WARM_UP, theme);
-    await renderMermaid(WARM_UP, theme);
+    await renderMermaid(WARM_UP, theme, undefined, 'loupe');
+    await renderMermaid(WARM_UP, theme, undefined, 'loupe');
   };
   warming ??= loadMermaid()
     .then(() => new Promise((resolve) => whenIdle(() => resolve(undefined))))

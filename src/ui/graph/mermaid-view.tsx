@@ -1,7 +1,7 @@
 import Panzoom, { type PanzoomObject } from '@panzoom/panzoom';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { toLoupeError } from '../../model/errors';
-import { renderMermaid } from './mermaid-renderer';
+import { renderMermaid, type MermaidLayout } from './mermaid-renderer';
 
 /** Rendered SVGs by theme and text: going back to a scope already drawn is instant. */
 const svgCache = new Map<string, string>();
@@ -62,9 +62,12 @@ export function MermaidView({
   onBoxClick,
   onPainted,
   svgRef,
+  layout = 'loupe',
 }: {
   text: string;
   theme: 'light' | 'dark';
+  /** Loupe's own layout for the diagrams Loupe writes (./loupe-layout.ts). */
+  layout?: MermaidLayout;
   /** Mermaid id → what the box stands for. */
   boxes: Map<string, BoxAttributes>;
   onBoxClick?: (mermaidId: string, event: MouseEvent) => void;
@@ -72,7 +75,7 @@ export function MermaidView({
   onPainted?: (cached: boolean) => void;
   svgRef?: React.RefObject<string | null>;
 }) {
-  const key = `${theme}\n${text}`;
+  const key = `${theme}\n${layout}\n${text}`;
   const [result, setResult] = useState<RenderState | null>(null);
   const host = useRef<HTMLDivElement>(null);
   const panzoom = useRef<PanzoomObject | null>(null);
@@ -91,7 +94,7 @@ export function MermaidView({
   useEffect(() => {
     if (svgCache.has(key)) return;
     const controller = new AbortController();
-    renderMermaid(text, theme, controller.signal).then(
+    renderMermaid(text, theme, controller.signal, layout).then(
       ({ svg }) => {
         if (svgCache.size >= MAX_CACHED) svgCache.delete(svgCache.keys().next().value!);
         svgCache.set(key, svg);
@@ -102,7 +105,7 @@ export function MermaidView({
       },
     );
     return () => controller.abort();
-  }, [key, text, theme]);
+  }, [key, text, theme, layout]);
 
   // A diagram drawn before comes straight from the cache, with no render and no effect.
   const current = useMemo<RenderState | null>(() => {
