@@ -49,7 +49,35 @@ async function labelPixels(page: Page): Promise<number[]> {
     });
 }
 
-/** Opens a torch export on the Graph view and checks its first view: no folded node drawn as a box, every label at 11 px or more. */
+/**
+ * The drawing's faults, as the browser renders it: boxes that overlap, labels that spill out of
+ * their box (the layout measures text on a canvas; this checks it against the rendered text), and
+ * subgraph titles or labels that show an entity escape instead of its character.
+ */
+async function drawingFaults(page: Page): Promise<string[]> {
+  return page
+    .getByTestId('graph')
+    .locator('svg')
+    .first()
+    .evaluate((svg) => {
+      const faults: string[] = [];
+      const boxes = [...svg.querySelectorAll('g.node')].map((node) => ({ node, rect: node.firstElementChild!.getBoundingClientRect() }));
+      for (let i = 0; i < boxes.length; i++) {
+        const a = boxes[i]!.rect;
+        for (let j = i + 1; j < boxes.length; j++) {
+          const b = boxes[j]!.rect;
+          if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) faults.push(`boxes ${i} and ${j} overlap`);
+        }
+        const text = boxes[i]!.node.querySelector('text')!.getBoundingClientRect();
+        if (text.left < a.left || text.right > a.right || text.top < a.top || text.bottom > a.bottom)
+          faults.push(`the label of "${boxes[i]!.node.textContent}" spills out`);
+      }
+      for (const text of svg.querySelectorAll('text')) if (/#\d+;|ﬂ°/.test(text.textContent ?? '')) faults.push(`"${text.textContent}" shows an escape`);
+      return faults;
+    });
+}
+
+/** Opens a torch export on the Graph view and checks its first view: no folded node drawn as a box, every label at 11 px or more, nothing overlapping. */
 async function openTorchExport(page: Page, file: string, nodeCount: number) {
   const graph = await openGraph(page, file);
   await expect(graph).toHaveAttribute('data-node-count', String(nodeCount));
@@ -59,6 +87,7 @@ async function openTorchExport(page: Page, file: string, nodeCount: number) {
   const sizes = await labelPixels(page);
   expect(sizes.length).toBeGreaterThan(0);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  expect(await drawingFaults(page)).toEqual([]);
   return graph;
 }
 
@@ -74,6 +103,9 @@ test('a 100-node MLP of 25 residual blocks draws all 100 op boxes on first view'
   const sizes = await labelPixels(page);
   expect(sizes.length).toBeGreaterThanOrEqual(100);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+  expect(await drawingFaults(page)).toEqual([]);
+  // Each block is a subgraph titled with its name and counts, its characters intact.
+  await expect(graph.locator('svg [data-box-id="scope:block0"] .cluster-label')).toHaveText(/^block0.*4 ops · .* params/);
 });
 
 test('a view too wide to fit legibly is fitted to the height, labels at 11 px or more, and pans horizontally', async ({ page }) => {
