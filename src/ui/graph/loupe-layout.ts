@@ -35,7 +35,6 @@ interface MermaidEdge {
   start: string;
   end: string;
   label?: string;
-  classes?: string;
   pattern?: string;
   thickness?: string;
   arrowTypeEnd?: string;
@@ -58,7 +57,7 @@ interface Selection {
 
 interface Helpers {
   insertMarkers(element: Selection, markers: string[], type: string, id: string): void;
-  getConfig(): { fontFamily?: string; themeVariables?: { fontFamily?: string; fontSize?: string | number; clusterBkg?: string } };
+  getConfig(): { fontFamily?: string; themeVariables?: { fontFamily?: string; fontSize?: string | number; clusterBkg?: string; clusterBorder?: string } };
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -86,29 +85,39 @@ export function labelLines(label: string | undefined): string[] {
 
 /** Mermaid's class styles split as its own renderer does: text colour and font on the label, the rest on the shape. */
 function splitStyles(node: MermaidNode): { shape: string; label: string } {
-  const shape: string[] = [];
-  const label: string[] = [];
+  // By property, the last one winning, as in CSS (mermaid lists a class's colour twice).
+  const shape = new Map<string, string>();
+  const label = new Map<string, string>();
   for (const entry of [...(node.cssCompiledStyles ?? []), ...(node.cssStyles ?? [])]) {
     const at = entry.indexOf(':');
     if (at < 0) continue;
     const property = entry.slice(0, at).trim();
     const value = entry.slice(at + 1).trim();
-    if (property === 'color') label.push(`fill:${value} !important`);
-    else if (property.startsWith('font') || property === 'text-decoration') label.push(`${property}:${value} !important`);
-    else shape.push(`${property}:${value} !important`);
+    if (property === 'color') label.set('fill', value);
+    else if (property.startsWith('font') || property === 'text-decoration') label.set(property, value);
+    else shape.set(property, value);
   }
-  return { shape: shape.join(';'), label: label.join(';') };
+  const css = (styles: Map<string, string>) => [...styles].map(([property, value]) => `${property}:${value} !important`).join(';');
+  return { shape: css(shape), label: css(label) };
 }
+
+/** Coordinates to the hundredth of a pixel: the SVG is serialized, sanitized and parsed again, so its size counts. */
+const round = (n: number) => Math.round(n * 100) / 100;
 
 function element(parent: Element, tag: string, attributes: Record<string, string | number>): Element {
   const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, String(value));
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, typeof value === 'number' ? String(round(value)) : value);
   parent.appendChild(el);
   return el;
 }
 
+/** A label: one `<text>`, with a `<tspan class="row">` per line when it has several. */
 function text(parent: Element, lines: string[], lineHeight: number, style: string): void {
   const t = element(parent, 'text', { 'text-anchor': 'middle', 'dominant-baseline': 'central', ...(style ? { style } : {}) });
+  if (lines.length === 1) {
+    t.textContent = lines[0]!;
+    return;
+  }
   lines.forEach((line, i) => {
     const span = element(t, 'tspan', { class: 'row', x: 0, y: (i - (lines.length - 1) / 2) * lineHeight });
     span.textContent = line;
@@ -244,28 +253,35 @@ export async function render(data: LayoutData, svg: Selection, helpers: Helpers)
   const clustersGroup = element(group, 'g', { class: 'clusters' });
   const labelsGroup = element(group, 'g', { class: 'edgeLabels' });
   const nodesGroup = element(group, 'g', { class: 'nodes' });
-  const halo = config.themeVariables?.clusterBkg;
+  const colour = (value: string | undefined) => (value && /^[#\w(),.% -]+$/.test(value) ? value : undefined);
+  const clusterFill = colour(config.themeVariables?.clusterBkg);
+  const clusterStroke = colour(config.themeVariables?.clusterBorder);
 
   for (const g of groups) {
     const box = layout.clusters.get(g.id);
     if (!box) continue;
     const styles = splitStyles(g);
     const rect = { x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height };
-    element(element(backgroundsGroup, 'g', { class: `cluster ${g.cssClasses ?? ''}`.trim() }), 'rect', {
-      ...rect,
-      ...(styles.shape ? { style: styles.shape } : {}),
-    });
+    // The theme's subgraph colours, as its `.cluster rect` rule gives them; a class's own win.
+    const background = [clusterFill && `fill:${clusterFill}`, clusterStroke && `stroke:${clusterStroke}`, styles.shape].filter(Boolean).join(';');
+    element(backgroundsGroup, 'rect', { ...rect, ...(background ? { style: background } : {}) });
     const cluster = element(clustersGroup, 'g', { class: `cluster ${g.cssClasses ?? ''}`.trim(), id: g.domId ?? g.id });
     element(cluster, 'rect', { ...rect, style: 'fill:none !important;stroke:none !important;pointer-events:all' });
     const title = lines.get(g.id) ?? [];
     if (title.length > 0) {
       const label = element(cluster, 'g', {
         class: 'cluster-label',
-        transform: `translate(${box.x}, ${box.y - box.height / 2 + DEFAULT_LAYOUT_OPTIONS.padding + (title.length * lineHeight) / 2})`,
+        transform: `translate(${round(box.x)}, ${round(box.y - box.height / 2 + DEFAULT_LAYOUT_OPTIONS.padding + (title.length * lineHeight) / 2)})`,
       });
-      if (halo && /^[#\w(),.% -]+$/.test(halo)) {
+      if (clusterFill) {
         const size = measure(title);
-        element(label, 'rect', { x: -size.width / 2 - 3, y: -size.height / 2, width: size.width + 6, height: size.height, style: `fill:${halo};stroke:none` });
+        element(label, 'rect', {
+          x: -size.width / 2 - 3,
+          y: -size.height / 2,
+          width: size.width + 6,
+          height: size.height,
+          style: `fill:${clusterFill};stroke:none`,
+        });
       }
       text(label, title, lineHeight, styles.label);
     }
@@ -278,16 +294,14 @@ export async function render(data: LayoutData, svg: Selection, helpers: Helpers)
     element(edgesGroup, 'path', {
       d: basisPath(placed.points),
       id: `${data.diagramId}-${e.id}`,
-      class: `edge-thickness-${e.thickness === 'thick' ? 'thick' : 'normal'} edge-pattern-${pattern} ${e.classes ?? 'flowchart-link'}`,
-      'data-edge': 'true',
-      'data-id': e.id,
+      class: `edge-thickness-${e.thickness === 'thick' ? 'thick' : 'normal'} edge-pattern-${pattern} flowchart-link`,
       ...(e.style && e.style.length > 0 ? { style: e.style.join(';') } : {}),
       ...(e.arrowTypeEnd === 'arrow_point' ? { 'marker-end': `url(#${data.diagramId}_${data.type}-pointEnd)` } : {}),
     });
     const label = lines.get(`edge:${e.id}`) ?? [];
     if (label.length > 0 && placed.label) {
-      const outer = element(labelsGroup, 'g', { class: 'edgeLabel', transform: `translate(${placed.label.x}, ${placed.label.y})` });
-      const inner = element(outer, 'g', { class: 'label', 'data-id': e.id });
+      const outer = element(labelsGroup, 'g', { class: 'edgeLabel', transform: `translate(${round(placed.label.x)}, ${round(placed.label.y)})` });
+      const inner = element(outer, 'g', { class: 'label' });
       const size = measure(label);
       element(inner, 'rect', { class: 'background', x: -size.width / 2 - 2, y: -size.height / 2, width: size.width + 4, height: size.height });
       text(inner, label, lineHeight, '');
@@ -297,10 +311,14 @@ export async function render(data: LayoutData, svg: Selection, helpers: Helpers)
   for (const n of boxes) {
     const box = layout.nodes.get(n.id);
     if (!box) continue;
-    const node = element(nodesGroup, 'g', { class: `node ${n.cssClasses ?? ''}`.trim(), id: n.domId ?? n.id, transform: `translate(${box.x}, ${box.y})` });
+    const node = element(nodesGroup, 'g', {
+      class: `node ${n.cssClasses ?? ''}`.trim(),
+      id: n.domId ?? n.id,
+      transform: `translate(${round(box.x)}, ${round(box.y)})`,
+    });
     const styles = splitStyles(n);
     drawShape(node, n.shape, box.width, box.height, styles.shape);
-    const label = element(node, 'g', { class: 'label' });
-    text(label, lines.get(n.id) ?? [], lineHeight, styles.label);
+    // A box whose class sets its text colour needs no `.label` group for the theme's text rule.
+    text(styles.label.includes('fill:') ? node : element(node, 'g', { class: 'label' }), lines.get(n.id) ?? [], lineHeight, styles.label);
   }
 }

@@ -118,6 +118,11 @@ export function MermaidView({
   useLayoutEffect(() => {
     const el = host.current;
     if (!el || !current?.svg) return;
+    // Nothing here asks the browser for a layout of the new diagram (getBoundingClientRect and the
+    // like), so that it is styled and laid out once, for the first paint: the frame is measured
+    // before the diagram goes in, the scale comes from the SVG's attributes, and the reading order
+    // (which needs box positions) is set after the first paint.
+    const frame = { width: el.clientWidth, height: el.clientHeight };
     // The SVG comes from mermaid in strict mode, from text whose labels are all escaped (src/graph/to-mermaid.ts).
     el.innerHTML = current.svg;
     if (svgRef) svgRef.current = current.svg;
@@ -135,11 +140,11 @@ export function MermaidView({
       node.setAttribute('role', 'button');
       node.setAttribute('aria-label', (node.textContent ?? '').trim() || box.boxId);
     }
-    const order = readingOrder(el);
     const again = refocus.current === null ? null : el.querySelector<SVGGElement>(`[data-box-id="${CSS.escape(refocus.current)}"]`);
-    const entry = again ?? order[0];
-    entry?.setAttribute('tabindex', '0');
-    if (again) again.focus();
+    if (again) {
+      again.setAttribute('tabindex', '0');
+      again.focus();
+    }
     refocus.current = null;
     const svg = el.querySelector('svg');
     if (svg) {
@@ -150,13 +155,17 @@ export function MermaidView({
         canvas: true,
         cursor: 'grab',
         origin: '0 0',
-        startScale: fitScale(svg, el),
+        startScale: fitScale(svg, frame),
       });
       const wheel = (event: WheelEvent) => panzoom.current?.zoomWithWheel(event);
       el.addEventListener('wheel', wheel, { passive: false });
-      const frame = requestAnimationFrame(() => paintedRef.current?.(current.cached));
+      const painted = requestAnimationFrame(() => {
+        // Keyboard entry: the first box in reading order, unless a box was refocused above.
+        if (!again) readingOrder(el)[0]?.setAttribute('tabindex', '0');
+        paintedRef.current?.(current.cached);
+      });
       return () => {
-        cancelAnimationFrame(frame);
+        cancelAnimationFrame(painted);
         el.removeEventListener('wheel', wheel);
         panzoom.current?.destroy();
         panzoom.current = null;
@@ -233,31 +242,39 @@ export function MermaidView({
 /** The smallest label text a first view may show, in screen pixels. */
 export const MIN_LABEL_PX = 11;
 
-/** The on-screen size of the largest label font at scale 1, in px; undefined when there is no label to measure. */
-function labelPixels(svg: SVGSVGElement): number | undefined {
+/** The size of the label font at scale 1, in px; undefined when there is no label to measure. */
+function labelPixels(svg: SVGSVGElement, width: number): number | undefined {
   const label = svg.querySelector('g.node text') ?? svg.querySelector('text');
   const box = svg.viewBox.baseVal;
   if (!label || !box?.width) return undefined;
   const font = parseFloat(getComputedStyle(label).fontSize);
-  const unit = svg.getBoundingClientRect().width / box.width;
+  const unit = width / box.width;
   return font > 0 && unit > 0 ? font * unit : undefined;
 }
 
+/** The SVG's size at scale 1, from its attributes (mermaid writes them in px; a percentage falls back to the viewBox). */
+function svgSize(svg: SVGSVGElement): { width: number; height: number } {
+  const box = svg.viewBox.baseVal;
+  const px = (length: SVGAnimatedLength, fallback: number) =>
+    length.baseVal.unitType === SVGLength.SVG_LENGTHTYPE_PX || length.baseVal.unitType === SVGLength.SVG_LENGTHTYPE_NUMBER ? length.baseVal.value : fallback;
+  return { width: px(svg.width, box?.width ?? 0), height: px(svg.height, box?.height ?? 0) };
+}
+
 /**
- * The first view's scale: fitted to the width of its host, never enlarged, and never so small that
+ * The first view's scale: fitted to the width of its frame, never enlarged, and never so small that
  * labels fall under MIN_LABEL_PX. A diagram too wide for that is fitted to the height instead (at
  * the legible scale at least), and is panned horizontally from its left edge.
  */
-function fitScale(svg: SVGSVGElement, host: HTMLElement): number {
-  const rect = svg.getBoundingClientRect();
-  const availableWidth = host.clientWidth - 32;
-  const availableHeight = host.clientHeight - 32;
-  if (!rect.width || availableWidth <= 0) return 1;
-  const fitWidth = Math.min(1, availableWidth / rect.width);
-  const pixels = labelPixels(svg);
+function fitScale(svg: SVGSVGElement, frame: { width: number; height: number }): number {
+  const size = svgSize(svg);
+  const availableWidth = frame.width - 32;
+  const availableHeight = frame.height - 32;
+  if (!size.width || availableWidth <= 0) return 1;
+  const fitWidth = Math.min(1, availableWidth / size.width);
+  const pixels = labelPixels(svg, size.width);
   const legible = pixels ? MIN_LABEL_PX / pixels : 0;
   if (fitWidth >= legible) return fitWidth;
-  const fitHeight = availableHeight > 0 && rect.height ? Math.min(1, availableHeight / rect.height) : 1;
+  const fitHeight = availableHeight > 0 && size.height ? Math.min(1, availableHeight / size.height) : 1;
   return Math.max(legible, fitHeight);
 }
 
