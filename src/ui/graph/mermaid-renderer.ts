@@ -18,7 +18,10 @@ const MAX_TEXT_SIZE = 200_000;
 function loadMermaid(): Promise<Mermaid> {
   loaded ??= import('mermaid').then((m) => {
     // Loupe's own layout for its graph views (./loupe-layout.ts), beside mermaid's dagre and ELK.
-    m.default.registerLayoutLoaders([{ name: 'loupe', loader: () => import('./loupe-layout') as unknown as ReturnType<LayoutLoader['loader']> }]);
+    // Mermaid calls the loader on every render: the same promise each time resolves in a microtask,
+    // where a fresh import() of the loaded module would wait a task.
+    let layout: Promise<unknown> | undefined;
+    m.default.registerLayoutLoaders([{ name: 'loupe', loader: () => (layout ??= import('./loupe-layout')) as ReturnType<LayoutLoader['loader']> }]);
     return m.default;
   });
   return loaded;

@@ -1,5 +1,6 @@
 import Panzoom, { type PanzoomObject } from '@panzoom/panzoom';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { toLoupeError } from '../../model/errors';
 import { renderMermaid, type MermaidLayout } from './mermaid-renderer';
 
@@ -98,7 +99,8 @@ export function MermaidView({
       ({ svg }) => {
         if (svgCache.size >= MAX_CACHED) svgCache.delete(svgCache.keys().next().value!);
         svgCache.set(key, svg);
-        if (!controller.signal.aborted) setResult({ key, svg, cached: false });
+        // Committed at once, in this task: the diagram goes in without waiting for the scheduler's next turn.
+        if (!controller.signal.aborted) flushSync(() => setResult({ key, svg, cached: false }));
       },
       (error: unknown) => {
         if (!controller.signal.aborted) setResult({ key, error: toLoupeError(error).message, cached: false });
@@ -159,13 +161,16 @@ export function MermaidView({
       });
       const wheel = (event: WheelEvent) => panzoom.current?.zoomWithWheel(event);
       el.addEventListener('wheel', wheel, { passive: false });
+      let entry: ReturnType<typeof setTimeout> | undefined;
       const painted = requestAnimationFrame(() => {
-        // Keyboard entry: the first box in reading order, unless a box was refocused above.
-        if (!again) readingOrder(el)[0]?.setAttribute('tabindex', '0');
         paintedRef.current?.(current.cached);
+        // Keyboard entry: the first box in reading order (which needs the boxes' positions), set
+        // once this frame is painted, unless a box was refocused above.
+        if (!again) entry = setTimeout(() => readingOrder(el)[0]?.setAttribute('tabindex', '0'), 0);
       });
       return () => {
         cancelAnimationFrame(painted);
+        clearTimeout(entry);
         el.removeEventListener('wheel', wheel);
         panzoom.current?.destroy();
         panzoom.current = null;
