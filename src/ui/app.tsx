@@ -40,7 +40,8 @@ const VIEW_LABELS: Record<View, string> = {
 };
 
 export function App() {
-  const { doc: localDoc, open, cancel: cancelLocal } = useModelDocument();
+  const [theme, toggleTheme] = useTheme();
+  const { doc: localDoc, open, cancel: cancelLocal } = useModelDocument(theme);
   const [hubParams, setHubParams, endpoint, setEndpoint] = useHubParams();
   const hubToken = useHubToken();
   const hubDoc = useHubDocument(hubParams, endpoint, hubToken.token, hubToken.version);
@@ -64,7 +65,6 @@ export function App() {
   // The second model of a comparison (`?compare=` or files); the Diff tab shows while there is one.
   const comparing = useCompare(hubParams, endpoint, hubToken.token, hubToken.version);
   const computeValues = useMemo(() => valuesFor(doc, comparing.doc), [doc, comparing.doc]);
-  const [theme, toggleTheme] = useTheme();
   const [dragging, setDragging] = useState(false);
   const [exampleError, setExampleError] = useState<string | null>(null);
   const dragDepth = useRef(0);

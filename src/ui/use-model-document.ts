@@ -44,10 +44,14 @@ export const PARSE_START = 'loupe:parse:start';
  * The document's lifecycle: opening new files cancels the open in flight, progress is reported,
  * and `loupe:parse` is measured from the files being given to the ready document being painted.
  */
-export function useModelDocument() {
+export function useModelDocument(theme: 'light' | 'dark' = 'light') {
   const [doc, setDoc] = useState<DocState>({ state: 'idle' });
   const inFlight = useRef<AbortController | null>(null);
   const client = getParseClient;
+  const themeRef = useRef(theme);
+  useEffect(() => {
+    themeRef.current = theme;
+  }, [theme]);
 
   const open = useCallback(
     async (files: FileInput[], sourceKind: 'local' | 'example' = 'local') => {
@@ -61,6 +65,8 @@ export function useModelDocument() {
       try {
         const document = await client().open(files, {
           sourceKind,
+          // The Graph view's first view (its top level), asked for with the document.
+          firstView: { scopeId: '', instances: [], theme: themeRef.current },
           signal: controller.signal,
           onProgress: (progress) => {
             if (!controller.signal.aborted) setDoc({ state: 'loading', label, progress });

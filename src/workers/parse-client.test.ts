@@ -72,4 +72,19 @@ describe('ParseClient open', () => {
     expect(again.diagram.text).toBe(view.diagram.text);
     expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view', 'open', 'graph-view', 'graph-view', 'graph-load', 'graph-view']);
   });
+
+  it("asks for the first view with the document, and answers the Graph view's first request with it", async () => {
+    const worker = new FakeWorker();
+    const client = new ParseClient(() => worker as unknown as Worker);
+    const document = await client.open([transformer('a.onnx')], { firstView: top });
+    expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view']);
+    // The same request, its fields in another order: no new request, the same model.
+    const view = await client.graphView(document.graphs![0]!, document.tensors, { theme: 'light', instances: [], scopeId: '' });
+    expect(view.view.renderedCount).toBeGreaterThan(0);
+    expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view']);
+    // Any later request, or another view, goes to the worker.
+    await client.graphView(document.graphs![0]!, document.tensors, top);
+    await client.graphView(document.graphs![0]!, document.tensors, { ...top, theme: 'dark' });
+    expect(worker.received.map((m) => m.type)).toEqual(['open', 'graph-view', 'graph-view', 'graph-view']);
+  });
 });

@@ -40,6 +40,8 @@ export class ParseClient {
   #graphKeys = new WeakMap<Graph, string>();
   #nextGraphKey = 1;
   #graphsLoaded = new Map<string, Promise<null>>();
+  /** The first view of the last opened graph, asked for as soon as the document came (see `open`). */
+  #firstView?: { graph: Graph; request: string; model: Promise<GraphViewModel> };
 
   constructor(factory: WorkerFactory = defaultFactory) {
     this.#client = new WorkerClient({
@@ -61,14 +63,21 @@ export class ParseClient {
    * Opens local files. The worker keeps the opened graph's scope tree under a key chosen here, so the
    * Graph view's first request finds it built and the graph never travels back to the worker.
    */
-  async open(files: FileInput[], options: ProgressOptions & { sourceKind?: 'local' | 'example' } = {}): Promise<ModelDocument> {
-    const { sourceKind = 'local', ...rest } = options;
+  async open(files: FileInput[], options: ProgressOptions & { sourceKind?: 'local' | 'example'; firstView?: GraphViewRequest } = {}): Promise<ModelDocument> {
+    const { sourceKind = 'local', firstView, ...rest } = options;
     const graphKey = `g${this.#nextGraphKey++}`;
     const document = await this.#client.call('open', { files, sourceKind, graphKey }, rest);
     const graph = document.graphs?.[0];
+    this.#firstView = undefined;
     if (graph) {
       this.#graphKeys.set(graph, graphKey);
       this.#graphsLoaded.set(graphKey, Promise.resolve(null));
+      // The Graph view's first request, asked now: the worker builds it while the page renders the document.
+      if (firstView) {
+        const model = this.graphView(graph, document.tensors, firstView);
+        model.catch(() => undefined);
+        this.#firstView = { graph, request: requestKey(firstView), model };
+      }
     }
     return document;
   }
@@ -131,6 +140,11 @@ export class ParseClient {
    * builds the view.
    */
   graphView(graph: Graph, initializers: readonly TensorInfo[], view: GraphViewRequest): Promise<GraphViewModel> {
+    const first = this.#firstView;
+    if (first && first.graph === graph && first.request === requestKey(view)) {
+      this.#firstView = undefined;
+      return first.model;
+    }
     return this.#withGraph(graph, initializers, (key) => this.#client.call('graph-view', { key, view }));
   }
 
@@ -169,4 +183,13 @@ export class ParseClient {
   terminate(reason = 'The parse worker was stopped.'): void {
     this.#client.terminate(new LoupeError('worker', reason));
   }
+}
+
+/** A view request as a string, whatever the order of its fields. */
+function requestKey(request: GraphViewRequest): string {
+  return JSON.stringify(
+    Object.entries(request)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
