@@ -256,6 +256,8 @@ test('keyboard only: Tab reaches the boxes in reading order, arrows follow edges
   const path = test.info().outputPath('mlp-keys.onnx');
   writeResidualMlpModel(path, 25);
   const graph = await openGraph(page, path);
+  // The keyboard entry (one box in the tab order) is chosen once the first view is painted.
+  await expect(graph.locator('svg [data-box-id][tabindex="0"]')).toHaveCount(1);
   const focusedBox = () => page.evaluate(() => document.activeElement?.getAttribute('data-box-id') ?? null);
   let reached = false;
   for (let i = 0; i < 40 && !reached; i++) {
