@@ -51,7 +51,8 @@ async function labelPixels(page: Page): Promise<number[]> {
 
 /**
  * The drawing's faults, as the browser renders it: boxes that overlap, labels that spill out of
- * their box (the layout measures text on a canvas; this checks it against the rendered text), and
+ * their box or sit off its centre (the layout measures text on a canvas; this checks it against
+ * the rendered text), and
  * subgraph titles or labels that show an entity escape instead of its character.
  */
 async function drawingFaults(page: Page): Promise<string[]> {
@@ -71,6 +72,8 @@ async function drawingFaults(page: Page): Promise<string[]> {
         const text = boxes[i]!.node.querySelector('text')!.getBoundingClientRect();
         if (text.left < a.left || text.right > a.right || text.top < a.top || text.bottom > a.bottom)
           faults.push(`the label of "${boxes[i]!.node.textContent}" spills out`);
+        if (Math.abs(text.left + text.right - a.left - a.right) > 6 || Math.abs(text.top + text.bottom - a.top - a.bottom) > 6)
+          faults.push(`the label of "${boxes[i]!.node.textContent}" is off centre`);
       }
       for (const text of svg.querySelectorAll('text')) if (/#\d+;|ﬂ°/.test(text.textContent ?? '')) faults.push(`"${text.textContent}" shows an escape`);
       return faults;

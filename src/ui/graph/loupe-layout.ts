@@ -113,7 +113,7 @@ function element(parent: Element, tag: string, attributes: Record<string, string
 
 /** A label: one `<text>`, with a `<tspan class="row">` per line when it has several. */
 function text(parent: Element, lines: string[], lineHeight: number, style: string): void {
-  const t = element(parent, 'text', { 'text-anchor': 'middle', 'dominant-baseline': 'central', ...(style ? { style } : {}) });
+  const t = element(parent, 'text', style ? { style } : {});
   if (lines.length === 1) {
     t.textContent = lines[0]!;
     return;
@@ -148,10 +148,10 @@ function drawShape(group: Element, shape: string | undefined, width: number, hei
   const base = { class: 'basic label-container', ...(style ? { style } : {}) };
   switch (shape) {
     case 'roundedRect':
-      element(group, 'rect', { ...base, x: -w, y: -h, width, height, rx: 5, ry: 5 });
+      element(group, 'rect', { ...base, x: -w, y: -h, width, height, rx: 5 });
       return;
     case 'stadium':
-      element(group, 'rect', { ...base, x: -w, y: -h, width, height, rx: h, ry: h });
+      element(group, 'rect', { ...base, x: -w, y: -h, width, height, rx: h });
       return;
     case 'subroutine':
       element(group, 'rect', { ...base, x: -w, y: -h, width, height });
@@ -247,7 +247,8 @@ export async function render(data: LayoutData, svg: Selection, helpers: Helpers)
   // Subgraph backgrounds, then edges, then the subgraphs themselves (transparent, with their
   // titles on the background colour), then boxes: an edge that enters a subgraph passes
   // under its title instead of striking through it.
-  const group = element(top, 'g', { class: 'root' });
+  // Every label is centred on its point: said once here (both properties inherit), not per label.
+  const group = element(top, 'g', { class: 'root', 'text-anchor': 'middle', 'dominant-baseline': 'central' });
   const backgroundsGroup = element(group, 'g', { class: 'cluster-backgrounds', 'aria-hidden': 'true' });
   const edgesGroup = element(group, 'g', { class: 'edgePaths' });
   const clustersGroup = element(group, 'g', { class: 'clusters' });
