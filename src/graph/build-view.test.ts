@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScopeTree } from './build-scope-tree';
 import { buildView, defaultExpanded, groupValueNames, MAX_RENDERED, type GraphView } from './build-view';
-import { floatValue, syntheticGraph, syntheticNode as node, syntheticTransformer } from '../../test/builders/synthetic-graph';
+import { floatValue, residualMlpGraph, syntheticGraph, syntheticNode as node, syntheticTransformer } from '../../test/builders/synthetic-graph';
 
 function box(view: GraphView, id: string) {
   const found = view.boxes.find((b) => b.id === id);
@@ -248,20 +248,7 @@ describe('buildView: folded constants', () => {
 });
 
 describe('buildView: small graphs drawn whole', () => {
-  /** `blocks` residual blocks of 4 ops: `/block7/MatMul`, `Add`, `Relu`, `Add_1`. */
-  function residualMlp(blocks: number) {
-    const nodes = [];
-    let x = 'x';
-    for (let b = 0; b < blocks; b++) {
-      const s = `/block${b}`;
-      nodes.push(node(`${b}m`, `${s}/MatMul`, 'MatMul', [x, `W${b}`], [`${s}/m`]));
-      nodes.push(node(`${b}a`, `${s}/Add`, 'Add', [`${s}/m`, `B${b}`], [`${s}/a`]));
-      nodes.push(node(`${b}r`, `${s}/Relu`, 'Relu', [`${s}/a`], [`${s}/r`]));
-      nodes.push(node(`${b}y`, `${s}/Add_1`, 'Add', [`${s}/r`, x], [`${s}/y`]));
-      x = `${s}/y`;
-    }
-    return buildScopeTree(syntheticGraph(nodes, { inputs: [floatValue('x', [16])], outputs: [floatValue(x, [16])] }));
-  }
+  const residualMlp = (blocks: number) => buildScopeTree(residualMlpGraph(blocks));
 
   it('draws all 100 ops of a 25-block MLP, each block an open subgraph, on first view', () => {
     const tree = residualMlp(25);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileByteSource } from '../bytes/file-byte-source';
 import { openGroup } from '../formats/open-group';
-import { floatValue, syntheticGraph, syntheticNode as node } from '../../test/builders/synthetic-graph';
+import { residualMlpGraph } from '../../test/builders/synthetic-graph';
 import { buildScopeTree } from './build-scope-tree';
 import { graphViewModel } from './graph-view-model';
 import type { GraphView } from './graph-view';
@@ -30,20 +30,9 @@ async function firstView(path: string, scopeId = ''): Promise<GraphView> {
   return graphViewModel(tree, { scopeId, instances: [], theme: 'light' }).view;
 }
 
-/** A 25-block residual MLP, as torch names it: each block a scope of MatMul, Add, Relu and the residual Add. */
+/** A residual MLP's first view (test/builders: each block a scope of MatMul, Add, Relu and the residual Add). */
 function residualMlpView(blocks: number): GraphView {
-  const nodes = [];
-  let x = 'x';
-  for (let b = 0; b < blocks; b++) {
-    const s = `/block${b}`;
-    nodes.push(node(`${b}m`, `${s}/MatMul`, 'MatMul', [x, `W${b}`], [`${s}/m`]));
-    nodes.push(node(`${b}a`, `${s}/Add`, 'Add', [`${s}/m`, `B${b}`], [`${s}/a`]));
-    nodes.push(node(`${b}r`, `${s}/Relu`, 'Relu', [`${s}/a`], [`${s}/r`]));
-    nodes.push(node(`${b}y`, `${s}/Add_1`, 'Add', [`${s}/r`, x], [`${s}/y`]));
-    x = `${s}/y`;
-  }
-  const tree = buildScopeTree(syntheticGraph(nodes, { inputs: [floatValue('x', [16])], outputs: [floatValue(x, [16])] }));
-  return graphViewModel(tree, { scopeId: '', instances: [], theme: 'light' }).view;
+  return graphViewModel(buildScopeTree(residualMlpGraph(blocks)), { scopeId: '', instances: [], theme: 'light' }).view;
 }
 
 const overlap = (a: PlacedBox, b: PlacedBox) => Math.abs(a.x - b.x) * 2 < a.width + b.width - 0.01 && Math.abs(a.y - b.y) * 2 < a.height + b.height - 0.01;

@@ -30,6 +30,25 @@ export function floatValue(name: string, shape: (number | string)[]): ValueInfo 
   return { name, type: { kind: 'tensor', elemType: 'F32', shape } };
 }
 
+/**
+ * `blocks` residual blocks of 4 ops as torch names them (`/block7/MatMul`, `Add`, `Relu`, `Add_1`,
+ * the last adding the block's input back). Node ids are the block number and the op's letter:
+ * `7m`, `7a`, `7r`, `7y`.
+ */
+export function residualMlpGraph(blocks: number): Graph {
+  const nodes: Node[] = [];
+  let x = 'x';
+  for (let b = 0; b < blocks; b++) {
+    const s = `/block${b}`;
+    nodes.push(syntheticNode(`${b}m`, `${s}/MatMul`, 'MatMul', [x, `W${b}`], [`${s}/m`]));
+    nodes.push(syntheticNode(`${b}a`, `${s}/Add`, 'Add', [`${s}/m`, `B${b}`], [`${s}/a`]));
+    nodes.push(syntheticNode(`${b}r`, `${s}/Relu`, 'Relu', [`${s}/a`], [`${s}/r`]));
+    nodes.push(syntheticNode(`${b}y`, `${s}/Add_1`, 'Add', [`${s}/r`, x], [`${s}/y`]));
+    x = `${s}/y`;
+  }
+  return syntheticGraph(nodes, { inputs: [floatValue('x', [16])], outputs: [floatValue(x, [16])] });
+}
+
 const ATTENTION_OPS = ['MatMul', 'Add', 'Reshape', 'Transpose', 'Mul', 'Softmax', 'Concat', 'Slice', 'Gather', 'Unsqueeze', 'Shape', 'Cast'];
 const MLP_OPS = ['MatMul', 'Sigmoid', 'Mul', 'Add', 'Reshape', 'Cast'];
 
