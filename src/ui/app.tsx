@@ -29,6 +29,7 @@ import { DiffBody } from './views/diff-view';
 import { loadMermaidSoon, preloadMermaid } from './graph/mermaid-renderer';
 import { getParseClient } from './parse-client-instance';
 import { whenIdle } from './when-idle';
+import { TOP_VIEW } from '../graph/top-view';
 
 const VIEW_LABELS: Record<View, string> = {
   overview: 'Overview',
@@ -41,7 +42,7 @@ const VIEW_LABELS: Record<View, string> = {
 
 export function App() {
   const [theme, toggleTheme] = useTheme();
-  const { doc: localDoc, open, cancel: cancelLocal } = useModelDocument(theme);
+  const { doc: localDoc, open, cancel: cancelLocal } = useModelDocument();
   const [hubParams, setHubParams, endpoint, setEndpoint] = useHubParams();
   const hubToken = useHubToken();
   const hubDoc = useHubDocument(hubParams, endpoint, hubToken.token, hubToken.version);
@@ -82,9 +83,9 @@ export function App() {
       setExampleError(null);
       if (hubParams) setHubParams(null);
       if (zenodoRecord) setZenodoRecord(null);
-      void open(files, kind);
+      void open(files, kind, { ...TOP_VIEW, theme });
     },
-    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord],
+    [open, hubParams, setHubParams, zenodoRecord, setZenodoRecord, theme],
   );
   const cancel = zenodoRecord ? () => setZenodoRecord(null) : hubParams ? () => setHubParams(null) : cancelLocal;
   const openHub = (params: HubParams) => {

@@ -7,6 +7,7 @@ import type { HubFileEntry } from '../hub/hub-files';
 import type { ZenodoFileEntry } from '../zenodo/open-zenodo-record';
 import type { ZenodoRecord } from '../zenodo/zenodo-record';
 import type { FileInput, HubFileInput, ZenodoFileInput } from '../workers/parse-protocol';
+import type { GraphViewRequest } from '../graph/graph-view-model';
 import { getParseClient } from './parse-client-instance';
 
 export type DocState =
@@ -44,17 +45,14 @@ export const PARSE_START = 'loupe:parse:start';
  * The document's lifecycle: opening new files cancels the open in flight, progress is reported,
  * and `loupe:parse` is measured from the files being given to the ready document being painted.
  */
-export function useModelDocument(theme: 'light' | 'dark' = 'light') {
+export function useModelDocument() {
   const [doc, setDoc] = useState<DocState>({ state: 'idle' });
   const inFlight = useRef<AbortController | null>(null);
   const client = getParseClient;
-  const themeRef = useRef(theme);
-  useEffect(() => {
-    themeRef.current = theme;
-  }, [theme]);
 
   const open = useCallback(
-    async (files: FileInput[], sourceKind: 'local' | 'example' = 'local') => {
+    /** `firstView`: the Graph view's first view, asked of the worker with the document (ParseClient.open). */
+    async (files: FileInput[], sourceKind: 'local' | 'example' = 'local', firstView?: GraphViewRequest) => {
       inFlight.current?.abort();
       const controller = new AbortController();
       inFlight.current = controller;
@@ -65,8 +63,7 @@ export function useModelDocument(theme: 'light' | 'dark' = 'light') {
       try {
         const document = await client().open(files, {
           sourceKind,
-          // The Graph view's first view (its top level), asked for with the document.
-          firstView: { scopeId: '', instances: [], theme: themeRef.current },
+          firstView,
           signal: controller.signal,
           onProgress: (progress) => {
             if (!controller.signal.aborted) setDoc({ state: 'loading', label, progress });

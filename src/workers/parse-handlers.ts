@@ -4,6 +4,7 @@ import type { Kept, ParseMap } from './parse-protocol';
 import type { GraphViewCache } from '../graph/graph-view-model';
 import type { Graph } from '../model/graph';
 import type { TensorInfo } from '../model/document';
+import { TOP_VIEW } from '../graph/top-view';
 
 /**
  * Each request's code is loaded on its first use: an ONNX open loads the format readers and no
@@ -36,7 +37,7 @@ export function preloadOpen(): void {
       const document = await openSource(localSource([{ path: 'warm-up.onnx', blob: new Blob([bytes]) }]));
       const cache = new GraphViewCache();
       cache.load('warm-up', document.graphs![0]!, document.tensors);
-      cache.view('warm-up', { scopeId: '', instances: [], theme: 'light' });
+      cache.view('warm-up', { ...TOP_VIEW, theme: 'light' });
     })
     .catch((error: unknown) => console.warn('Loupe: the parse worker could not warm up', error));
 }

@@ -13,6 +13,7 @@ import { formatInteger } from '../../model/units';
 import { CancelledError, toLoupeError } from '../../model/errors';
 import { getParseClient } from '../parse-client-instance';
 import { SectionPager } from '../graph/section-pager';
+import { TOP_VIEW } from '../../graph/top-view';
 
 export const READY_MARK = 'loupe:ready';
 const EXPAND_START = 'loupe:graph:expand:start';
@@ -150,7 +151,7 @@ function OnnxGraphView({
 /** What the user chose to see; the worker turns it into a view (undefined `expanded`: the scope's default). */
 type ViewChoice = Omit<GraphViewRequest, 'theme'>;
 
-const TOP: ViewChoice = { scopeId: '', instances: [] };
+const TOP: ViewChoice = TOP_VIEW;
 
 /**
  * The graph view's model, asked of the parse worker, which keeps the graph's scope tree: the
